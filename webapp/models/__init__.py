@@ -1,0 +1,13 @@
+"""SQLAlchemy models, one aggregate per module."""
+from webapp.models.accounts import AdminUser, ApiToken
+from webapp.models.availability import AvailabilitySlot, BlockedDate
+from webapp.models.booking import Booking, BookingFollowUp
+from webapp.models.integration import ProviderIntegration
+from webapp.models.outbox import OutboxMessage
+from webapp.models.service_type import ServiceType
+from webapp.models.settings import IdempotencyRecord, Setting
+
+__all__ = [
+    "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
+    "IdempotencyRecord", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
+]

@@ -1,0 +1,101 @@
+"""Bookings and their follow-up messages (seed: bookings, booking_follow_ups)."""
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.types import UTCDateTime, utcnow
+
+BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
+#: statuses that hold their time on the calendar
+ACTIVE_STATUSES = ("pending", "confirmed")
+MEETING_PROVIDERS = ("jitsi", "google_meet", "zoom", "teams", "whereby")
+
+
+def new_uid() -> str:
+    """Return a fresh unguessable public identifier (128 random bits)."""
+    return secrets.token_urlsafe(16)
+
+
+class Booking(db.Model):
+    """An appointment a client made for one service type at one time."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # Backstop for the transaction's re-check: two active bookings never overlap.
+        ExcludeConstraint(
+            (func.tstzrange(text("scheduled_at"), text("ends_at")), "&&"),
+            name="bookings_no_overlap",
+            using="gist",
+            where=text("status IN ('pending', 'confirmed')"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: public identifier used in URLs and the API
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    #: sha256 of the manage token (the token itself is never stored)
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_name: Mapped[str] = mapped_column(String(200))
+    client_email: Mapped[str] = mapped_column(String(254), index=True)
+    client_phone: Mapped[str | None] = mapped_column(String(40))
+    client_company: Mapped[str | None] = mapped_column(String(200))
+    service_type: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    #: start instant (UTC)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: end instant (UTC) = scheduled_at + duration_minutes
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    #: the client's IANA zone, used to show them times
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    meeting_provider: Mapped[str] = mapped_column(String(20), default="jitsi")
+    meeting_url: Mapped[str | None] = mapped_column(String(500))
+    meeting_id: Mapped[str | None] = mapped_column(String(200))
+    #: why the requested provider was not used (shown to the admin)
+    meeting_error: Mapped[str | None] = mapped_column(Text)
+    reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_notes: Mapped[str | None] = mapped_column(Text)
+    #: admin-only notes, never shown to the client
+    internal_notes: Mapped[str | None] = mapped_column(Text)
+    #: bumped on every change the client must hear about (reschedule, cancel);
+    #: it is the .ics SEQUENCE and part of each outbox key
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    follow_ups: Mapped[list["BookingFollowUp"]] = relationship(
+        back_populates="booking", order_by="BookingFollowUp.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        """Return True while the booking holds its time."""
+        return self.status in ACTIVE_STATUSES
+
+
+class BookingFollowUp(db.Model):
+    """A message to the client after (or about) a booking, sent by the worker."""
+
+    __tablename__ = "booking_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: not sent before this instant (automatic follow-ups wait for the meeting's end)
+    send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking: Mapped[Booking] = relationship(back_populates="follow_ups")

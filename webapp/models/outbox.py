@@ -1,0 +1,36 @@
+"""Outbox rows: every email and meeting action, written with the change that causes it."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.extensions import db
+from webapp.models.types import UTCDateTime, utcnow
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+
+
+class OutboxMessage(db.Model):
+    """One side effect to perform once, after commit, by the worker."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    #: what to do: confirmation, reminder, cancellation, update, admin_new_booking,
+    #: follow_up, manage_links, meeting_create, meeting_update, meeting_delete ...
+    kind: Mapped[str] = mapped_column(String(40))
+    #: unique per (booking, kind, booking version[, detail]) so it happens at most once
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    #: not performed before this instant (reminders, follow-ups, retries)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: when a claimed row counts as stuck and may be claimed again
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
