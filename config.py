@@ -1,0 +1,78 @@
+"""Configuration from the environment (and `.env`), with defaults for one laptop."""
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent
+load_dotenv(ROOT / ".env")
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    """Read an environment flag such as 1/true/yes."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer from the environment, failing loudly on garbage."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated list from the environment."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def from_env() -> dict:
+    """Return the app configuration read from the environment now."""
+    return {
+        "ENV_NAME": os.environ.get("APP_ENV", "development"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'booking.db'}"
+        ),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "BOOKING_TIMEZONE": os.environ.get("BOOKING_TIMEZONE", "Europe/Rome"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BUSINESS_NAME": os.environ.get("BUSINESS_NAME", "StudiocentOS"),
+        "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", ""),
+        "FROM_EMAIL": os.environ.get("FROM_EMAIL", "noreply@studiocentos.it"),
+        "FROM_NAME": os.environ.get("FROM_NAME", "StudiocentOS"),
+        "SENDGRID_API_KEY": os.environ.get("SENDGRID_API_KEY", ""),
+        "SENDGRID_API_BASE_URL": os.environ.get("SENDGRID_API_BASE_URL", "https://api.sendgrid.com"),
+        "MAIL_SERVER": os.environ.get("SMTP_HOST") or os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("SMTP_PORT", _int("MAIL_PORT", 587)),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("SMTP_USER") or os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("SMTP_PASSWORD") or os.environ.get("MAIL_PASSWORD"),
+        "REMINDER_OFFSETS_HOURS": [int(h) for h in _list("REMINDER_OFFSETS_HOURS", "24")],
+        "EMBED_ALLOWED_ORIGINS": _list("EMBED_ALLOWED_ORIGINS"),
+        "API_CORS_ORIGINS": _list("API_CORS_ORIGINS"),
+        "DEFAULT_MEETING_PROVIDER": os.environ.get("DEFAULT_MEETING_PROVIDER", "jitsi"),
+        "JITSI_BASE_URL": os.environ.get("JITSI_BASE_URL", "https://meet.jit.si"),
+        "GOOGLE_CLIENT_ID": os.environ.get("GOOGLE_CLIENT_ID", ""),
+        "GOOGLE_CLIENT_SECRET": os.environ.get("GOOGLE_CLIENT_SECRET", ""),
+        "GOOGLE_REDIRECT_URI": os.environ.get("GOOGLE_REDIRECT_URI", ""),
+        "ZOOM_CLIENT_ID": os.environ.get("ZOOM_CLIENT_ID", ""),
+        "ZOOM_CLIENT_SECRET": os.environ.get("ZOOM_CLIENT_SECRET", ""),
+        "ZOOM_REDIRECT_URI": os.environ.get("ZOOM_REDIRECT_URI", ""),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(ROOT / "instance" / "mail")),
+    }

@@ -1,0 +1,50 @@
+"""Pytest fixtures for the stubs: each runs for one test and fails it on any API violation.
+
+Use from a conftest: `from tests.stubs.fixtures import google_stub, zoom_stub, ...`.
+"""
+import pytest
+
+from tests.stubs import GoogleCalendarStub, GraphStub, OAuthStub, WherebyStub, ZoomStub
+
+
+def _serve(stub):
+    with stub:
+        yield stub
+    stub.assert_clean()
+
+
+@pytest.fixture
+def google_stub():
+    """A Google Calendar API stub accepting the token 'google-access-token'."""
+    yield from _serve(GoogleCalendarStub())
+
+
+@pytest.fixture
+def zoom_stub():
+    """A Zoom API stub accepting the token 'zoom-access-token'."""
+    yield from _serve(ZoomStub())
+
+
+@pytest.fixture
+def graph_stub():
+    """A Microsoft Graph stub accepting the token 'graph-access-token'."""
+    yield from _serve(GraphStub())
+
+
+@pytest.fixture
+def whereby_stub():
+    """A Whereby API stub accepting the API key 'whereby-api-key'."""
+    yield from _serve(WherebyStub())
+
+
+@pytest.fixture
+def zoom_oauth_stub(zoom_stub):
+    """Zoom's token endpoint: Basic client auth, rotating refresh tokens, feeding zoom_stub."""
+    yield from _serve(OAuthStub(auth_method="client_secret_basic", rotate_refresh_tokens=True,
+                                access_tokens=zoom_stub.tokens))
+
+
+@pytest.fixture
+def google_oauth_stub(google_stub):
+    """Google's token endpoint: client secret in the body, refresh tokens kept."""
+    yield from _serve(OAuthStub(auth_method="client_secret_post", access_tokens=google_stub.tokens))

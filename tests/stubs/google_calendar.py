@@ -1,0 +1,180 @@
+"""Google Calendar API v3 stub: events.insert/get/patch/delete with Meet conferences."""
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from datetime import datetime, timezone
+
+from tests.stubs import checks
+from tests.stubs.server import Reply, StubServer, Violation
+
+_EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
+_EVENTS = r"/calendars/(?P<calendar>[^/]+)/events"
+#: writable top-level fields of the Event resource (the API ignores or rejects others)
+_EVENT_FIELDS = {
+    "id", "summary", "description", "location", "start", "end", "attendees", "conferenceData",
+    "reminders", "visibility", "transparency", "colorId", "guestsCanModify",
+    "guestsCanInviteOthers", "guestsCanSeeOtherGuests", "extendedProperties", "status",
+    "source", "recurrence", "iCalUID", "sequence", "anyoneCanAddSelf", "attachments",
+}
+
+
+class GoogleCalendarStub(StubServer):
+    """Keeps events per id; deleted events stay as `cancelled`, as Google's do."""
+
+    routes = (
+        ("POST", _EVENTS, "insert"),
+        ("GET", _EVENTS + r"/(?P<event>[^/]+)", "get"),
+        ("PATCH", _EVENTS + r"/(?P<event>[^/]+)", "patch"),
+        ("DELETE", _EVENTS + r"/(?P<event>[^/]+)", "delete"),
+    )
+
+    def __init__(self, token: str = "google-access-token"):
+        super().__init__()
+        self.tokens = {token}
+        self.events: dict[str, dict] = {}
+        #: how many upcoming inserts answer with the conference still `pending`
+        self.pending_conferences = 0
+
+    def error_body(self, status, message):
+        reason = {401: "authError", 404: "notFound", 409: "duplicate", 410: "deleted",
+                  429: "rateLimitExceeded"}.get(status, "backendError" if status >= 500 else "badRequest")
+        return {"error": {"code": status, "message": message,
+                          "errors": [{"domain": "global", "reason": reason, "message": message}]}}
+
+    # -- handlers ------------------------------------------------------------------
+
+    def insert(self, req):
+        denied = self._common(req)
+        if denied:
+            return denied
+        if req.query.get("conferenceDataVersion") != "1":
+            raise Violation("conferenceDataVersion=1 is required to create a Meet conference")
+        body = req.json()
+        self._check_event(body, creating=True)
+        create = self._check_create_request(body)
+        event_id = body.get("id") or _new_id()
+        if event_id in self.events:
+            return Reply(409, self.error_body(409, "The requested identifier already exists."))
+        pending = self.pending_conferences > 0
+        self.pending_conferences -= pending
+        event = {k: v for k, v in body.items() if k != "conferenceData"}
+        event.update(kind="calendar#event", id=event_id, status="confirmed",
+                     etag=f'"{secrets.randbelow(10**15)}"', created=_now(), updated=_now(),
+                     htmlLink=f"https://www.google.com/calendar/event?eid={event_id}")
+        event["conferenceData"] = _conference(create, pending)
+        if not pending:
+            event["hangoutLink"] = event["conferenceData"]["entryPoints"][0]["uri"]
+        self.events[event_id] = event
+        return Reply(200, event)
+
+    def get(self, req):
+        denied = self._common(req)
+        if denied:
+            return denied
+        event = self.events.get(req.params["event"])
+        if event is None:
+            return Reply(404, self.error_body(404, "Not Found"))
+        self._finish_pending(event)
+        return Reply(200, event)
+
+    def patch(self, req):
+        denied = self._common(req)
+        if denied:
+            return denied
+        body = req.json()
+        self._check_event(body, creating=False)
+        event = self.events.get(req.params["event"])
+        if event is None:
+            return Reply(404, self.error_body(404, "Not Found"))
+        event.update({k: v for k, v in body.items() if k != "conferenceData"})
+        event["updated"] = _now()
+        return Reply(200, event)
+
+    def delete(self, req):
+        denied = self._common(req)
+        if denied:
+            return denied
+        if req.raw:
+            raise Violation("events.delete takes no body")
+        event = self.events.get(req.params["event"])
+        if event is None:
+            return Reply(404, self.error_body(404, "Not Found"))
+        if event["status"] == "cancelled":
+            return Reply(410, self.error_body(410, "Resource has been deleted"))
+        event["status"] = "cancelled"
+        return Reply(204)
+
+    # -- checks --------------------------------------------------------------------
+
+    def _common(self, req):
+        send_updates = req.query.get("sendUpdates")
+        if send_updates is not None:
+            checks.one_of(send_updates, {"all", "externalOnly", "none"}, "sendUpdates")
+        if req.query.get("conferenceDataVersion") not in (None, "0", "1"):
+            raise Violation("conferenceDataVersion must be 0 or 1")
+        return self.require_bearer(req, self.tokens)
+
+    def _check_event(self, body, creating):
+        checks.unknown_fields(body, _EVENT_FIELDS)
+        if "id" in body and not _EVENT_ID.match(str(body["id"])):
+            raise Violation(f"event id must be 5-1024 chars of [a-v0-9], got {body['id']!r}")
+        checks.optional(body, "summary", str)
+        checks.optional(body, "description", str)
+        times = {}
+        for name in ("start", "end"):
+            value = checks.require(body, name, dict) if creating else checks.optional(body, name, dict)
+            if value is not None:
+                times[name] = checks.rfc3339(value.get("dateTime"), f"{name}.dateTime")
+                if "timeZone" in value:
+                    checks.iana_zone(value["timeZone"], f"{name}.timeZone")
+        if len(times) == 1:
+            raise Violation("start and end must change together")
+        if times and times["end"] <= times["start"]:
+            raise Violation("end must be after start")
+        for attendee in checks.optional(body, "attendees", list) or ():
+            checks.email(attendee.get("email"), "attendees[].email")
+            checks.optional(attendee, "displayName", str)
+
+    def _check_create_request(self, body):
+        create = (body.get("conferenceData") or {}).get("createRequest")
+        if not isinstance(create, dict):
+            raise Violation("conferenceData.createRequest is required for a Meet link")
+        checks.require(create, "requestId", str)
+        key = checks.require(create, "conferenceSolutionKey", dict)
+        checks.one_of(key.get("type"), {"hangoutsMeet"}, "conferenceSolutionKey.type")
+        return create
+
+    def _finish_pending(self, event):
+        data = event["conferenceData"]
+        if data["createRequest"]["status"]["statusCode"] == "pending":
+            data["createRequest"]["status"]["statusCode"] = "success"
+            data.update(_conference(data["createRequest"], pending=False))
+            event["hangoutLink"] = data["entryPoints"][0]["uri"]
+
+
+def _conference(create, pending):
+    data = {"createRequest": {**create, "status": {"statusCode": "pending" if pending else "success"}}}
+    if pending:
+        return data
+    code = "-".join(_letters(n) for n in (3, 4, 3))
+    data.update(
+        conferenceId=code,
+        conferenceSolution={"key": {"type": "hangoutsMeet"}, "name": "Google Meet"},
+        entryPoints=[{"entryPointType": "video", "uri": f"https://meet.google.com/{code}",
+                      "label": f"meet.google.com/{code}"}],
+    )
+    return data
+
+
+def _letters(n):
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(n))
+
+
+def _new_id():
+    return "".join(secrets.choice("abcdefghijklmnopqrstuv0123456789") for _ in range(26))
+
+
+def _now():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")

@@ -1,0 +1,83 @@
+"""StudiocentOS Booking: the application factory."""
+from pathlib import Path
+
+from flask import Flask
+
+import config as app_config
+from webapp import auth, database  # noqa: F401  (register loaders and engine listeners)
+from webapp.extensions import csrf, db, limiter, login_manager, mail, migrate, oauth
+from webapp.scheduling import is_valid_zone
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = "1.0.0"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the product safely."""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app: environment config, then `config` overrides, then named steps."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(app_config.from_env())
+    if config:
+        app.config.from_mapping(config)
+    check_config(app)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    init_extensions(app)
+    init_security(app)
+    init_templates(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def check_config(app: Flask) -> None:
+    """Refuse settings that cannot work, before anything starts."""
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
+        app_config.DEV_SECRET_KEY, "", None
+    ):
+        raise ConfigError("SECRET_KEY must be set to a long random value in production.")
+    if not is_valid_zone(app.config["BOOKING_TIMEZONE"]):
+        raise ConfigError(f"BOOKING_TIMEZONE {app.config['BOOKING_TIMEZONE']!r} is not an IANA zone.")
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    oauth.init_app(app)
+    limiter.init_app(app)
+
+
+def init_security(app: Flask) -> None:
+    """Send the security headers every response needs."""
+    from webapp.security import apply_security_headers
+
+    app.after_request(apply_security_headers)
+
+
+def init_templates(app: Flask) -> None:
+    """Register the template filters, globals and error pages."""
+    from webapp import errors, templating
+
+    templating.register(app)
+    errors.register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the site's parts."""
+    from webapp.public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` commands."""
+    from webapp.cli import register
+
+    register(app)

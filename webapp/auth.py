@@ -1,0 +1,12 @@
+"""Flask-Login wiring: how a session id becomes an admin."""
+from webapp.extensions import db, login_manager
+from webapp.models import AdminUser
+
+
+@login_manager.user_loader
+def load_admin(user_id: str) -> AdminUser | None:
+    """Return the active admin stored in the session, if any."""
+    if not user_id.isdigit():
+        return None
+    admin = db.session.get(AdminUser, int(user_id))
+    return admin if admin is not None and admin.active else None

@@ -1,0 +1,69 @@
+"""Engine set-up and the transaction that serialises writers of the calendar."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+
+#: any fixed number: the advisory lock every booking writer takes on PostgreSQL
+CALENDAR_LOCK_KEY = 7_346_201
+EXCLUSION_VIOLATION = "23P01"
+_immediate = ContextVar("sqlite_begin_immediate", default=False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    """Let SQLAlchemy, not pysqlite, begin transactions; wait on locks; use WAL."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection):
+    """Begin SQLite transactions explicitly, IMMEDIATE when writers must queue."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+class ExclusionViolation(Exception):
+    """Two active bookings would overlap (PostgreSQL's exclusion constraint fired)."""
+
+
+@contextmanager
+def calendar_transaction():
+    """Run the block in one transaction that serialises booking writers, then commit.
+
+    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes an advisory
+    transaction lock, with the exclusion constraint as the backstop.
+    """
+    session = db.session()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("calendar_transaction needs a session without pending changes")
+        session.rollback()
+    token = _immediate.set(True)
+    try:
+        connection = session.connection()
+    finally:
+        _immediate.reset(token)
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CALENDAR_LOCK_KEY})
+    try:
+        yield session
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
+            raise ExclusionViolation(str(exc.orig)) from exc
+        raise
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,1 @@
+"""Email: message building (templates + .ics invites) and the transports that send them."""

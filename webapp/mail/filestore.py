@@ -1,0 +1,30 @@
+"""Write emails as .eml files instead of sending them (the default with no mail service)."""
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+from webapp.mail.mime import build_mime
+from webapp.mail.outgoing import MailError, OutgoingEmail, new_message_id
+
+log = logging.getLogger(__name__)
+
+
+class FileTransport:
+    """Save each message as `<directory>/<UTC time>-<message id>.eml` and log where."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def send(self, email: OutgoingEmail) -> str:
+        """Write the message and return the file's path."""
+        message_id = new_message_id(email.from_email)
+        mime = build_mime(email, message_id)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        path = self.directory / f"{stamp}-{message_id.strip('<>').partition('@')[0]}.eml"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(mime.as_bytes())
+        except OSError as exc:
+            raise MailError(f"cannot write {path}: {exc}", retryable=True) from exc
+        log.info("Email %r to %s written to %s", email.subject, ", ".join(email.to), path)
+        return str(path)

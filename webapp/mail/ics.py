@@ -1,0 +1,79 @@
+"""Build iTIP (RFC 5546) calendar invites and cancellations for a booking with icalendar."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress
+
+from webapp.mail.clean import one_line
+
+PRODID = "-//StudiocentOS//Booking//EN"
+METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}
+
+
+def event_uid(booking, domain: str) -> str:
+    """Return the invite's UID, stable for the booking's whole life."""
+    return f"{booking.uid}@{domain}"
+
+
+def build_calendar(
+    booking,
+    *,
+    method: str,
+    organizer_email: str,
+    organizer_name: str,
+    business_timezone: str,
+    now: datetime,
+    uid_domain: str | None = None,
+) -> bytes:
+    """Return the VCALENDAR (METHOD REQUEST or CANCEL) for `booking` as bytes."""
+    if method not in METHODS:
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    tz = ZoneInfo(business_timezone)
+    start, end = booking.scheduled_at.astimezone(tz), booking.ends_at.astimezone(tz)
+    domain = uid_domain or organizer_email.rpartition("@")[2]
+
+    event = Event()
+    event.add("uid", event_uid(booking, domain))
+    event.add("sequence", booking.version)
+    event.add("dtstamp", now.astimezone(timezone.utc))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", booking.title)
+    event.add("description", _description(booking))
+    if booking.meeting_url:
+        event.add("location", booking.meeting_url)
+        event.add("url", one_line(booking.meeting_url))
+    event.add("organizer", _address(organizer_email, organizer_name))
+    event.add("attendee", _address(
+        booking.client_email, booking.client_name,
+        ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE",
+    ))
+    event.add("status", METHODS[method])
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    calendar.add_component(event)
+    # Zone data for the years around the event only: complete and much smaller.
+    calendar.add_missing_timezones(
+        first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
+    )
+    return calendar.to_ical()
+
+
+def _description(booking) -> str:
+    """Return the event's notes: meeting link first, then what the client wrote."""
+    parts = [f"Join: {booking.meeting_url}" if booking.meeting_url else "",
+             booking.description or "",
+             f"Notes: {booking.client_notes}" if booking.client_notes else ""]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    """Return a mailto: calendar address; parameters cannot hold line breaks, so strip them."""
+    address = vCalAddress(f"mailto:{one_line(email)}")
+    address.params["CN"] = one_line(name)
+    address.params.update(params)
+    return address

@@ -1,0 +1,150 @@
+"""Build each kind of booking email (text + HTML from templates/emails/, .ics invites)."""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import render_template
+
+from webapp.mail.clean import one_line
+from webapp.mail.ics import build_calendar
+from webapp.mail.outgoing import Attachment, OutgoingEmail
+from webapp.mail.timefmt import format_short, zoned_spans
+
+__all__ = ["Attachment", "MailSettings", "OutgoingEmail", "admin_new_booking", "cancellation",
+           "confirmation", "follow_up", "manage_links", "pending_approval", "reminder", "update"]
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Who sends, for which business, and in which zone the business lives."""
+
+    business_name: str
+    business_timezone: str
+    from_email: str
+    from_name: str
+    admin_email: str | None = None
+    reply_to: str | None = None
+    #: right-hand side of .ics UIDs; defaults to the sender's domain (keep it stable)
+    uid_domain: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "MailSettings":
+        """Read BUSINESS_NAME, BOOKING_TIMEZONE, FROM_EMAIL, FROM_NAME, ADMIN_EMAIL, MAIL_REPLY_TO."""
+        return cls(
+            business_name=config.get("BUSINESS_NAME") or config["FROM_NAME"],
+            business_timezone=config.get("BOOKING_TIMEZONE") or "UTC",
+            from_email=config["FROM_EMAIL"],
+            from_name=config["FROM_NAME"],
+            admin_email=config.get("ADMIN_EMAIL") or None,
+            reply_to=config.get("MAIL_REPLY_TO") or None,
+        )
+
+
+def confirmation(booking, *, settings: MailSettings, manage_url: str, now: datetime) -> OutgoingEmail:
+    """Tell the client the booking is confirmed, with the invite attached."""
+    return _to_client("confirmation", booking, settings, f"Confirmed: {_headline(booking)}",
+                      manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now))
+
+
+def pending_approval(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
+    """Tell the client the request arrived and waits for the business's approval."""
+    return _to_client("pending_approval", booking, settings,
+                      f"Received, awaiting approval: {_headline(booking)}", manage_url=manage_url)
+
+
+def reminder(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
+    """Remind the client of an upcoming booking."""
+    return _to_client("reminder", booking, settings, f"Reminder: {_headline(booking)}",
+                      manage_url=manage_url)
+
+
+def update(booking, *, settings: MailSettings, manage_url: str, now: datetime,
+           previous_start: datetime | None = None,
+           previous_end: datetime | None = None) -> OutgoingEmail:
+    """Tell the client the booking moved, with the updated invite (higher SEQUENCE)."""
+    previous = (zoned_spans(previous_start, previous_end, booking.timezone,
+                            settings.business_timezone) if previous_start and previous_end else [])
+    return _to_client("update", booking, settings, f"Rescheduled: {_headline(booking)}",
+                      manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now),
+                      previous_when=previous)
+
+
+def cancellation(booking, *, settings: MailSettings, now: datetime,
+                 book_url: str | None = None) -> OutgoingEmail:
+    """Tell the client the booking is cancelled, with METHOD:CANCEL to clear their calendar."""
+    return _to_client("cancellation", booking, settings, f"Cancelled: {_headline(booking)}",
+                      invite=_invite(booking, settings, "CANCEL", now), book_url=book_url)
+
+
+def follow_up(booking, message, *, settings: MailSettings,
+              manage_url: str | None = None) -> OutgoingEmail:
+    """Send a BookingFollowUp's subject and message to the client."""
+    return _to_client("follow_up", booking, settings, message.subject,
+                      manage_url=manage_url, follow_up=message)
+
+
+def admin_new_booking(booking, *, settings: MailSettings,
+                      admin_url: str | None = None) -> OutgoingEmail:
+    """Tell the business about a new booking; replies go to the client."""
+    if not settings.admin_email:
+        raise ValueError("no admin address (ADMIN_EMAIL) to notify")
+    context = _booking_context(booking, settings, admin_url=admin_url)
+    return _render("admin_new_booking", settings, [settings.admin_email],
+                   f"New booking: {booking.client_name} – {_headline(booking)}", context,
+                   reply_to=one_line(booking.client_email))
+
+
+def manage_links(email: str, entries: Iterable[tuple[object, str]], *,
+                 settings: MailSettings) -> OutgoingEmail:
+    """Send a client the manage links of their bookings ("lost your link")."""
+    items = [_booking_context(booking, settings, manage_url=url) for booking, url in entries]
+    return _render("manage_links", settings, [email],
+                   f"Your bookings with {settings.business_name}", {"items": items})
+
+
+def _to_client(kind: str, booking, settings: MailSettings, subject: str, *,
+               invite: Attachment | None = None, **extra) -> OutgoingEmail:
+    """Render a `kind` email to the booking's client."""
+    context = _booking_context(booking, settings, **extra)
+    return _render(kind, settings, [booking.client_email], subject, context,
+                   attachments=[invite] if invite else [])
+
+
+def _booking_context(booking, settings: MailSettings, **extra) -> dict:
+    """Return the template variables every booking email shares."""
+    when = zoned_spans(booking.scheduled_at, booking.ends_at, booking.timezone,
+                       settings.business_timezone)
+    return {"booking": booking, "when": when, **extra}
+
+
+def _render(kind: str, settings: MailSettings, to: list[str], subject: str, context: dict, *,
+            attachments: list[Attachment] | None = None,
+            reply_to: str | None = None) -> OutgoingEmail:
+    """Render templates/emails/<kind>.txt and .html into an OutgoingEmail."""
+    context = {"business_name": settings.business_name,
+               "business_timezone": settings.business_timezone, "subject": subject, **context}
+    return OutgoingEmail(
+        to=[one_line(address) for address in to],
+        subject=one_line(subject),
+        text=render_template(f"emails/{kind}.txt", **context),
+        html=render_template(f"emails/{kind}.html", **context),
+        from_email=settings.from_email,
+        from_name=settings.from_name,
+        reply_to=reply_to or settings.reply_to,
+        attachments=attachments or [],
+    )
+
+
+def _headline(booking) -> str:
+    """Return 'Title, Mon 30 Mar 2026 09:00 CEST' in the client's zone."""
+    return f"{booking.title}, {format_short(booking.scheduled_at, booking.timezone)}"
+
+
+def _invite(booking, settings: MailSettings, method: str, now: datetime) -> Attachment:
+    """Return the booking's .ics (REQUEST or CANCEL) as the invite.ics attachment."""
+    data = build_calendar(booking, method=method, organizer_email=settings.from_email,
+                          organizer_name=settings.business_name,
+                          business_timezone=settings.business_timezone, now=now,
+                          uid_domain=settings.uid_domain)
+    return Attachment("invite.ics", f"text/calendar; method={method}; charset=UTF-8", data,
+                      inline_method=method)

@@ -1,0 +1,1 @@
+"""The public booking site: service list, calendar picker, form, confirmation."""

@@ -1,0 +1,33 @@
+"""The booking form a client fills after choosing a time."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+MEETING_LABELS = {
+    "jitsi": "Jitsi Meet (no account needed)",
+    "google_meet": "Google Meet",
+    "zoom": "Zoom",
+    "teams": "Microsoft Teams",
+    "whereby": "Whereby",
+}
+
+
+class BookingForm(FlaskForm):
+    """Client details; the service re-validates everything."""
+
+    start = HiddenField(validators=[DataRequired()])
+    tz = HiddenField(validators=[DataRequired()])
+    duration = HiddenField(validators=[DataRequired()])
+    client_name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    client_email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    client_phone = TelField("Phone", validators=[Optional(), Length(max=40)])
+    client_company = StringField("Company", validators=[Optional(), Length(max=200)])
+    title = StringField("Subject", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("What would you like to discuss?",
+                                validators=[Optional(), Length(max=5000)])
+    client_notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    meeting_provider = SelectField("Video call", validators=[DataRequired()])
+
+    def offer_providers(self, keys: list[str]) -> None:
+        """Limit the meeting choices to the enabled providers."""
+        self.meeting_provider.choices = [(key, MEETING_LABELS.get(key, key)) for key in keys]

@@ -1,0 +1,100 @@
+"""The calendar picker's state, parsed from a URL, and what it shows."""
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+
+from webapp.models import ServiceType
+from webapp.scheduling import Slot, get_zone, is_valid_zone
+from webapp.scheduling.calendar import day_range_utc, group_by_day, month_weeks
+from webapp.services.availability import find_availability
+
+
+class BadPickerInput(ValueError):
+    """A picker URL parameter that cannot be understood."""
+
+
+@dataclass(frozen=True)
+class PickerState:
+    """Which month, day, zone and duration the viewer is looking at."""
+
+    tz: str
+    month: date  # first of the month
+    day: date | None
+    duration: int
+
+    def query(self, **changes) -> dict:
+        """Return URL parameters for this state with `changes` applied."""
+        state = replace(self, **changes)
+        params = {"tz": state.tz, "month": f"{state.month:%Y-%m}", "duration": state.duration}
+        if state.day:
+            params["day"] = state.day.isoformat()
+        return params
+
+
+def parse_state(args, service: ServiceType, default_tz: str, now: datetime) -> PickerState:
+    """Read the picker state from query parameters, refusing what makes no sense."""
+    tz = args.get("tz") or default_tz
+    if not is_valid_zone(tz):
+        raise BadPickerInput(f"Unknown time zone {tz!r}.")
+    try:
+        day = date.fromisoformat(args["day"]) if args.get("day") else None
+        month = _parse_month(args.get("month")) if args.get("month") else None
+        duration = int(args.get("duration") or service.default_duration)
+    except ValueError:
+        raise BadPickerInput("The date in the address is not valid.") from None
+    if duration not in service.durations:
+        raise BadPickerInput(f"{service.name} cannot be booked for {duration} minutes.")
+    today = now.astimezone(get_zone(tz)).date()
+    month = month or (day or today).replace(day=1)
+    if not (today.replace(day=1) - timedelta(days=366) <= month <= today + timedelta(days=3 * 366)):
+        raise BadPickerInput("That month is out of range.")
+    if day and day.replace(day=1) != month:
+        day = None
+    return PickerState(tz=tz, month=month, day=day, duration=duration)
+
+
+def _parse_month(value: str) -> date:
+    """Parse YYYY-MM into the first day of that month."""
+    year, _, month = value.partition("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(value)
+    return date(int(year), int(month), 1)
+
+
+@dataclass(frozen=True)
+class PickerView:
+    """What the picker template draws."""
+
+    weeks: list[list[date | None]]
+    open_days: set[date]
+    times: list[Slot]
+    today: date
+    prev_month: date | None
+    next_month: date | None
+
+
+def build_view(service: ServiceType, state: PickerState, now: datetime) -> PickerView:
+    """Compute the month's open days and the chosen day's times for the viewer."""
+    zone = get_zone(state.tz)
+    next_month = (state.month + timedelta(days=32)).replace(day=1)
+    start, end = day_range_utc(state.month, next_month - timedelta(days=1), zone)
+    found = find_availability([service], start, end, now, duration=state.duration)
+    by_day = group_by_day(found.slots[service.key], zone)
+    today = now.astimezone(zone).date()
+    last_open = (now + timedelta(days=service.max_days_ahead + 1)).astimezone(zone).date()
+    return PickerView(
+        weeks=month_weeks(state.month.year, state.month.month),
+        open_days=set(by_day),
+        times=by_day.get(state.day, []) if state.day else [],
+        today=today,
+        prev_month=(state.month - timedelta(days=1)).replace(day=1)
+        if state.month > today.replace(day=1) else None,
+        next_month=next_month if next_month <= last_open else None,
+    )
+
+
+def parse_start(value: str) -> datetime:
+    """Parse the hidden form field carrying a slot's UTC start."""
+    start = datetime.fromisoformat(value)
+    if start.tzinfo is None:
+        raise ValueError("start must carry its offset")
+    return start.astimezone(timezone.utc)

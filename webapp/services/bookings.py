@@ -1,0 +1,124 @@
+"""Booking use cases: create (more arrive with notifications, manage and admin)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from webapp.database import ExclusionViolation, calendar_transaction
+from webapp.extensions import db
+from webapp.models import Booking, ServiceType
+from webapp.models.booking import new_uid
+from webapp.scheduling import is_valid_zone
+from webapp.services.availability import get_service_type, slot_is_free
+from webapp.services.errors import SlotTaken, ValidationFailed
+from webapp.services.settings import enabled_providers
+from webapp.services.tokens import manage_token, token_hash
+from webapp.services.validation import FieldErrors
+
+TAKEN_MESSAGE = "That time was just taken. Please choose another."
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What a client asks for, from any channel; `scheduled_at` is aware."""
+
+    service_type: str
+    scheduled_at: datetime
+    timezone: str
+    client_name: str
+    client_email: str
+    title: str | None = None
+    duration_minutes: int | None = None
+    client_phone: str | None = None
+    client_company: str | None = None
+    description: str | None = None
+    client_notes: str | None = None
+    meeting_provider: str | None = None
+
+
+@dataclass(frozen=True)
+class CreatedBooking:
+    """A stored booking and the manage token its client needs (never stored)."""
+
+    booking: Booking
+    manage_token: str
+
+
+def _check_time(errors: FieldErrors, service: ServiceType, start: datetime, now: datetime):
+    """Explain why a start time is out of the service's bounds, if it is."""
+    if start.tzinfo is None:
+        errors["scheduled_at"] = "Give a time zone or offset for the time."
+    elif start < now:
+        errors["scheduled_at"] = "That time is in the past."
+    elif start < now + timedelta(minutes=service.min_notice_minutes):
+        hours = service.min_notice_minutes / 60
+        errors["scheduled_at"] = f"Bookings need at least {hours:g} hours' notice."
+    elif start.date() > (now + timedelta(days=service.max_days_ahead + 1)).date():
+        errors["scheduled_at"] = f"Bookings open at most {service.max_days_ahead} days ahead."
+
+
+def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, dict]:
+    """Check a request and return its service type and clean booking fields."""
+    errors = FieldErrors()
+    service = get_service_type(req.service_type) if isinstance(req.service_type, str) else None
+    if service is None:
+        errors["service_type"] = "Unknown service type."
+    clean = {
+        "client_name": errors.text("client_name", req.client_name, required=True, max_length=200),
+        "client_email": errors.email("client_email", req.client_email),
+        "client_phone": errors.phone("client_phone", req.client_phone),
+        "client_company": errors.text("client_company", req.client_company, required=False, max_length=200),
+        "title": errors.text("title", req.title, required=False, max_length=200),
+        "description": errors.text("description", req.description, required=False,
+                                   max_length=5000, multiline=True),
+        "client_notes": errors.text("client_notes", req.client_notes, required=False,
+                                    max_length=5000, multiline=True),
+    }
+    if not (isinstance(req.timezone, str) and is_valid_zone(req.timezone)):
+        errors["timezone"] = "Unknown time zone; use an IANA name such as Europe/Rome."
+    providers = enabled_providers()
+    provider = req.meeting_provider or providers[0]
+    if provider not in providers:
+        errors["meeting_provider"] = f"Choose one of: {', '.join(providers)}."
+    if service is not None:
+        duration = req.duration_minutes or service.default_duration
+        if duration not in service.durations:
+            allowed = ", ".join(str(d) for d in service.durations)
+            errors["duration_minutes"] = f"Choose a duration of {allowed} minutes."
+        _check_time(errors, service, req.scheduled_at, now)
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+    clean.update(service_type=service.key, title=clean["title"] or service.name,
+                 duration_minutes=duration, timezone=req.timezone, meeting_provider=provider)
+    return service, clean
+
+
+def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
+    """Book a free slot for a client; raise ValidationFailed or SlotTaken."""
+    try:
+        with calendar_transaction() as session:
+            service, clean = validate_request(req, now)
+            start = req.scheduled_at.astimezone(timezone.utc)
+            if not slot_is_free(service, start, clean["duration_minutes"], now):
+                raise SlotTaken(TAKEN_MESSAGE)
+            booking = Booking(scheduled_at=start, status="pending", **clean,
+                              ends_at=start + timedelta(minutes=clean["duration_minutes"]))
+            token = _assign_manage_token(booking)
+            session.add(booking)
+            session.flush()
+    except ExclusionViolation:
+        raise SlotTaken(TAKEN_MESSAGE) from None
+    return CreatedBooking(booking, token)
+
+
+def _assign_manage_token(booking: Booking) -> str:
+    """Give a new booking its uid and manage-token hash; return the token."""
+    booking.uid = booking.uid or new_uid()
+    token = manage_token(booking.uid)
+    booking.manage_token_hash = token_hash(token)
+    return token
+
+
+def booking_by_token(token: str) -> Booking | None:
+    """Return the booking a manage token opens, or None."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    return db.session.scalar(db.select(Booking).where(Booking.manage_token_hash == token_hash(token)))

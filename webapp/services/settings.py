@@ -1,0 +1,69 @@
+"""Run-time settings: database rows over configuration defaults."""
+from dataclasses import dataclass, fields, replace
+
+from flask import current_app
+
+from webapp.extensions import db
+from webapp.models import ProviderIntegration, Setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an admin can change without a restart."""
+
+    business_name: str
+    business_timezone: str
+    admin_email: str
+    reminder_offsets_hours: list[int]
+    embed_allowed_origins: list[str]
+    default_meeting_provider: str
+    #: clients cannot change a booking this close to its start
+    self_service_cutoff_hours: int = 24
+    #: hours after a meeting ends when the automatic follow-up goes out (0 = off)
+    follow_up_delay_hours: int = 0
+    zoom_auto_recording: str = "none"
+
+
+def defaults() -> Settings:
+    """Return the settings as configured in the environment."""
+    config = current_app.config
+    return Settings(
+        business_name=config["BUSINESS_NAME"],
+        business_timezone=config["BOOKING_TIMEZONE"],
+        admin_email=config["ADMIN_EMAIL"],
+        reminder_offsets_hours=list(config["REMINDER_OFFSETS_HOURS"]),
+        embed_allowed_origins=list(config["EMBED_ALLOWED_ORIGINS"]),
+        default_meeting_provider=config["DEFAULT_MEETING_PROVIDER"],
+    )
+
+
+def get_settings() -> Settings:
+    """Return the current settings (one query)."""
+    names = {f.name for f in fields(Settings)}
+    stored = {row.key: row.value for row in db.session.scalars(db.select(Setting))}
+    return replace(defaults(), **{k: v for k, v in stored.items() if k in names})
+
+
+def save_settings(**changes) -> Settings:
+    """Store the given settings and return the result."""
+    names = {f.name for f in fields(Settings)}
+    unknown = set(changes) - names
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")
+    for key, value in changes.items():
+        db.session.merge(Setting(key=key, value=value))
+    db.session.commit()
+    return get_settings()
+
+
+def enabled_providers() -> list[str]:
+    """Return the meeting providers a client may choose, the default first."""
+    connected = db.session.scalars(
+        db.select(ProviderIntegration.provider).where(ProviderIntegration.status == "connected")
+    ).all()
+    keys = ["jitsi", *connected]
+    if current_app.config.get("WHEREBY_API_KEY"):
+        keys.append("whereby")
+    default = get_settings().default_meeting_provider
+    ordered = sorted(set(keys), key=lambda key: (key != default, key))
+    return ordered

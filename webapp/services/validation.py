@@ -1,0 +1,47 @@
+"""Field checks shared by every way in (form, API, widget)."""
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+_SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f]")
+_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,40}$")
+
+
+class FieldErrors(dict):
+    """Field name -> message, filled by the check_* helpers."""
+
+    def text(self, name: str, value, *, required: bool, max_length: int,
+             multiline: bool = False) -> str | None:
+        """Check a text field and return it stripped (None when empty)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self[name] = "This field is required."
+            return None
+        if not isinstance(value, str):
+            self[name] = "Must be text."
+            return None
+        value = value.strip()
+        if len(value) > max_length:
+            self[name] = f"At most {max_length} characters."
+        elif (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).search(value):
+            self[name] = "Contains characters that are not allowed."
+        return value
+
+    def email(self, name: str, value) -> str | None:
+        """Check an email address and return its normalised form."""
+        value = self.text(name, value, required=True, max_length=254)
+        if value is None or name in self:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            self[name] = str(exc)
+            return None
+
+    def phone(self, name: str, value) -> str | None:
+        """Check an optional phone number."""
+        value = self.text(name, value, required=False, max_length=40)
+        if value and name not in self and not _PHONE.match(value):
+            self[name] = "Use digits, spaces and + ( ) - only."
+        return value

@@ -1,0 +1,41 @@
+"""Template filters and globals: times always shown with their zone."""
+from datetime import datetime
+
+import pytz
+from flask import Flask
+
+from webapp.public.forms import MEETING_LABELS
+from webapp.scheduling import get_zone
+from webapp.services.settings import get_settings
+
+ALL_ZONES = sorted(pytz.all_timezones)
+
+
+def format_time(value: datetime, zone_name: str) -> str:
+    """Format an instant as a wall time in a zone, e.g. 09:30."""
+    return value.astimezone(get_zone(zone_name)).strftime("%H:%M")
+
+
+def format_datetime(value: datetime, zone_name: str) -> str:
+    """Format an instant as a full date and time in a zone, naming the zone."""
+    local = value.astimezone(get_zone(zone_name))
+    return f"{local:%A %-d %B %Y, %H:%M} ({zone_name}, UTC{local:%z})"
+
+
+def provider_label(key: str) -> str:
+    """Return a meeting provider's display name."""
+    return MEETING_LABELS.get(key, key)
+
+
+def _site_context() -> dict:
+    """Give every template the business name."""
+    return {"business_name": get_settings().business_name}
+
+
+def register(app: Flask) -> None:
+    """Install the filters, globals and context on `app`."""
+    app.context_processor(_site_context)
+    app.add_template_global(provider_label, "provider_label")
+    app.add_template_filter(format_time, "time_in")
+    app.add_template_filter(format_datetime, "datetime_in")
+    app.add_template_global(ALL_ZONES, "all_zones")
