@@ -1,0 +1,65 @@
+"""Factories that fill defaults, so a test states only what matters to it."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from webapp.extensions import db
+from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
+from webapp.models.booking import new_uid
+from webapp.services.tokens import manage_token, token_hash
+
+
+def create_service_type(**params) -> ServiceType:
+    """Store a service type; defaults: 30-minute consultation-like type."""
+    params.setdefault("key", "consultation")
+    params.setdefault("name", params["key"].title())
+    params.setdefault("default_duration", 30)
+    params.setdefault("allowed_durations", [params["default_duration"]])
+    params.setdefault("min_notice_minutes", 0)
+    params.setdefault("max_days_ahead", 365)
+    service = ServiceType(**params)
+    db.session.add(service)
+    db.session.commit()
+    return service
+
+
+def create_rule(**params) -> AvailabilitySlot:
+    """Store a weekly rule; defaults: Monday 09:00-17:00, 30-minute steps, consultation."""
+    params.setdefault("day_of_week", 0)
+    params.setdefault("start_time", time(9))
+    params.setdefault("end_time", time(17))
+    params.setdefault("slot_duration", 30)
+    params.setdefault("service_type", "consultation")
+    rule = AvailabilitySlot(**params)
+    db.session.add(rule)
+    db.session.commit()
+    return rule
+
+
+def create_block(**params) -> BlockedDate:
+    """Store a blocked date; defaults: all day, tomorrow."""
+    params.setdefault("blocked_date", date.today() + timedelta(days=1))
+    params.setdefault("reason", "Holiday")
+    params.setdefault("all_day", params.get("start_time") is None)
+    block = BlockedDate(**params)
+    db.session.add(block)
+    db.session.commit()
+    return block
+
+
+def create_booking(**params) -> Booking:
+    """Store a booking directly (bypassing the service); defaults: pending, 30 minutes."""
+    params.setdefault("scheduled_at", datetime(2030, 1, 7, 9, tzinfo=timezone.utc))
+    params.setdefault("duration_minutes", 30)
+    params.setdefault("ends_at", params["scheduled_at"] + timedelta(minutes=params["duration_minutes"]))
+    params.setdefault("uid", new_uid())
+    params.setdefault("manage_token_hash", token_hash(manage_token(params["uid"])))
+    params.setdefault("client_name", "Mario Rossi")
+    params.setdefault("client_email", "mario@example.com")
+    params.setdefault("service_type", "consultation")
+    params.setdefault("title", "Consulenza")
+    params.setdefault("timezone", "Europe/Rome")
+    params.setdefault("status", "pending")
+    params.setdefault("meeting_provider", "jitsi")
+    booking = Booking(**params)
+    db.session.add(booking)
+    db.session.commit()
+    return booking
