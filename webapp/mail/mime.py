@@ -24,8 +24,10 @@ def build_mime(email: OutgoingEmail, message_id: str, now: datetime | None = Non
         for attachment in email.attachments:
             if attachment.inline_method:
                 # Outlook shows the invite only from a text/calendar alternative with method=.
-                msg.add_alternative(attachment.data.decode("utf-8"), subtype="calendar", cte="base64",
-                                    params={"method": attachment.inline_method})
+                # Bytes and base64, so the CRLF line ends RFC 5545 requires survive.
+                msg.add_alternative(attachment.data, maintype="text", subtype="calendar",
+                                    params={"method": attachment.inline_method,
+                                            "charset": "utf-8"})
         for attachment in email.attachments:
             maintype, subtype, params = _split_content_type(attachment.content_type)
             msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype,

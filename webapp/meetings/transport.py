@@ -81,8 +81,8 @@ def error_from_response(resp: requests.Response, name: str) -> ProviderError:
     status = resp.status_code
     body = _json_or_none(resp)
     message = f"{name}: HTTP {status}: {_describe(body) or resp.reason or ''}".rstrip(": ")
-    oauth_error = body.get("error") if isinstance(body, dict) else None
-    if status == 401 or oauth_error in _DEAD_GRANT_ERRORS:
+    oauth_error = body.get("error") if isinstance(body, dict) else None  # a str in OAuth
+    if status == 401 or isinstance(oauth_error, str) and oauth_error in _DEAD_GRANT_ERRORS:
         return ProviderAuthError(message, status=status)
     if status == 429 or status >= 500 or _reasons(body) & _RATE_LIMIT_REASONS:
         return ProviderError(

@@ -50,9 +50,20 @@ def calendar(key: str):
     """Show the month calendar and, once a day is chosen, its free times."""
     service = _service_or_404(key)
     state = _picker_state(service)
-    view = build_view(service, state, now())
     return _partial("public/calendar.html", "public/_picker.html",
-                    service=service, state=state, view=view)
+                    **_picker_context(service, state))
+
+
+def _picker_context(service, state, **extra) -> dict:
+    """Return what the picker templates need, with links into this blueprint."""
+    return dict(
+        service=service, state=state, view=build_view(service, state, now()),
+        picker_href=lambda params: url_for("public.calendar", key=service.key, **params),
+        time_href=lambda slot: url_for("public.details", key=service.key,
+                                       start=slot.start.isoformat(), tz=state.tz,
+                                       duration=state.duration),
+        **extra,
+    )
 
 
 @bp.route("/book/<key>/details", methods=["GET", "POST"])
@@ -88,8 +99,7 @@ def _book(service, form: BookingForm, start, state):
             error, status = exc.message, 422
         except SlotTaken as exc:
             return _partial("public/calendar.html", "public/_picker.html", 409,
-                            service=service, state=state, taken=exc.message,
-                            view=build_view(service, state, now()))
+                            **_picker_context(service, state, taken=exc.message))
         else:
             return redirect(url_for("public.confirmed", token=created.manage_token), code=303)
     else:

@@ -1,4 +1,4 @@
-"""Booking use cases: create (more arrive with notifications, manage and admin)."""
+"""Booking use cases: create, cancel, reschedule, confirm, complete; one transaction each."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +8,7 @@ from webapp.models import Booking, ServiceType
 from webapp.models.booking import new_uid
 from webapp.scheduling import is_valid_zone
 from webapp.services.availability import get_service_type, slot_is_free
-from webapp.services.errors import SlotTaken, ValidationFailed
+from webapp.services.errors import NotAllowed, NotFound, SlotTaken, ValidationFailed
 from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
@@ -122,3 +122,90 @@ def booking_by_token(token: str) -> Booking | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     return db.session.scalar(db.select(Booking).where(Booking.manage_token_hash == token_hash(token)))
+
+
+def cancel_booking(booking_id: int, reason: str | None, now: datetime, *, by: str = "client") -> Booking:
+    """Cancel an active booking, freeing its time; cancelling twice changes nothing."""
+    errors = FieldErrors()
+    reason = errors.text("cancellation_reason", reason, required=False, max_length=2000,
+                         multiline=True)
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+    with calendar_transaction() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise NotFound("No such booking.")
+        if booking.status == "cancelled":
+            return booking
+        if not booking.is_active:
+            raise NotAllowed(f"A {booking.status} booking cannot be cancelled.")
+        booking.status = "cancelled"
+        booking.cancelled_at = now
+        booking.cancellation_reason = reason
+        booking.version += 1
+    return booking
+
+
+def reschedule_booking(booking_id: int, new_start: datetime, now: datetime,
+                       *, duration_minutes: int | None = None) -> Booking:
+    """Move an active booking to a free time; on any failure it stays where it was."""
+    try:
+        with calendar_transaction() as session:
+            booking = session.get(Booking, booking_id)
+            if booking is None:
+                raise NotFound("No such booking.")
+            if not booking.is_active:
+                raise NotAllowed(f"A {booking.status} booking cannot be moved.")
+            service = get_service_type(booking.service_type)
+            if service is None:
+                raise NotAllowed("This service can no longer be booked.")
+            duration = duration_minutes or booking.duration_minutes
+            errors = FieldErrors()
+            _check_time(errors, service, new_start, now)
+            if duration not in service.durations:
+                errors["duration_minutes"] = "That duration is not offered for this service."
+            if errors:
+                raise ValidationFailed("Please choose another time.", dict(errors))
+            new_start = new_start.astimezone(timezone.utc)
+            if not slot_is_free(service, new_start, duration, now, exclude_booking_id=booking.id):
+                raise SlotTaken(TAKEN_MESSAGE)
+            booking.scheduled_at = new_start
+            booking.duration_minutes = duration
+            booking.ends_at = new_start + timedelta(minutes=duration)
+            booking.reminder_sent = False
+            booking.version += 1
+    except ExclusionViolation:
+        raise SlotTaken(TAKEN_MESSAGE) from None
+    return booking
+
+
+def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: str | None,
+                now: datetime) -> Booking:
+    """Move a booking between statuses, refusing transitions that make no sense."""
+    with calendar_transaction() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            raise NotFound("No such booking.")
+        if booking.status == to:
+            return booking
+        if booking.status not in allowed_from:
+            raise NotAllowed(f"A {booking.status} booking cannot become {to}.")
+        booking.status = to
+        if stamp:
+            setattr(booking, stamp, now)
+    return booking
+
+
+def confirm_booking(booking_id: int, now: datetime) -> Booking:
+    """Confirm a pending booking (an admin's approval, or automatic)."""
+    return _transition(booking_id, ("pending",), "confirmed", "confirmed_at", now)
+
+
+def complete_booking(booking_id: int, now: datetime) -> Booking:
+    """Mark a booking whose meeting took place as completed."""
+    return _transition(booking_id, ("confirmed", "pending"), "completed", "completed_at", now)
+
+
+def mark_no_show(booking_id: int, now: datetime) -> Booking:
+    """Record that the client did not come."""
+    return _transition(booking_id, ("confirmed", "pending", "completed"), "no_show", None, now)
