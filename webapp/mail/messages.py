@@ -29,7 +29,7 @@ class MailSettings:
 
     @classmethod
     def from_config(cls, config: Mapping) -> "MailSettings":
-        """Read BUSINESS_NAME, BOOKING_TIMEZONE, FROM_EMAIL, FROM_NAME, ADMIN_EMAIL, MAIL_REPLY_TO."""
+        """Read BUSINESS_NAME, BOOKING_TIMEZONE, FROM_*, ADMIN_EMAIL and MAIL_REPLY_TO."""
         return cls(
             business_name=config.get("BUSINESS_NAME") or config["FROM_NAME"],
             business_timezone=config.get("BOOKING_TIMEZONE") or "UTC",
@@ -40,7 +40,8 @@ class MailSettings:
         )
 
 
-def confirmation(booking, *, settings: MailSettings, manage_url: str, now: datetime) -> OutgoingEmail:
+def confirmation(booking, *, settings: MailSettings, manage_url: str,
+                 now: datetime) -> OutgoingEmail:
     """Tell the client the booking is confirmed, with the invite attached."""
     return _to_client("confirmation", booking, settings, f"Confirmed: {_headline(booking)}",
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now))

@@ -43,7 +43,7 @@ class FallbackTransport:
 
 
 def transport_from_config(config: Mapping, instance_path: str | Path = "instance") -> Transport:
-    """Return SendGrid (+SMTP fallback) if SENDGRID_API_KEY, else SMTP if MAIL_SERVER, else files."""
+    """Return SendGrid (SMTP as fallback), else SMTP if MAIL_SERVER is set, else .eml files."""
     smtp = SmtpTransport.from_config(config) if config.get("MAIL_SERVER") else None
     if config.get("SENDGRID_API_KEY"):
         sendgrid = SendGridTransport(

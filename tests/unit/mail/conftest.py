@@ -9,7 +9,6 @@ from webapp.mail.messages import MailSettings
 from webapp.models import Booking, BookingFollowUp
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
