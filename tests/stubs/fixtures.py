@@ -1,10 +1,15 @@
-"""Pytest fixtures for the stubs: each runs for one test and fails it on any API violation.
+"""Pytest fixtures: stubs that fail their test on any API violation, and a request factory.
 
 Use from a conftest: `from tests.stubs.fixtures import google_stub, zoom_stub, ...`.
 """
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from tests.stubs import GoogleCalendarStub, GraphStub, OAuthStub, WherebyStub, ZoomStub
+
+#: a start a few days ahead: Whereby refuses rooms that end in the past
+_START = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
 
 
 def _serve(stub):
@@ -48,3 +53,19 @@ def zoom_oauth_stub(zoom_stub):
 def google_oauth_stub(google_stub):
     """Google's token endpoint: client secret in the body, refresh tokens kept."""
     yield from _serve(OAuthStub(auth_method="client_secret_post", access_tokens=google_stub.tokens))
+
+
+@pytest.fixture
+def make_request():
+    """Build a webapp.meetings.MeetingRequest with defaults; a test states only what matters."""
+    from webapp.meetings import MeetingRequest
+
+    def make(**fields):
+        fields.setdefault("start", _START)
+        fields.setdefault("end", fields["start"] + timedelta(minutes=45))
+        defaults = dict(request_id="bk_7f3a9c2e", title="Consultation with Ada",
+                        description="Booked through StudiocentOS", timezone="Europe/Rome",
+                        attendee_email="ada@example.com", attendee_name="Ada Lovelace")
+        return MeetingRequest(**{**defaults, **fields})
+
+    return make

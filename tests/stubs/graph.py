@@ -6,26 +6,24 @@ import secrets
 from datetime import datetime, timezone
 
 from tests.stubs import checks
-from tests.stubs.server import Reply, StubServer, Violation
+from tests.stubs.server import Reply, ResourceStub, Violation
 
 _FIELDS = {"startDateTime", "endDateTime", "subject", "participants", "chatInfo", "externalId"}
 _MEETING = r"/me/onlineMeetings/(?P<meeting>[^/]+)"
 
 
-class GraphStub(StubServer):
+class GraphStub(ResourceStub):
     """Keeps online meetings by id and by externalId (createOrGet's key)."""
 
     routes = (
         ("POST", r"/me/onlineMeetings/createOrGet", "create_or_get"),
-        ("GET", _MEETING, "get"),
+        ("GET", _MEETING, "get_meeting"),
         ("PATCH", _MEETING, "update"),
-        ("DELETE", _MEETING, "delete"),
+        ("DELETE", _MEETING, "delete_meeting"),
     )
 
     def __init__(self, token: str = "graph-access-token"):
-        super().__init__()
-        self.tokens = {token}
-        self.meetings: dict[str, dict] = {}
+        super().__init__(token)
 
     def error_body(self, status, message):
         code = {401: "InvalidAuthenticationToken", 404: "NotFound", 429: "TooManyRequests"}.get(
@@ -33,9 +31,6 @@ class GraphStub(StubServer):
         return {"error": {"code": code, "message": message}}
 
     def create_or_get(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
         body = req.json()
         self._check(body)
         external_id = checks.require(body, "externalId", str)
@@ -56,36 +51,18 @@ class GraphStub(StubServer):
         self.meetings[meeting_id] = meeting
         return Reply(201, meeting)
 
-    def get(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        meeting = self.meetings.get(req.params["meeting"])
-        return Reply(200, meeting) if meeting else self._missing()
-
     def update(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
         body = req.json()
         self._check(body)
         if "externalId" in body:
             raise Violation("externalId cannot be updated")
         meeting = self.meetings.get(req.params["meeting"])
         if meeting is None:
-            return self._missing()
+            return self.missing(req)
         meeting.update(body)
         return Reply(200, meeting)
 
-    def delete(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        if self.meetings.pop(req.params["meeting"], None) is None:
-            return self._missing()
-        return Reply(204)
-
-    def _missing(self):
+    def missing(self, req):
         return Reply(404, self.error_body(404, "The specified meeting was not found."))
 
     def _check(self, body):

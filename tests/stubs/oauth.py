@@ -32,6 +32,7 @@ class OAuthStub(StubServer):
     """Issues codes and tokens for one registered client."""
 
     routes = (("GET", r"/authorize", "authorize"), ("POST", r"/token", "token"))
+    bearer_auth = False  # clients authenticate per request, see _client_ok
 
     def __init__(
         self,

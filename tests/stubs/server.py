@@ -70,8 +70,11 @@ class StubServer:
 
     #: (METHOD, path regex with named groups, handler method name)
     routes: tuple = ()
+    #: whether every route needs `Authorization: Bearer <one of tokens>`
+    bearer_auth = True
 
     def __init__(self):
+        self.tokens: set[str] = set()
         self.requests: list[StubRequest] = []
         self.violations: list[str] = []
         self._faults: deque[Reply] = deque()
@@ -85,7 +88,7 @@ class StubServer:
         """Start serving in a daemon thread."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -150,7 +153,8 @@ class StubServer:
             return fault
         try:
             handler = self._route(req)
-            return handler(req)
+            denied = self.require_bearer(req, self.tokens) if self.bearer_auth else None
+            return denied or handler(req)
         except Violation as exc:
             note = f"{req.method} {req.path}: {exc}"
             with self._lock:
@@ -167,6 +171,28 @@ class StubServer:
                     req.params = {k: unquote(v) for k, v in match.groupdict().items()}
                     return getattr(self, name)
         raise Violation("method not allowed here" if known_path else "no such endpoint")
+
+
+class ResourceStub(StubServer):
+    """A provider API that keeps meetings by id, with the shared read and delete handlers."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.tokens = {token}
+        self.meetings: dict[str, dict] = {}
+
+    def get_meeting(self, req):
+        meeting = self.meetings.get(req.params["meeting"])
+        return Reply(200, meeting) if meeting else self.missing(req)
+
+    def delete_meeting(self, req):
+        if self.meetings.pop(req.params["meeting"], None) is None:
+            return self.missing(req)
+        return Reply(204)
+
+    def missing(self, req) -> Reply:
+        """The provider's 404 for an unknown meeting; subclasses may word it their way."""
+        return Reply(404, self.error_body(404, "Not found"))
 
 
 def _handler_for(stub: StubServer):

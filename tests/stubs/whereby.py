@@ -7,31 +7,26 @@ import uuid
 from datetime import datetime, timezone
 
 from tests.stubs import checks
-from tests.stubs.server import Reply, StubServer, Violation
+from tests.stubs.server import Reply, ResourceStub, Violation
 
 _FIELDS = {"endDate", "startDate", "isLocked", "roomMode", "roomNamePrefix", "roomNamePattern",
            "templateType", "fields"}
 _PREFIX = re.compile(r"^[a-z0-9]{0,39}$")
 
 
-class WherebyStub(StubServer):
+class WherebyStub(ResourceStub):
     """Keeps rooms by meetingId; rooms cannot be changed, only made and deleted."""
 
     routes = (
         ("POST", r"/meetings", "create"),
-        ("GET", r"/meetings/(?P<meeting>[^/]+)", "get"),
-        ("DELETE", r"/meetings/(?P<meeting>[^/]+)", "delete"),
+        ("GET", r"/meetings/(?P<meeting>[^/]+)", "get_meeting"),
+        ("DELETE", r"/meetings/(?P<meeting>[^/]+)", "delete_meeting"),
     )
 
     def __init__(self, api_key: str = "whereby-api-key"):
-        super().__init__()
-        self.tokens = {api_key}
-        self.meetings: dict[str, dict] = {}
+        super().__init__(api_key)
 
     def create(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
         body = req.json()
         checks.unknown_fields(body, _FIELDS)
         end = checks.rfc3339(checks.require(body, "endDate", str), "endDate")
@@ -55,18 +50,3 @@ class WherebyStub(StubServer):
             meeting["hostRoomUrl"] = f"{room}?roomKey={secrets.token_urlsafe(12)}"
         self.meetings[meeting_id] = meeting
         return Reply(201, meeting)
-
-    def get(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        meeting = self.meetings.get(req.params["meeting"])
-        return Reply(200, meeting) if meeting else Reply(404, self.error_body(404, "Not found"))
-
-    def delete(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        if self.meetings.pop(req.params["meeting"], None) is None:
-            return Reply(404, self.error_body(404, "Not found"))
-        return Reply(204)

@@ -5,7 +5,7 @@ import re
 import secrets
 
 from tests.stubs import checks
-from tests.stubs.server import Reply, StubServer, Violation
+from tests.stubs.server import Reply, ResourceStub, Violation
 
 _ZOOM_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _PASSWORD = re.compile(r"^[A-Za-z0-9@_*-]{1,10}$")
@@ -20,29 +20,24 @@ _SETTINGS_FIELDS = {
 }
 
 
-class ZoomStub(StubServer):
+class ZoomStub(ResourceStub):
     """Keeps meetings by their integer id."""
 
     routes = (
         ("POST", r"/users/(?P<user>[^/]+)/meetings", "create"),
-        ("GET", r"/meetings/(?P<meeting>[^/]+)", "get"),
+        ("GET", r"/meetings/(?P<meeting>[^/]+)", "get_meeting"),
         ("PATCH", r"/meetings/(?P<meeting>[^/]+)", "update"),
-        ("DELETE", r"/meetings/(?P<meeting>[^/]+)", "delete"),
+        ("DELETE", r"/meetings/(?P<meeting>[^/]+)", "delete_meeting"),
     )
 
     def __init__(self, token: str = "zoom-access-token"):
-        super().__init__()
-        self.tokens = {token}
-        self.meetings: dict[str, dict] = {}
+        super().__init__(token)
 
     def error_body(self, status, message):
         code = {401: 124, 404: 3001, 429: 429}.get(status, 300)
         return {"code": code, "message": message}
 
     def create(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
         body = req.json()
         self._check(body, creating=True)
         meeting_id = 80000000000 + secrets.randbelow(10**10)
@@ -57,35 +52,17 @@ class ZoomStub(StubServer):
         self.meetings[str(meeting_id)] = meeting
         return Reply(201, meeting)
 
-    def get(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        meeting = self.meetings.get(req.params["meeting"])
-        return Reply(200, meeting) if meeting else self._missing(req)
-
     def update(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
         body = req.json()
         self._check(body, creating=False)
         meeting = self.meetings.get(req.params["meeting"])
         if meeting is None:
-            return self._missing(req)
+            return self.missing(req)
         settings = {**meeting.get("settings", {}), **body.pop("settings", {})}
         meeting.update(body, settings=settings)
         return Reply(204)
 
-    def delete(self, req):
-        denied = self.require_bearer(req, self.tokens)
-        if denied:
-            return denied
-        if self.meetings.pop(req.params["meeting"], None) is None:
-            return self._missing(req)
-        return Reply(204)
-
-    def _missing(self, req):
+    def missing(self, req):
         return Reply(404, self.error_body(404, f"Meeting does not exist: {req.params['meeting']}."))
 
     def _check(self, body, creating):

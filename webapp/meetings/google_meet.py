@@ -78,7 +78,7 @@ class GoogleMeetProvider(MeetingProvider):
         )
 
     def _get(self, event_id: str) -> dict:
-        return self.api.call("GET", self._event_path(event_id), params={"conferenceDataVersion": "1"})
+        return self.api.call("GET", self._event_path(event_id))
 
     def _event_path(self, event_id: str) -> str:
         return f"{self.events_path}/{path_segment(event_id)}"

@@ -25,11 +25,11 @@ def test_create_schedules_a_meeting_with_the_booking_settings(zoom, zoom_stub, m
 
 
 def test_create_without_options_sends_no_passcode_and_no_recording(zoom, zoom_stub, make_request):
-    meeting = zoom.create(make_request())
+    zoom.create(make_request())
 
-    stored = zoom_stub.meetings[meeting.meeting_id]
-    assert "password" not in stored.get("settings", {}) and stored["password"] == ""
-    assert stored["settings"]["auto_recording"] == "none"
+    sent = zoom_stub.calls("POST")[0].json()
+    assert "password" not in sent
+    assert sent["settings"]["auto_recording"] == "none"
 
 
 def test_a_passcode_over_ten_characters_is_refused_before_calling_zoom(zoom, zoom_stub, make_request):
