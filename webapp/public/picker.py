@@ -72,12 +72,14 @@ class PickerView:
     next_month: date | None
 
 
-def build_view(service: ServiceType, state: PickerState, now: datetime) -> PickerView:
+def build_view(service: ServiceType, state: PickerState, now: datetime,
+               *, exclude_booking_id: int | None = None) -> PickerView:
     """Compute the month's open days and the chosen day's times for the viewer."""
     zone = get_zone(state.tz)
     next_month = (state.month + timedelta(days=32)).replace(day=1)
     start, end = day_range_utc(state.month, next_month - timedelta(days=1), zone)
-    found = find_availability([service], start, end, now, duration=state.duration)
+    found = find_availability([service], start, end, now, duration=state.duration,
+                              exclude_booking_id=exclude_booking_id)
     by_day = group_by_day(found.slots[service.key], zone)
     today = now.astimezone(zone).date()
     last_open = (now + timedelta(days=service.max_days_ahead + 1)).astimezone(zone).date()
