@@ -88,7 +88,7 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('meeting_provider', sa.String(length=20), nullable=False),
     sa.Column('meeting_url', sa.String(length=500), nullable=True),
-    sa.Column('meeting_id', sa.String(length=200), nullable=True),
+    sa.Column('meeting_id', sa.String(length=500), nullable=True),
     sa.Column('meeting_error', sa.Text(), nullable=True),
     sa.Column('reminder_sent', sa.Boolean(), nullable=False),
     sa.Column('cancellation_reason', sa.Text(), nullable=True),

@@ -56,7 +56,7 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     meeting_provider: Mapped[str] = mapped_column(String(20), default="jitsi")
     meeting_url: Mapped[str | None] = mapped_column(String(500))
-    meeting_id: Mapped[str | None] = mapped_column(String(200))
+    meeting_id: Mapped[str | None] = mapped_column(String(500))
     #: why the requested provider was not used (shown to the admin)
     meeting_error: Mapped[str | None] = mapped_column(Text)
     reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)

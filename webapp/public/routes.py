@@ -95,8 +95,8 @@ def _book(service, form: BookingForm, start, state):
         try:
             created = create_booking(_request_from(service, form, start, state), now())
         except ValidationFailed as exc:
-            _attach_errors(form, exc.fields)
-            error, status = exc.message, 422
+            unshown = _attach_errors(form, exc.fields)
+            error, status = " ".join([exc.message, *unshown]), 422
         except SlotTaken as exc:
             return _partial("public/calendar.html", "public/_picker.html", 409,
                             **_picker_context(service, state, taken=exc.message))
@@ -120,12 +120,16 @@ def _request_from(service, form: BookingForm, start, state) -> BookingRequest:
     )
 
 
-def _attach_errors(form: BookingForm, fields: dict[str, str]) -> None:
-    """Show the service's field errors beside the form's fields."""
+def _attach_errors(form: BookingForm, fields: dict[str, str]) -> list[str]:
+    """Show the service's field errors beside the form's fields; return the others."""
+    unshown = []
     for name, message in fields.items():
         field = getattr(form, name, None)
-        if field is not None:
+        if field is None:
+            unshown.append(message)
+        else:
             field.errors = [*field.errors, message]
+    return unshown
 
 
 @bp.get("/booking/<token>")
