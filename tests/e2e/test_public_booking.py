@@ -1,0 +1,66 @@
+"""A client books a consultation through the pages in Chromium."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from webapp.extensions import db
+from webapp.models import Booking
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """Browse from New York, far from the business zone (Europe/Rome)."""
+    return {**browser_context_args, "timezone_id": "America/New_York"}
+
+
+def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: Page, live_server):
+    page.context.clear_cookies()
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Consultation").click()
+
+    # The browser's own zone is adopted, and every time says its zone.
+    zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert zone == "America/New_York"
+    expect(page.get_by_label("Times shown in")).to_have_value(zone)
+
+    page.get_by_role("link", name="Next month ›").click()
+    expect(page).to_have_url(re.compile(r"month="))
+    open_day = page.locator("td.open a").first
+    open_day.click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {zone}")
+    page.locator("a.time").first.click()
+
+    page.get_by_label("Your name").fill("Mario Rossi")
+    page.get_by_label("Email").fill("mario@example.com")
+    page.get_by_label("Company").fill("Acme Inc")
+    page.get_by_role("button", name="Book this time").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(page.get_by_text(f"({zone}, UTC")).to_be_visible()
+    expect(page.get_by_role("link", name="Manage this booking")).to_have_attribute(
+        "href", re.compile(r"/manage/[A-Za-z0-9_-]{43}$"))
+    db.session.remove()
+    booking = db.session.scalar(db.select(Booking))
+    assert booking.client_company == "Acme Inc" and booking.timezone == zone
+
+
+def test_picker_updates_in_place_without_reloading_the_page(page: Page, live_server):
+    page.goto(live_server + "/book/demo?tz=America/New_York")
+    page.evaluate("window.__marker = 'still here'")
+    page.get_by_role("link", name="Next month ›").click()
+    page.locator("td.open a").first.click()
+    expect(page.locator("a.time").first).to_be_visible()
+    assert page.evaluate("window.__marker") == "still here"
+    assert "day=" in page.url
+
+
+def test_calendar_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/book/support?tz=Europe/Rome")
+    page.get_by_role("link", name="Next month ›").click()
+    page.locator("td.open a").first.click()
+    page.locator("a.time").first.click()
+    expect(page.get_by_role("button", name="Book this time")).to_be_visible()
+    context.close()
