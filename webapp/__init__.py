@@ -5,7 +5,7 @@ from flask import Flask
 
 import config as app_config
 from webapp import auth, database  # noqa: F401  (register loaders and engine listeners)
-from webapp.extensions import csrf, db, limiter, login_manager, mail, migrate, oauth
+from webapp.extensions import csrf, db, limiter, login_manager, migrate, oauth
 from webapp.scheduling import is_valid_zone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,6 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    mail.init_app(app)
     oauth.init_app(app)
     limiter.init_app(app)
 
@@ -71,9 +70,11 @@ def init_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
+    from webapp.manage.routes import bp as manage_bp
     from webapp.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Client self-service pages reached through the manage link."""

@@ -1,0 +1,199 @@
+"""Manage pages: view a booking, add it to a calendar, reschedule or cancel it, find lost links."""
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+
+from webapp.clock import now
+from webapp.extensions import limiter
+from webapp.manage.calendar_links import booking_ics, google_calendar_url
+from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
+from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
+from webapp.public.routes import _partial as render_partial
+from webapp.scheduling import get_zone, is_valid_zone
+from webapp.services.availability import get_service_type
+from webapp.services.errors import NotAllowed, SlotTaken, ValidationFailed
+from webapp.services.self_service import (business_contact, cancel_as_client, change_refusal,
+                                          manageable_booking, reschedule_as_client,
+                                          send_lost_links)
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+def _limit(key: str, default: str):
+    """Return a Flask-Limiter limit read from config key `key` at request time."""
+    return lambda: current_app.config.get(key, default)
+
+
+#: reading pages by token: generous for people, tight for anyone trying tokens
+LOOKUP_LIMIT = _limit("MANAGE_LOOKUP_RATE_LIMIT", "30/minute;300/hour")
+CHANGE_LIMIT = _limit("MANAGE_CHANGE_RATE_LIMIT", "10/minute;60/hour")
+LOST_LIMIT = _limit("MANAGE_LOST_RATE_LIMIT", "5/minute;20/hour")
+LOST_PER_ADDRESS_LIMIT = _limit("MANAGE_LOST_PER_ADDRESS_LIMIT", "3/hour")
+
+
+@bp.after_app_request
+def _no_referrer(response: Response) -> Response:
+    """Keep manage tokens out of Referer headers, on every /manage/ answer, 404s included."""
+    if request.path.startswith("/manage/"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _booking_or_404(token: str):
+    """Return the booking the token opens, or answer the one 404 every bad token gets."""
+    booking = manageable_booking(token, now())
+    if booking is None:
+        abort(404)
+    return booking
+
+
+def _page(booking, token: str, template: str = "manage/view.html", status: int = 200, **extra):
+    """Render a manage page with what every one of them shows."""
+    return render_template(template, booking=booking, token=token,
+                           refusal=change_refusal(booking, now()),
+                           google_url=google_calendar_url(booking), **extra), status
+
+
+@bp.get("/<token>")
+@limiter.limit(LOOKUP_LIMIT)
+def view(token: str):
+    """Show the booking to its client, with what they can do next."""
+    booking = _booking_or_404(token)
+    return _page(booking, token)
+
+
+@bp.get("/<token>/booking.ics")
+@limiter.limit(LOOKUP_LIMIT)
+def ics(token: str):
+    """Download the booking as an .ics file (a cancellation once it is cancelled)."""
+    booking = _booking_or_404(token)
+    return Response(booking_ics(booking, now()), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="booking.ics"'})
+
+
+@bp.get("/<token>/cancel")
+@limiter.limit(LOOKUP_LIMIT)
+def cancel_confirm(token: str):
+    """Ask the client to confirm the cancellation (a GET changes nothing)."""
+    booking = _booking_or_404(token)
+    return _page(booking, token, "manage/cancel.html", form=CancelForm())
+
+
+@bp.post("/<token>/cancel")
+@limiter.limit(CHANGE_LIMIT)
+def cancel(token: str):
+    """Cancel the booking, or explain why not."""
+    booking = _booking_or_404(token)
+    form = CancelForm()
+    if not form.validate():
+        return _page(booking, token, "manage/cancel.html", 422, form=form,
+                     error="Please correct the highlighted fields.")
+    try:
+        cancel_as_client(booking, form.cancellation_reason.data, now())
+    except (NotAllowed, ValidationFailed) as exc:
+        return _page(booking, token, "manage/cancel.html", 409, form=form, error=exc.message)
+    flash("Your booking is cancelled. We sent you a confirmation by email.", "success")
+    return redirect(url_for("manage.view", token=token), code=303)
+
+
+def _reschedule_context(booking, token: str, service, args) -> dict:
+    """Return the picker's context for moving `booking`, links pointing back here."""
+    try:
+        state = parse_state({"tz": booking.timezone, "duration": booking.duration_minutes,
+                             **args}, service, booking.timezone, now())
+    except BadPickerInput as exc:
+        abort(400, description=str(exc))
+    return dict(
+        booking=booking, token=token, service=service, state=state,
+        view=build_view(service, state, now(), exclude_booking_id=booking.id),
+        picker_href=lambda params: url_for("manage.reschedule", token=token, **params),
+        time_href=lambda slot: url_for("manage.reschedule_confirm", token=token,
+                                       start=slot.start.isoformat(), tz=state.tz,
+                                       duration=state.duration),
+    )
+
+
+def _changeable_service(booking):
+    """Return the booking's service if the client may move it now, else None."""
+    if change_refusal(booking, now()):
+        return None
+    return get_service_type(booking.service_type)
+
+
+@bp.get("/<token>/reschedule")
+@limiter.limit(LOOKUP_LIMIT)
+def reschedule(token: str):
+    """Show the calendar picker to choose a new time."""
+    booking = _booking_or_404(token)
+    service = _changeable_service(booking)
+    if service is None:
+        return _page(booking, token, "manage/view.html", 409, error=_cannot_move(booking))
+    return render_partial("manage/reschedule.html", "public/_picker.html",
+                          **_reschedule_context(booking, token, service, request.args.to_dict()))
+
+
+def _cannot_move(booking) -> str:
+    """Explain why the booking cannot be moved online."""
+    return change_refusal(booking, now()) or (
+        f"This service can no longer be booked online. Please contact {business_contact()}.")
+
+
+@bp.get("/<token>/reschedule/confirm")
+@limiter.limit(LOOKUP_LIMIT)
+def reschedule_confirm(token: str):
+    """Ask the client to confirm the move to the chosen time (a GET changes nothing)."""
+    booking = _booking_or_404(token)
+    form = RescheduleForm(formdata=request.args)
+    start = _parse_start_or_400(form.start.data)
+    return _page(booking, token, "manage/reschedule_confirm.html", form=form, start=start)
+
+
+def _day_of(start, tz: str) -> str | None:
+    """Return the date of `start` in zone `tz` (ISO), so the picker reopens on that day."""
+    return start.astimezone(get_zone(tz)).date().isoformat() if is_valid_zone(tz or "") else None
+
+
+def _parse_start_or_400(value: str | None):
+    """Parse a chosen slot start or answer 400."""
+    try:
+        return parse_start(value or "")
+    except ValueError as exc:
+        abort(400, description=f"The chosen time is not valid: {exc}")
+
+
+@bp.post("/<token>/reschedule")
+@limiter.limit(CHANGE_LIMIT)
+def reschedule_submit(token: str):
+    """Move the booking to the chosen time, or show the picker with what went wrong."""
+    booking = _booking_or_404(token)
+    form = RescheduleForm()
+    start = _parse_start_or_400(form.start.data)
+    if not form.validate() or not (form.duration.data or "").isdigit():
+        abort(400, description="The form was incomplete or expired. Please choose the time again.")
+    try:
+        reschedule_as_client(booking, start, now(), int(form.duration.data))
+    except NotAllowed as exc:
+        return _page(booking, token, "manage/view.html", 409, error=exc.message)
+    except (SlotTaken, ValidationFailed) as exc:
+        service = get_service_type(booking.service_type)
+        args = {"tz": form.tz.data, "duration": form.duration.data, "day": _day_of(start, form.tz.data)}
+        return render_template("manage/reschedule.html", taken=exc.message,
+                               **_reschedule_context(booking, token, service, args)), 409
+    flash("Your booking has moved. We sent you an updated invitation by email.", "success")
+    return redirect(url_for("manage.view", token=token), code=303)
+
+
+@bp.route("/lost", methods=["GET", "POST"])
+@limiter.limit(LOST_LIMIT, methods=["POST"])
+@limiter.limit(LOST_PER_ADDRESS_LIMIT, methods=["POST"],
+               key_func=lambda: "lost:" + request.form.get("email", "").strip().lower())
+def lost():
+    """Email the manage links of an address's upcoming bookings; the answer never says if any."""
+    form = LostLinkForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("manage/lost.html", form=form), 200 if request.method == "GET" else 422
+    try:
+        send_lost_links(form.email.data, now())
+    except ValidationFailed as exc:
+        form.email.errors = [exc.fields.get("email", exc.message)]
+        return render_template("manage/lost.html", form=form), 422
+    return render_template("manage/lost_sent.html")

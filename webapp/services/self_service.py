@@ -1,0 +1,112 @@
+"""Client self-service through the manage link: which links still open, and when changes stop."""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func
+
+from webapp.extensions import db
+from webapp.models import Booking
+from webapp.models.booking import ACTIVE_STATUSES
+from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking
+from webapp.services.errors import NotAllowed, ValidationFailed
+from webapp.services.settings import get_settings
+from webapp.services.tokens import manage_url
+from webapp.services.validation import FieldErrors
+
+#: a manage link stops opening this long after the meeting ended or the booking was cancelled
+LINK_LIFETIME = timedelta(days=30)
+
+
+def manageable_booking(token: str, now: datetime) -> Booking | None:
+    """Return the booking a manage token opens, or None if unknown, malformed or long over."""
+    booking = booking_by_token(token)
+    if booking is None or _link_expired(booking, now):
+        return None
+    return booking
+
+
+def _link_expired(booking: Booking, now: datetime) -> bool:
+    """Tell whether the booking's meeting ended, or its cancellation came, too long ago."""
+    over = [booking.ends_at]
+    if booking.status == "cancelled" and booking.cancelled_at is not None:
+        over.append(booking.cancelled_at)
+    return min(over) < now - LINK_LIFETIME
+
+
+def business_contact() -> str:
+    """Return how a client reaches the business when the site cannot help."""
+    settings = get_settings()
+    if settings.admin_email:
+        return f"{settings.business_name} at {settings.admin_email}"
+    return settings.business_name
+
+
+def change_refusal(booking: Booking, now: datetime) -> str | None:
+    """Return why the client cannot change the booking online now, or None if they can."""
+    if not booking.is_active:
+        return f"This booking is {booking.status.replace('_', ' ')} and can no longer be changed."
+    hours = get_settings().self_service_cutoff_hours
+    if booking.scheduled_at - now < timedelta(hours=hours):
+        return (f"Bookings can't be changed online less than {hours} hours before they start. "
+                f"Please contact {business_contact()}.")
+    return None
+
+
+def _require_changeable(booking: Booking, now: datetime) -> None:
+    """Raise NotAllowed with the policy's message if the client may not change the booking."""
+    refusal = change_refusal(booking, now)
+    if refusal:
+        raise NotAllowed(refusal)
+
+
+def cancel_as_client(booking: Booking, reason: str | None, now: datetime) -> Booking:
+    """Cancel a booking for its client, within the self-service policy."""
+    _require_changeable(booking, now)
+    return cancel_booking(booking.id, reason, now, by="client")
+
+
+def reschedule_as_client(booking: Booking, new_start: datetime, now: datetime,
+                         duration_minutes: int | None = None) -> Booking:
+    """Move a booking for its client, within the self-service policy; SlotTaken if lost."""
+    _require_changeable(booking, now)
+    return reschedule_booking(booking.id, new_start, now, duration_minutes=duration_minutes)
+
+
+def upcoming_bookings_of(email: str, now: datetime) -> list[Booking]:
+    """Return the active bookings of an address that have not ended, soonest first."""
+    return list(db.session.scalars(
+        db.select(Booking)
+        .where(func.lower(Booking.client_email) == email.lower(),
+               Booking.status.in_(ACTIVE_STATUSES), Booking.ends_at > now)
+        .order_by(Booking.scheduled_at)
+    ))
+
+
+def send_lost_links(email: str, now: datetime) -> bool:
+    """Queue the manage links of an address's upcoming bookings; say nothing about which exist.
+
+    Returns False only when the notifications module cannot queue mail yet (logged).
+    Nothing is sent to an address without bookings, so the form cannot mail strangers.
+    """
+    errors = FieldErrors()
+    email = errors.email("email", email)
+    if errors:
+        raise ValidationFailed("Please enter a valid email address.", dict(errors))
+    bookings = upcoming_bookings_of(email, now)
+    if not bookings:
+        return True
+    return _queue_manage_links(email, [(b, manage_url(b.uid)) for b in bookings], now)
+
+
+def _queue_manage_links(email: str, entries: list[tuple[Booking, str]], now: datetime) -> bool:
+    """Hand the links to the notifications outbox, if that module offers it."""
+    try:  # the notifications module is written in parallel; work without it until it lands
+        from webapp.services import notifications
+    except ImportError:
+        notifications = None
+    queue = getattr(notifications, "queue_manage_links", None)
+    if queue is None:
+        current_app.logger.warning("notifications.queue_manage_links is missing; links not sent")
+        return False
+    queue(email, entries, now)
+    return True
