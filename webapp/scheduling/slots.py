@@ -1,4 +1,8 @@
-"""Free slots from weekly rules, minus blocks, busy time, notice and window."""
+"""Free slots from weekly rules, minus blocks, busy time, notice and window.
+
+Inside, instants are whole seconds since the epoch: the month's hot loop then compares
+integers instead of aware datetimes.
+"""
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -9,17 +13,28 @@ from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import NonexistentTimeError, local_to_utc
 
 ONE_DAY = timedelta(days=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _seconds(instant: datetime) -> int:
+    """Return an aware instant as whole seconds since the epoch."""
+    return int((instant - EPOCH).total_seconds())
+
+
+def _instant(seconds: int) -> datetime:
+    """Return seconds since the epoch as an aware UTC datetime."""
+    return EPOCH + timedelta(seconds=seconds)
 
 
 class _Intervals:
     """Sorted intervals answering "does anything overlap [a, b)?" in O(log n)."""
 
-    def __init__(self, pairs: list[tuple[datetime, datetime]]):
+    def __init__(self, pairs: list[tuple[int, int]]):
         pairs.sort()
         self.starts = [start for start, _ in pairs]
         self.max_ends = list(accumulate((end for _, end in pairs), max))
 
-    def overlaps(self, start: datetime, end: datetime) -> bool:
+    def overlaps(self, start: int, end: int) -> bool:
         """Return True if any interval starts before `end` and ends after `start`."""
         count = bisect_left(self.starts, end)
         return count > 0 and self.max_ends[count - 1] > start
@@ -28,62 +43,67 @@ class _Intervals:
 class _BusyIndex:
     """Existing bookings, checked against a candidate with both sides' buffers."""
 
-    def __init__(self, busy: list[Busy]):
-        self.meetings = _Intervals([(b.start, b.end) for b in busy])
-        self.padded = _Intervals([(b.start - b.buffer_before, b.end + b.buffer_after) for b in busy])
+    def __init__(self, busy: list[Busy], limits: Limits):
+        meetings, padded = [], []
+        for b in busy:
+            start, end = _seconds(b.start), _seconds(b.end)
+            meetings.append((start, end))
+            padded.append((start - int(b.buffer_before.total_seconds()),
+                           end + int(b.buffer_after.total_seconds())))
+        self.meetings = _Intervals(meetings)
+        self.padded = _Intervals(padded)
+        self.before = int(limits.buffer_before.total_seconds())
+        self.after = int(limits.buffer_after.total_seconds())
 
-    def conflicts(self, start: datetime, end: datetime, limits: Limits) -> bool:
-        """Return True if a meeting [start, end) with `limits` buffers would clash."""
+    def conflicts(self, start: int, end: int) -> bool:
+        """Return True if a meeting [start, end) would clash with a booking or its buffers."""
         return self.padded.overlaps(start, end) or self.meetings.overlaps(
-            start - limits.buffer_before, end + limits.buffer_after
-        )
+            start - self.before, end + self.after)
 
 
-def _blocked_parts(blocks: list[Block]) -> tuple[set[date], dict[date, list[Block]]]:
-    """Split blocks into all-day dates and partial blocks by date."""
+def _blocked_parts(blocks: list[Block]) -> tuple[set[date], dict[date, list[tuple[int, int]]]]:
+    """Split blocks into all-day dates and partial (start, end) minutes by date."""
     whole: set[date] = set()
-    partial: dict[date, list[Block]] = defaultdict(list)
+    partial: dict[date, list[tuple[int, int]]] = defaultdict(list)
     for block in blocks:
         if block.all_day:
             whole.add(block.day)
         else:
-            partial[block.day].append(block)
+            partial[block.day].append((_minutes(block.start), _minutes(block.end)))
     return whole, partial
-
-
-def _day_candidates(day: date, rules: list[WeeklyRule], limits: Limits, zone: ZoneInfo,
-                    partial: list[Block]):
-    """Yield (start, end) UTC for each rule start on `day` that fits and is not blocked."""
-    duration_minutes = limits.duration // timedelta(minutes=1)
-    steady_offset = _steady_offset(day, zone)
-    for rule in rules:
-        first = rule.start.hour * 60 + rule.start.minute
-        last = rule.end.hour * 60 + rule.end.minute - duration_minutes
-        for minute in range(first, last + 1, rule.step_minutes):
-            end_minute = minute + duration_minutes
-            if any(_minutes(b.start) < end_minute and _minutes(b.end) > minute for b in partial):
-                continue
-            wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60)
-            if steady_offset is not None:
-                start = (wall - steady_offset).replace(tzinfo=timezone.utc)
-            else:
-                try:
-                    start = local_to_utc(wall, zone)
-                except NonexistentTimeError:
-                    continue
-            yield start, start + limits.duration
-
-
-def _steady_offset(day: date, zone: ZoneInfo) -> timedelta | None:
-    """Return the zone's UTC offset on `day`, or None if it changes during the day."""
-    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
-    offset = midnight.utcoffset()
-    return offset if (midnight + ONE_DAY).utcoffset() == offset else None
 
 
 def _minutes(value) -> int:
     """Return minutes since midnight of a time."""
     return value.hour * 60 + value.minute
+
+
+def _steady_offset(day: date, zone: ZoneInfo) -> int | None:
+    """Return the zone's UTC offset in seconds on `day`, or None if it changes that day."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    offset = midnight.utcoffset()
+    return int(offset.total_seconds()) if (midnight + ONE_DAY).utcoffset() == offset else None
+
+
+def _day_starts(day: date, rules: list[WeeklyRule], duration_minutes: int, zone: ZoneInfo,
+                partial: list[tuple[int, int]]):
+    """Yield the UTC second of each rule start on `day` that fits and is not blocked."""
+    offset = _steady_offset(day, zone)
+    base = _seconds(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+    for rule in rules:
+        last = _minutes(rule.end) - duration_minutes
+        for minute in range(_minutes(rule.start), last + 1, rule.step_minutes):
+            if partial and any(b_start < minute + duration_minutes and b_end > minute
+                               for b_start, b_end in partial):
+                continue
+            if offset is not None:
+                yield base + minute * 60 - offset
+                continue
+            wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60)
+            try:
+                yield _seconds(local_to_utc(wall, zone))
+            except NonexistentTimeError:
+                continue
 
 
 def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
@@ -98,27 +118,24 @@ def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy]
     for rule in rules:
         by_day[rule.day_of_week].append(rule)
     whole_days, partial = _blocked_parts(blocks)
-    index = _BusyIndex(busy)
-    earliest = max(start, now + limits.min_notice)
-    last_day = now.astimezone(zone).date() + timedelta(days=limits.max_days_ahead)
+    index = _BusyIndex(busy, limits)
+    duration_minutes = limits.duration // timedelta(minutes=1)
+    length = duration_minutes * 60
+    earliest = _seconds(max(start, now + limits.min_notice))
+    stop = _seconds(end)
     day = start.astimezone(zone).date()
-    final_day = min(end.astimezone(zone).date(), last_day)
-    found: list[Slot] = []
+    final_day = min(end.astimezone(zone).date(),
+                    now.astimezone(zone).date() + timedelta(days=limits.max_days_ahead))
+    found: set[int] = set()
     while day <= final_day:
         day_rules = by_day.get(day.weekday())
         if day_rules and day not in whole_days:
-            for slot_start, slot_end in _day_candidates(day, day_rules, limits, zone,
-                                                        partial.get(day, ())):
-                if earliest <= slot_start < end and not index.conflicts(slot_start, slot_end, limits):
-                    found.append(Slot(slot_start, slot_end))
+            for slot_start in _day_starts(day, day_rules, duration_minutes, zone,
+                                          partial.get(day)):
+                if earliest <= slot_start < stop and not index.conflicts(slot_start, slot_start + length):
+                    found.add(slot_start)
         day += ONE_DAY
-    found.sort()
-    return _unique(found)
-
-
-def _unique(slots: list[Slot]) -> list[Slot]:
-    """Drop repeated slots (two overlapping rules may offer the same start)."""
-    return [slot for i, slot in enumerate(slots) if i == 0 or slot != slots[i - 1]]
+    return [Slot(_instant(s), _instant(s + length)) for s in sorted(found)]
 
 
 def is_free(slot_start: datetime, **engine_inputs) -> bool:
