@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_templates(app)
     register_blueprints(app)
     register_commands(app)
+    init_jobs(app)
     return app
 
 
@@ -70,11 +71,22 @@ def init_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
+    from webapp.admin import bp as admin_bp
+    from webapp.api.routes import bp as api_bp
     from webapp.manage.routes import bp as manage_bp
     from webapp.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
+
+
+def init_jobs(app: Flask) -> None:
+    """Hand outbox rows to RQ after commit, or to the in-process runner (no I/O here)."""
+    from webapp import jobs, queue  # noqa: F401  (jobs registers the after-commit hooks)
+
+    queue.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,6 +7,7 @@ from webapp.extensions import db
 from webapp.models import Booking, ServiceType
 from webapp.models.booking import new_uid
 from webapp.scheduling import is_valid_zone
+from webapp.services import notifications
 from webapp.services.availability import get_service_type, slot_is_free
 from webapp.services.errors import NotAllowed, NotFound, SlotTaken, ValidationFailed
 from webapp.services.settings import enabled_providers
@@ -104,6 +105,7 @@ def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
             token = _assign_manage_token(booking)
             session.add(booking)
             session.flush()
+            notifications.booking_created(booking, service, now)
     except ExclusionViolation:
         raise SlotTaken(TAKEN_MESSAGE) from None
     return CreatedBooking(booking, token)
@@ -143,6 +145,7 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *, by: st
         booking.cancelled_at = now
         booking.cancellation_reason = reason
         booking.version += 1
+        notifications.booking_cancelled(booking, now)
     return booking
 
 
@@ -169,18 +172,20 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime,
             new_start = new_start.astimezone(timezone.utc)
             if not slot_is_free(service, new_start, duration, now, exclude_booking_id=booking.id):
                 raise SlotTaken(TAKEN_MESSAGE)
+            previous = booking.scheduled_at, booking.ends_at
             booking.scheduled_at = new_start
             booking.duration_minutes = duration
             booking.ends_at = new_start + timedelta(minutes=duration)
             booking.reminder_sent = False
             booking.version += 1
+            notifications.booking_rescheduled(booking, *previous, now)
     except ExclusionViolation:
         raise SlotTaken(TAKEN_MESSAGE) from None
     return booking
 
 
 def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: str | None,
-                now: datetime) -> Booking:
+                now: datetime, then=None) -> Booking:
     """Move a booking between statuses, refusing transitions that make no sense."""
     with calendar_transaction() as session:
         booking = session.get(Booking, booking_id)
@@ -193,17 +198,21 @@ def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: 
         booking.status = to
         if stamp:
             setattr(booking, stamp, now)
+        if then:
+            then(booking, now)
     return booking
 
 
 def confirm_booking(booking_id: int, now: datetime) -> Booking:
     """Confirm a pending booking (an admin's approval, or automatic)."""
-    return _transition(booking_id, ("pending",), "confirmed", "confirmed_at", now)
+    return _transition(booking_id, ("pending",), "confirmed", "confirmed_at", now,
+                       notifications.booking_confirmed)
 
 
 def complete_booking(booking_id: int, now: datetime) -> Booking:
     """Mark a booking whose meeting took place as completed."""
-    return _transition(booking_id, ("confirmed", "pending"), "completed", "completed_at", now)
+    return _transition(booking_id, ("confirmed", "pending"), "completed", "completed_at", now,
+                       notifications.booking_completed)
 
 
 def mark_no_show(booking_id: int, now: datetime) -> Booking:

@@ -1,0 +1,180 @@
+"""Hand outbox ids to whoever performs them: RQ on Redis, or threads in this process.
+
+With REDIS_URL the web app only enqueues; `worker.py` performs the jobs and runs the sweep.
+Without it the embedded runner performs each job on one background thread after commit
+and runs the sweep on a timer, so `make run` delivers everything with no Redis at all.
+Nothing here does I/O until the first enqueue or `start()`.
+"""
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+JOB = "webapp.jobs.run_outbox_message"
+EXTENSION = "booking_jobs"
+#: RQ job states in which an id needs no second enqueue
+WAITING = ("queued", "started", "scheduled", "deferred")
+
+
+def job_id(message_id: int) -> str:
+    """Return the RQ job id of an outbox row (one job per row at a time)."""
+    return f"outbox-{message_id}"
+
+
+class RqRunner:
+    """Enqueue outbox ids on the RQ queue named RQ_QUEUE."""
+
+    def __init__(self, app: Flask):
+        self.redis_url = app.config["REDIS_URL"]
+        self.queue_name = app.config["RQ_QUEUE"]
+        self._queue = None
+
+    @property
+    def queue(self):
+        """Return the RQ queue (the connection opens on first use)."""
+        if self._queue is None:
+            from redis import Redis
+            from rq import Queue
+
+            self._queue = Queue(self.queue_name, connection=Redis.from_url(self.redis_url))
+        return self._queue
+
+    def enqueue(self, ids: list[int], *, skip_waiting: bool = False) -> None:
+        """Put each id on the queue; with `skip_waiting`, not those already waiting there."""
+        from rq.job import Job
+
+        for message_id in ids:
+            if skip_waiting:
+                job = Job.fetch_many([job_id(message_id)], connection=self.queue.connection)[0]
+                if job is not None and job.get_status(refresh=False) in WAITING:
+                    continue
+            self.queue.enqueue(JOB, message_id, job_id=job_id(message_id), result_ttl=0,
+                               failure_ttl=86400, job_timeout=120)
+
+    def start(self) -> None:
+        """Nothing to start: worker.py performs the jobs and runs the sweep."""
+
+
+class EmbeddedRunner:
+    """Perform jobs on one background thread of this process; sweep on a timer."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.interval = app.config["SWEEP_INTERVAL_SECONDS"]
+        #: tests create bookings without threads unless they ask for the runner
+        self.autostart = bool(app.config.get("JOBS_AUTOSTART", not app.config.get("TESTING")))
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._timer: SweepTimer | None = None
+        self._waiting: set[int] = set()
+
+    def start(self) -> None:
+        """Start the job thread and the sweep timer (once)."""
+        with self._lock:
+            if self._executor is not None:
+                return
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booking-jobs")
+            self._timer = SweepTimer(self.app, self.interval, submit=self.submit_sweep)
+            self._timer.start()
+        log.info("Embedded job runner started (sweep every %ss)", self.interval)
+
+    def stop(self) -> None:
+        """Stop the timer and wait for the queued jobs (tests and shutdown)."""
+        with self._lock:
+            executor, timer, self._executor, self._timer = self._executor, self._timer, None, None
+        if timer:
+            timer.stop()
+        if executor:
+            executor.shutdown(wait=True)
+
+    def enqueue(self, ids: list[int], *, skip_waiting: bool = False) -> None:
+        """Run each id on the job thread (starting it if allowed); repeats are dropped."""
+        if self._executor is None:
+            if not self.autostart:
+                return
+            self.start()
+        for message_id in ids:
+            with self._lock:
+                if message_id in self._waiting or self._executor is None:
+                    continue
+                self._waiting.add(message_id)
+                self._executor.submit(self._run, message_id)
+
+    def submit_sweep(self) -> None:
+        """Queue one sweep on the job thread, so jobs and sweeps never overlap."""
+        with self._lock:
+            if self._executor is not None:
+                self._executor.submit(self._sweep)
+
+    def _run(self, message_id: int) -> None:
+        """Perform one outbox row inside an app context."""
+        from webapp.jobs import run_outbox_message
+
+        with self._lock:
+            self._waiting.discard(message_id)
+        with self.app.app_context():
+            try:
+                run_outbox_message(message_id)
+            except Exception:  # the row keeps its state; the sweep retries it
+                log.exception("Outbox job %s failed", message_id)
+
+    def _sweep(self) -> None:
+        """Run the sweep inside an app context."""
+        from webapp.jobs import run_sweep
+
+        with self.app.app_context():
+            try:
+                run_sweep()
+            except Exception:
+                log.exception("Sweep failed")
+
+
+class SweepTimer(threading.Thread):
+    """Call `submit` every `interval` seconds until stopped (a daemon thread)."""
+
+    def __init__(self, app: Flask, interval: float, submit=None):
+        super().__init__(name="booking-sweep", daemon=True)
+        self.app = app
+        self.interval = interval
+        self.submit = submit or self._sweep_here
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        """Sweep at once, then every interval."""
+        while not self._stopped.is_set():
+            try:
+                self.submit()
+            except Exception:
+                log.exception("Sweep failed")
+            self._stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        """Stop after the current sweep."""
+        self._stopped.set()
+
+    def _sweep_here(self) -> None:
+        """Run the sweep on this thread (the RQ worker's timer)."""
+        from webapp.jobs import run_sweep
+
+        with self.app.app_context():
+            run_sweep()
+
+
+def runner(app: Flask | None = None):
+    """Return the app's runner, creating it (without I/O) on first use."""
+    app = app or current_app._get_current_object()
+    existing = app.extensions.get(EXTENSION)
+    if existing is None:
+        existing = RqRunner(app) if app.config.get("REDIS_URL") else EmbeddedRunner(app)
+        app.extensions[EXTENSION] = existing
+    return existing
+
+
+def init_app(app: Flask) -> None:
+    """Create the runner; the embedded one starts at the first request (not under TESTING)."""
+    jobs = runner(app)
+    if isinstance(jobs, EmbeddedRunner) and jobs.autostart:
+        app.before_request(jobs.start)

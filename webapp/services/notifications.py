@@ -1,0 +1,132 @@
+"""Outbox writes: one function per event, called inside the transaction that causes it.
+
+Each function only adds OutboxMessage rows to the current session; the caller commits.
+After the commit `webapp.jobs` hands the due rows to the queue (see `webapp.queue`).
+Keys are unique per (booking, kind, version[, detail]), so an email happens at most once.
+
+Reminder rule: a reminder whose due time (start - offset) has already passed when the
+booking is made or moved is not written; a booking made 3 hours ahead with offsets
+[24, 1] gets only the 1-hour reminder, one made 30 minutes ahead gets none (its
+confirmation says everything). `reminder_sent` turns true when the last reminder is sent.
+"""
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from webapp.extensions import db
+from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType
+from webapp.services.settings import get_settings
+#: emails that describe one version of a booking and lapse when it changes
+VERSIONED_KINDS = ("confirmation", "pending_approval", "reminder", "update")
+
+
+def outbox_key(booking: Booking, kind: str, detail: object = None) -> str:
+    """Return the unique key of `kind` for this booking at its current version."""
+    key = f"booking:{booking.id}:{kind}:v{booking.version}"
+    return f"{key}:{detail}" if detail is not None else key
+
+
+def _add(kind: str, key: str, due_at: datetime, *, booking: Booking | None = None,
+         recipient: str | None = None, **payload) -> OutboxMessage:
+    """Add one outbox row to the session (no commit), unless its key already exists."""
+    existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.key == key))
+    if existing is not None:
+        return existing
+    if booking is not None:
+        payload.setdefault("version", booking.version)
+    row = OutboxMessage(kind=kind, key=key, due_at=due_at, status="pending", attempts=0,
+                        booking_id=booking.id if booking else None,
+                        recipient=recipient or (booking.client_email if booking else None),
+                        payload=payload)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def booking_created(booking: Booking, service: ServiceType, now: datetime) -> None:
+    """Queue the meeting link (then automatic confirmation), the admin notice and reminders."""
+    _add("meeting_create", outbox_key(booking, "meeting_create"), now, booking=booking,
+         auto_confirm=not service.requires_approval)
+    if service.requires_approval:
+        _add("pending_approval", outbox_key(booking, "pending_approval"), now, booking=booking)
+    admin_email = get_settings().admin_email
+    if admin_email:
+        _add("admin_new_booking", outbox_key(booking, "admin_new_booking"), now,
+             booking=booking, recipient=admin_email)
+    _add_reminders(booking, now)
+
+
+def booking_confirmed(booking: Booking, now: datetime) -> None:
+    """Queue the confirmation with its invite (METHOD:REQUEST)."""
+    _add("confirmation", outbox_key(booking, "confirmation"), now, booking=booking)
+
+
+def booking_cancelled(booking: Booking, now: datetime) -> None:
+    """Queue the cancellation with METHOD:CANCEL (the version was already bumped)."""
+    _lapse_earlier_versions(booking)
+    _add("cancellation", outbox_key(booking, "cancellation"), now, booking=booking)
+
+
+def _lapse_earlier_versions(booking: Booking) -> None:
+    """Skip the unsent emails of earlier versions now (the worker would skip them anyway)."""
+    rows = db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.booking_id == booking.id, OutboxMessage.status == "pending",
+        OutboxMessage.kind.in_(VERSIONED_KINDS)))
+    for row in rows:
+        if row.payload.get("version") != booking.version:
+            row.status, row.last_error = "skipped", f"superseded by version {booking.version}"
+
+
+def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end: datetime,
+                        now: datetime) -> None:
+    """Queue the update invite and the reminders of the new time (old ones lapse by version)."""
+    _lapse_earlier_versions(booking)
+    _add("update", outbox_key(booking, "update"), now, booking=booking,
+         previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat())
+    _add_reminders(booking, now)
+
+
+def _add_reminders(booking: Booking, now: datetime) -> None:
+    """Add one reminder per configured offset whose due time is still ahead."""
+    offsets = sorted({int(h) for h in get_settings().reminder_offsets_hours if int(h) > 0},
+                     reverse=True)
+    due = [(h, booking.scheduled_at - timedelta(hours=h)) for h in offsets]
+    due = [(h, at) for h, at in due if at > now]
+    for index, (hours, at) in enumerate(due):
+        _add("reminder", outbox_key(booking, "reminder", f"{hours}h"), at, booking=booking,
+             offset_hours=hours, last=index == len(due) - 1)
+
+
+def follow_up_written(follow_up: BookingFollowUp, now: datetime) -> None:
+    """Queue a follow-up message for its send time (now when it has none)."""
+    db.session.flush()
+    _add("follow_up", f"follow_up:{follow_up.id}", max(follow_up.send_after or now, now),
+         booking=follow_up.booking, follow_up_id=follow_up.id)
+
+
+def manage_links_requested(email: str, bookings: list[Booking], now: datetime) -> None:
+    """Queue one email with the manage links of `bookings` (links are derived, not stored)."""
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+    _add("manage_links", f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email,
+         booking_ids=[b.id for b in bookings])
+
+
+def queue_manage_links(email: str, entries: list[tuple[Booking, str]], now: datetime) -> None:
+    """Queue and commit a "lost your link" email; entries are (booking, manage url) pairs."""
+    manage_links_requested(email, [booking for booking, _url in entries], now)
+    db.session.commit()
+
+
+def booking_completed(booking: Booking, now: datetime) -> None:
+    """Write the automatic follow-up when the setting asks for one (delay > 0 hours)."""
+    settings = get_settings()
+    delay = int(settings.follow_up_delay_hours or 0)
+    if delay <= 0:
+        return
+    follow_up = BookingFollowUp(
+        booking=booking, send_after=booking.ends_at + timedelta(hours=delay),
+        subject=f"Thank you for meeting {settings.business_name}",
+        message=(f"Dear {booking.client_name},\n\nthank you for your time. If anything is left "
+                 "open, just reply to this email.\n"))
+    db.session.add(follow_up)
+    follow_up_written(follow_up, now)

@@ -1,0 +1,39 @@
+"""The RQ worker: create the app once, push its context, run the sweep timer, then work.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python worker.py
+
+Jobs run in this process (RQ's SimpleWorker: no fork per job, so database connections are
+never shared across a fork). A daemon thread runs the sweep every SWEEP_INTERVAL_SECONDS
+(default 60): due reminders and follow-ups, retries and stuck rows go back on the queue,
+and bookings whose end passed become completed. The sweep lives in the database, not in
+Redis, so it survives a Redis flush or restart. Run several workers if you like: claiming
+a row is a status transition, so each email goes out once.
+"""
+import logging
+import sys
+
+from redis import Redis
+from rq import SimpleWorker
+
+from webapp import create_app
+from webapp.queue import SweepTimer
+
+
+def main() -> int:
+    """Run the worker until SIGTERM/SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app()
+    if not app.config.get("REDIS_URL"):
+        print("REDIS_URL is not set: without Redis, `flask serve` runs the jobs in process.",
+              file=sys.stderr)
+        return 2
+    app.app_context().push()
+    SweepTimer(app, app.config["SWEEP_INTERVAL_SECONDS"]).start()
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    worker = SimpleWorker([app.config["RQ_QUEUE"]], connection=connection)
+    worker.work(logging_level="INFO")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
