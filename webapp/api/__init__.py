@@ -1,0 +1,1 @@
+"""The JSON API v1: the seed's booking endpoints, safe to expose."""

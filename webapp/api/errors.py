@@ -1,0 +1,42 @@
+"""JSON errors for the API: {"error": {"code", "message", "fields"}}, never an HTML page."""
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from webapp.services.errors import NotAllowed, NotFound, ServiceError, SlotTaken, ValidationFailed
+from webapp.services.idempotency import KeyInUse
+
+API_PREFIX = "/api/"
+STATUS = {ValidationFailed: 422, SlotTaken: 409, NotAllowed: 409, KeyInUse: 409, NotFound: 404}
+#: headers of werkzeug's own error response that a JSON error must keep (Allow, Retry-After ...)
+_DROPPED_HEADERS = {"content-type", "content-length"}
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None,
+                   headers: dict | None = None):
+    """Return the API's error body with `status`."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status, headers or {}
+
+
+def service_error(exc: ServiceError):
+    """Answer a refused service call with its status, code, message and fields."""
+    return error_response(STATUS.get(type(exc), 422), exc.code, exc.message, exc.fields)
+
+
+def http_error(exc: HTTPException):
+    """Answer an HTTP error (400, 404, 405, 413, 415, 429 ...) as JSON."""
+    code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+    message = exc.description if exc.code != 404 else "Not found."
+    kept = {k: v for k, v in exc.get_headers() if k.lower() not in _DROPPED_HEADERS}
+    return error_response(exc.code or 500, code, message, headers=kept)
+
+
+def register(app: Flask) -> None:
+    """Answer HTTP errors under /api/ as JSON, including routing errors, and pages elsewhere."""
+    from webapp.errors import render_http_error
+
+    def handle(exc: HTTPException):
+        """Pick JSON for API paths and the site's error page for the rest."""
+        return http_error(exc) if request.path.startswith(API_PREFIX) else render_http_error(exc)
+
+    app.register_error_handler(HTTPException, handle)

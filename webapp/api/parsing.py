@@ -1,0 +1,165 @@
+"""Turn API request bodies into service requests, with field-by-field messages."""
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from flask import request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from webapp.scheduling import NonexistentTimeError, get_zone, is_valid_zone, local_to_utc
+from webapp.services.bookings import BookingRequest
+from webapp.services.errors import ValidationFailed
+from webapp.services.validation import FieldErrors
+
+#: the longest availability range one request may ask for
+MAX_RANGE_DAYS = 93
+#: years outside this window are typing mistakes, and far ones overflow date arithmetic
+YEARS = range(1970, 2101)
+TEXT_FIELDS = ("client_name", "client_email", "client_phone", "client_company", "service_type",
+               "title", "description", "timezone", "meeting_provider", "client_notes")
+BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes")
+AVAILABILITY_FIELDS = ("start_date", "end_date", "service_type", "timezone")
+CANCEL_FIELDS = ("cancellation_reason",)
+
+
+def _no_constants(name: str):
+    """Refuse NaN and Infinity, which are not JSON."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_object(*, allow_empty: bool = False) -> dict:
+    """Return the body as a JSON object: 415 if it is not JSON, 400 if malformed, 422 if no object."""
+    if allow_empty and not request.content_length and not request.get_data(cache=True):
+        return {}
+    if not request.is_json:
+        raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        raise BadRequest("The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed("The body must be a JSON object.", {"body": "Send a JSON object."})
+    return data
+
+
+def _unknown(errors: FieldErrors, data: dict, known: tuple[str, ...]) -> None:
+    """Refuse fields the API does not take (such as `status` or `id`), naming them."""
+    for name in data:
+        if name not in known:
+            errors[name[:100]] = "Unknown field; it cannot be set through the API."
+
+
+def _instant(errors: FieldErrors, name: str, value, zone_name: str | None,
+             *, bare_date: str | None = "start") -> datetime | None:
+    """Parse an ISO date-time, local to `zone_name` unless it has an offset; return aware UTC.
+
+    A bare date means the start of that day (`bare_date="start"`), the end of it ("end"),
+    or is refused (None).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        parsed = datetime.fromisoformat(text) if 0 < len(text) <= 64 else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.year not in YEARS or (bare_date is None and len(text) <= 10):
+        errors[name] = ("Give an ISO 8601 date-time such as 2025-11-05T09:00:00." if bare_date is None
+                        else "Give a date (YYYY-MM-DD) or an ISO 8601 date-time.") + \
+            " Years 1970 to 2100."
+        return None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(timezone.utc)
+    if zone_name is None:
+        return None  # the zone's own error is already reported
+    if bare_date == "end" and len(text) <= 10:
+        parsed += timedelta(days=1)
+    try:
+        return local_to_utc(parsed, get_zone(zone_name))
+    except NonexistentTimeError:
+        errors[name] = f"{text} does not exist in {zone_name} (the clocks skip it); choose another time."
+        return None
+
+
+def _zone(errors: FieldErrors, value, default: str) -> str | None:
+    """Return the IANA zone named in the body (or the default), or None if it is not one."""
+    if value is None:
+        return default
+    if not is_valid_zone(value):
+        errors["timezone"] = "Unknown time zone; use an IANA name such as Europe/Rome."
+        return None
+    return value
+
+
+def booking_request(data: dict, default_zone: str) -> BookingRequest:
+    """Return the service request a POST /bookings body asks for, or raise ValidationFailed."""
+    errors = FieldErrors()
+    _unknown(errors, data, BOOKING_FIELDS)
+    zone = _zone(errors, data.get("timezone"), default_zone)
+    start = _instant(errors, "scheduled_at", data.get("scheduled_at"), zone, bare_date=None)
+    duration = data.get("duration_minutes")
+    if duration is not None and (type(duration) is not int or not 0 < duration < 10_000):
+        errors["duration_minutes"] = "Give the duration as a whole number of minutes."
+    for name in TEXT_FIELDS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            errors[name] = "Must be text."
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+    return BookingRequest(scheduled_at=start, timezone=zone, duration_minutes=duration,
+                          **{name: data.get(name) for name in TEXT_FIELDS if name != "timezone"})
+
+
+@dataclass(frozen=True)
+class AvailabilityQuery:
+    """What a POST /calendar/availability body asks for."""
+
+    start: datetime
+    end: datetime
+    #: the zone the answer's dates and slot times are given in
+    zone: str
+    service_type: str | None
+
+    @property
+    def days(self) -> list[date]:
+        """Return the local dates the range touches, in order."""
+        zone = get_zone(self.zone)
+        first = self.start.astimezone(zone).date()
+        last = (self.end - timedelta(microseconds=1)).astimezone(zone).date()
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def availability_query(data: dict, default_zone: str) -> AvailabilityQuery:
+    """Return the range an availability body asks for, or raise ValidationFailed."""
+    errors = FieldErrors()
+    _unknown(errors, data, AVAILABILITY_FIELDS)
+    zone = _zone(errors, data.get("timezone"), default_zone)
+    start = _instant(errors, "start_date", data.get("start_date"), zone)
+    end = _instant(errors, "end_date", data.get("end_date"), zone, bare_date="end")
+    service_type = data.get("service_type")
+    if service_type is not None and not isinstance(service_type, str):
+        errors["service_type"] = "Must be text."
+    if start and end and end <= start:
+        errors["end_date"] = "The end must be after the start."
+    elif start and end and end - start > timedelta(days=MAX_RANGE_DAYS):
+        errors["end_date"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+    return AvailabilityQuery(start, end, zone, service_type)
+
+
+def cancel_reason(data: dict) -> str | None:
+    """Return the cancellation reason of a cancel body, refusing other fields."""
+    errors = FieldErrors()
+    _unknown(errors, data, CANCEL_FIELDS)
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+    return data.get("cancellation_reason")
+
+
+def local_iso(instant: datetime, zone_name: str) -> str:
+    """Return `instant` as a naive ISO wall time in `zone_name`, as the seed shows times."""
+    return instant.astimezone(get_zone(zone_name)).replace(tzinfo=None).isoformat()
+
+
+def utc_iso(instant: datetime | None) -> str | None:
+    """Return an instant as ISO UTC with a Z, to the second."""
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if instant else None
+

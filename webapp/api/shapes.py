@@ -1,0 +1,75 @@
+"""The seed's response shapes, built from bookings and availability."""
+from datetime import datetime
+
+from webapp.api.parsing import AvailabilityQuery, local_iso, utc_iso
+from webapp.models import Booking, ServiceType
+from webapp.scheduling import get_zone
+from webapp.services.availability import Availability
+
+CREATED_FIELDS = ("id", "uid", "client_name", "client_email", "service_type", "title",
+                  "scheduled_at", "scheduled_at_utc", "timezone", "duration_minutes", "status",
+                  "meeting_provider", "meeting_url", "created_at")
+CANCELLED_FIELDS = ("id", "uid", "status", "cancellation_reason", "cancelled_at")
+
+
+def booking_json(booking: Booking, *, admin: bool) -> dict:
+    """Return the seed's GET /bookings/{id} shape (plus uid, zone and UTC start).
+
+    `id` is the public uid; only admin-token callers see the integer id.
+    """
+    return {
+        "id": booking.id if admin else booking.uid,
+        "uid": booking.uid,
+        "client_name": booking.client_name,
+        "client_email": booking.client_email,
+        "client_phone": booking.client_phone,
+        "service_type": booking.service_type,
+        "title": booking.title,
+        "scheduled_at": local_iso(booking.scheduled_at, booking.timezone),
+        "scheduled_at_utc": utc_iso(booking.scheduled_at),
+        "timezone": booking.timezone,
+        "duration_minutes": booking.duration_minutes,
+        "status": booking.status,
+        "meeting_provider": booking.meeting_provider,
+        "meeting_url": booking.meeting_url,
+        "meeting_id": booking.meeting_id,
+        "reminder_sent": bool(booking.reminder_sent),
+        "cancellation_reason": booking.cancellation_reason,
+        "cancelled_at": utc_iso(booking.cancelled_at),
+        "created_at": utc_iso(booking.created_at),
+    }
+
+
+def created_json(booking: Booking, *, admin: bool) -> dict:
+    """Return the seed's POST /bookings answer (manage_url is added by the caller, never stored)."""
+    full = booking_json(booking, admin=admin)
+    return {name: full[name] for name in CREATED_FIELDS}
+
+
+def cancelled_json(booking: Booking, *, admin: bool) -> dict:
+    """Return the seed's POST /bookings/{id}/cancel answer."""
+    full = booking_json(booking, admin=admin)
+    return {name: full[name] for name in CANCELLED_FIELDS}
+
+
+def availability_json(query: AvailabilityQuery, services: list[ServiceType],
+                      found: Availability) -> dict:
+    """Return the seed's availability answer: every local day of the range with its free slots."""
+    zone = get_zone(query.zone)
+    by_day: dict = {day: [] for day in query.days}
+    starts: list[tuple[datetime, str, int]] = [
+        (slot.start, service.key, int((slot.end - slot.start).total_seconds() // 60))
+        for service in services for slot in found.slots[service.key]
+    ]
+    for start, key, minutes in sorted(starts):
+        by_day.setdefault(start.astimezone(zone).date(), []).append({
+            "datetime": local_iso(start, query.zone), "duration_minutes": minutes,
+            "service_type": key, "available": True,
+        })
+    return {
+        "availability": [{"date": day.isoformat(), "slots": slots, "total_available": len(slots)}
+                         for day, slots in by_day.items()],
+        "blocked_dates": [day.isoformat() for day in found.blocked_dates],
+        "bookings_count": found.bookings_count,
+        "timezone": query.zone,
+    }
