@@ -1,0 +1,42 @@
+"""create_app(config) is the seam: configuration, start-up checks, security headers."""
+import pytest
+
+from webapp import ConfigError, create_app
+
+
+def test_overrides_are_applied_last():
+    app = create_app({"TESTING": True, "BUSINESS_NAME": "Studio Uno", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.testing and app.config["BUSINESS_NAME"] == "Studio Uno"
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_starts_with_a_real_secret_key():
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 64,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "x" * 64
+
+
+def test_unknown_business_zone_is_refused():
+    with pytest.raises(ConfigError, match="BOOKING_TIMEZONE"):
+        create_app({"BOOKING_TIMEZONE": "Europe/Atlantis", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_environment_configures_the_app(monkeypatch):
+    monkeypatch.setenv("BOOKING_TIMEZONE", "America/New_York")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@db.example/booking")
+    monkeypatch.setenv("BASE_URL", "https://book.example/")
+    app = create_app()
+    assert app.config["BOOKING_TIMEZONE"] == "America/New_York"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    assert app.config["BASE_URL"] == "https://book.example"
+    assert app.config["REDIS_URL"] is None
+
+
+def test_bad_integer_in_the_environment_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("SMTP_PORT", "twenty-five")
+    with pytest.raises(ValueError, match="SMTP_PORT"):
+        create_app()
