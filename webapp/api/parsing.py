@@ -7,7 +7,7 @@ from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from webapp.scheduling import NonexistentTimeError, get_zone, is_valid_zone, local_to_utc
-from webapp.services.bookings import BookingRequest
+from webapp.services.bookings import BookingRequest, validate_request
 from webapp.services.errors import ValidationFailed
 from webapp.services.validation import FieldErrors
 
@@ -89,8 +89,12 @@ def _zone(errors: FieldErrors, value, default: str) -> str | None:
     return value
 
 
-def booking_request(data: dict, default_zone: str) -> BookingRequest:
-    """Return the service request a POST /bookings body asks for, or raise ValidationFailed."""
+def booking_request(data: dict, default_zone: str, now: datetime) -> BookingRequest:
+    """Return the service request a POST /bookings body asks for, or raise ValidationFailed.
+
+    When the body's shape is wrong, the service's own checks still run on the rest, so
+    the answer names every bad field at once.
+    """
     errors = FieldErrors()
     _unknown(errors, data, BOOKING_FIELDS)
     zone = _zone(errors, data.get("timezone"), default_zone)
@@ -101,10 +105,24 @@ def booking_request(data: dict, default_zone: str) -> BookingRequest:
     for name in TEXT_FIELDS:
         if data.get(name) is not None and not isinstance(data[name], str):
             errors[name] = "Must be text."
+    texts = {name: data.get(name) if name not in errors else None
+             for name in TEXT_FIELDS if name != "timezone"}
+    req = BookingRequest(scheduled_at=start or now + timedelta(days=1), timezone=zone or default_zone,
+                         duration_minutes=None if "duration_minutes" in errors else duration, **texts)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
-    return BookingRequest(scheduled_at=start, timezone=zone, duration_minutes=duration,
-                          **{name: data.get(name) for name in TEXT_FIELDS if name != "timezone"})
+        raise ValidationFailed("Please correct the highlighted fields.",
+                               {**_service_errors(req, now, skip="scheduled_at" if start is None else None),
+                                **errors})
+    return req
+
+
+def _service_errors(req: BookingRequest, now: datetime, skip: str | None) -> dict:
+    """Return the booking rules' complaints about `req`, except those about `skip`."""
+    try:
+        validate_request(req, now)
+    except ValidationFailed as exc:
+        return {name: message for name, message in exc.fields.items() if name != skip}
+    return {}
 
 
 @dataclass(frozen=True)

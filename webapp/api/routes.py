@@ -83,7 +83,7 @@ def create():
 
 def _book(data: dict, admin: bool) -> tuple[int, dict]:
     """Create the booking a body asks for and return the 201 answer (without manage_url)."""
-    req = booking_request(data, get_settings().business_timezone)
+    req = booking_request(data, get_settings().business_timezone, now())
     return 201, created_json(create_booking(req, now()).booking, admin=admin)
 
 
