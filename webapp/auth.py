@@ -2,6 +2,9 @@
 from webapp.extensions import db, login_manager
 from webapp.models import AdminUser
 
+login_manager.login_view = "admin.login_form"
+login_manager.login_message = "Please log in to see that page."
+
 
 @login_manager.user_loader
 def load_admin(user_id: str) -> AdminUser | None:

@@ -45,8 +45,26 @@ def create_api_token_command(name: str) -> None:
     click.echo(token)
 
 
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def create_admin_command(email: str, password_stdin: bool) -> None:
+    """Create an admin who logs in with EMAIL (or set a new password for an existing one)."""
+    from webapp.services.admin_accounts import create_admin
+    from webapp.services.errors import ValidationFailed
+
+    password = click.get_text_stream("stdin").readline().rstrip("\r\n") if password_stdin else \
+        click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        _admin, created = create_admin(email, password)
+    except ValidationFailed as exc:
+        raise click.ClickException(" ".join(exc.fields.values())) from None
+    click.echo(f"{'created' if created else 'updated'} admin {email}")
+
+
 def register(app: Flask) -> None:
     """Attach the commands to `app`."""
     app.cli.add_command(seed_demo)
     app.cli.add_command(serve)
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(create_api_token_command)

@@ -1,0 +1,153 @@
+"""The outbox rules, performed in this process against a real SMTP server (no Redis needed)."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.factories import create_rule, create_service_type
+from tests.integration.notifications.support import (
+    ADMIN, CLIENT, Mailbox, book, rows, weekday_at)
+from webapp import jobs
+from webapp.extensions import db
+from webapp.models import Booking, BookingFollowUp
+from webapp.services import notifications
+from webapp.services.bookings import confirm_booking
+from webapp.services.settings import save_settings
+
+
+@pytest.fixture
+def app_config(mailbox):
+    """No Redis: rows stay in the outbox until the test performs them."""
+    return {"REDIS_URL": None, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port,
+            "MAIL_USE_TLS": False, "ADMIN_EMAIL": ADMIN, "OUTBOX_MAX_ATTEMPTS": 3,
+            "OUTBOX_RETRY_BASE_SECONDS": 60}
+
+
+def perform_due(now: datetime) -> list[str]:
+    """Perform every due row (and what they cause) the way the worker would, at `now`."""
+    outcomes = []
+    while ids := [r.id for r in rows() if r.status == "pending" and r.due_at <= now]:
+        outcomes += [jobs.perform(i, now) for i in ids]
+    return outcomes
+
+
+NOW = datetime(2030, 1, 7, 8, 0, tzinfo=timezone.utc)  # a Monday
+
+
+def test_a_booking_made_three_hours_ahead_gets_only_the_reminders_still_ahead(app):
+    save_settings(reminder_offsets_hours=[24, 1])
+    booking = book(NOW + timedelta(hours=3), NOW)
+
+    reminders = rows("reminder")
+    assert [r.payload["offset_hours"] for r in reminders] == [1]
+    assert reminders[0].due_at == booking.scheduled_at - timedelta(hours=1)
+    assert reminders[0].payload["last"] is True
+
+
+def test_reminder_sent_turns_true_only_after_the_last_reminder(app, mailbox):
+    save_settings(reminder_offsets_hours=[24, 1])
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    perform_due(NOW)
+
+    perform_due(booking.scheduled_at - timedelta(hours=24))
+    assert db.session.get(Booking, booking.id).reminder_sent is False
+    perform_due(booking.scheduled_at - timedelta(hours=1))
+    assert db.session.get(Booking, booking.id).reminder_sent is True
+    assert len(mailbox.subjects("Reminder:")) == 2
+
+
+def test_keys_are_unique_per_booking_kind_and_version(app):
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    notifications.booking_confirmed(booking, NOW)
+    notifications.booking_confirmed(booking, NOW)
+    db.session.commit()
+
+    keys = [r.key for r in rows()]
+    assert len(keys) == len(set(keys))
+    assert f"booking:{booking.id}:confirmation:v0" in keys
+
+
+def test_a_type_needing_approval_stays_pending_until_the_admin_confirms(app, mailbox):
+    create_service_type(key="audit", requires_approval=True, min_notice_minutes=0)
+    for weekday in range(5):
+        create_rule(service_type="audit", day_of_week=weekday)
+    booking = book(weekday_at(10, 7, NOW), NOW, service="audit")
+    perform_due(NOW)
+
+    assert db.session.get(Booking, booking.id).status == "pending"
+    assert mailbox.subjects("Confirmed:") == []
+    assert len(mailbox.subjects("Received, awaiting approval")) == 1
+    confirm_booking(booking.id, NOW)
+    perform_due(NOW)
+    assert len(mailbox.subjects("Confirmed:")) == 1
+
+
+def test_a_failing_send_backs_off_then_ends_failed_with_the_error(app, mailbox):
+    book(weekday_at(10, 3, NOW), NOW)
+    mailbox.stop()
+    at = NOW
+    for _ in range(3):
+        perform_due(at)
+        at += timedelta(hours=1)
+
+    admin = rows("admin_new_booking")[0]
+    assert admin.status == "failed" and admin.attempts == 3
+    assert "unavailable" in admin.last_error
+    assert mailbox.messages() == []
+
+
+def test_the_backoff_doubles_between_attempts(app, mailbox):
+    book(weekday_at(10, 3, NOW), NOW)
+    mailbox.stop()
+    perform_due(NOW)
+    first = rows("admin_new_booking")[0]
+    retry_at = first.due_at
+    assert first.status == "pending" and retry_at == NOW + timedelta(seconds=60)
+    perform_due(retry_at)
+    assert rows("admin_new_booking")[0].due_at == retry_at + timedelta(seconds=120)
+
+
+def test_a_written_follow_up_is_sent_once_and_recorded(app, mailbox):
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    follow_up = BookingFollowUp(booking_id=booking.id, subject="Your notes", message="Here.")
+    db.session.add(follow_up)
+    notifications.follow_up_written(follow_up, NOW)
+    db.session.commit()
+    perform_due(NOW)
+    perform_due(NOW)
+
+    stored = db.session.get(BookingFollowUp, follow_up.id)
+    assert stored.sent is True and stored.sent_at == NOW
+    assert mailbox.subjects("Your notes") == ["Your notes"]
+
+
+def test_the_sweep_completes_ended_bookings_and_sends_the_automatic_follow_up(app, mailbox):
+    save_settings(follow_up_delay_hours=2)
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    perform_due(NOW)
+    after_end = booking.ends_at + timedelta(minutes=1)
+
+    assert jobs.sweep(after_end)["completed"] == 1
+    assert db.session.get(Booking, booking.id).status == "completed"
+    perform_due(after_end)
+    assert [m["To"] for m in mailbox.messages() if "Thank you" in m["Subject"]] == []
+    perform_due(booking.ends_at + timedelta(hours=2))
+    thanks = [m for m in mailbox.messages() if "Thank you" in m["Subject"]]
+    assert len(thanks) == 1 and thanks[0]["To"] == CLIENT
+    assert db.session.scalar(db.select(BookingFollowUp)).sent is True
+
+
+def test_a_reminder_due_after_the_start_is_skipped(app, mailbox):
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    perform_due(NOW)
+    perform_due(booking.scheduled_at + timedelta(minutes=1))
+
+    assert mailbox.subjects("Reminder:") == []
+    assert rows("reminder")[0].status == "skipped"
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback (no Redis in this module)."""
+    box = Mailbox().start()
+    yield box
+    box.stop()

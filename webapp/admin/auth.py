@@ -1,0 +1,51 @@
+"""Admin login and logout."""
+from datetime import timedelta
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from webapp.admin.blueprint import OPEN_ENDPOINTS, bp, safe_next
+from webapp.clock import now
+from webapp.extensions import limiter
+from webapp.services.admin_accounts import LoginFailed, authenticate
+
+OPEN_ENDPOINTS.add("admin.login_form")
+
+
+def _login_limit() -> str:
+    """Return the per-IP limit on login attempts."""
+    return current_app.config.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute;100/hour")
+
+
+def _lockout() -> timedelta:
+    """Return how long an account stays locked after too many wrong passwords."""
+    return timedelta(minutes=current_app.config.get("ADMIN_LOCKOUT_MINUTES", 15))
+
+
+@bp.get("/login")
+def login_form():
+    """Show the login form."""
+    return render_template("admin/login.html", next=request.args.get("next", ""))
+
+
+@bp.post("/login")
+@limiter.limit(_login_limit)
+def login():
+    """Log an admin in, or show the form again with one generic message."""
+    try:
+        admin = authenticate(request.form.get("email"), request.form.get("password"), now(),
+                             lockout=_lockout())
+    except LoginFailed as exc:
+        return render_template("admin/login.html", error=exc.message, email=request.form.get("email", ""),
+                               next=request.form.get("next", "")), 401
+    session.clear()  # a fresh session at the privilege change
+    login_user(admin)
+    return redirect(safe_next(request.form.get("next"), url_for("admin.dashboard")), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    """Log the admin out."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("admin.login_form"), code=303)

@@ -1,0 +1,89 @@
+"""The admin blueprint, its login guard and the helpers its views share."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask_login import current_user
+
+from webapp.extensions import login_manager
+from webapp.services.errors import NotFound, ServiceError, ValidationFailed
+from webapp.services.settings import get_settings
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: the only admin endpoints an anonymous visitor may reach
+OPEN_ENDPOINTS = {"admin.login"}
+
+
+@bp.before_request
+def require_login():
+    """Send anyone not logged in to the login page (every admin URL but the login itself)."""
+    if request.endpoint not in OPEN_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_request
+def no_store(response):
+    """Keep admin pages out of shared caches and the browser's back-button cache."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def status_for(error: ServiceError) -> int:
+    """Return the HTTP status that tells what kind of refusal `error` is."""
+    return {ValidationFailed: 422, NotFound: 404}.get(type(error), 409)
+
+
+def is_htmx() -> bool:
+    """Return True when htmx sent the request (it wants a fragment)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def partial(page: str, fragment: str, status: int = 200, **context):
+    """Render the whole page, or only the fragment for an htmx request (one view, two shapes)."""
+    template = fragment if is_htmx() else page
+    response = current_app.make_response((render_template(template, **context), status))
+    response.vary.add("HX-Request")
+    return response
+
+
+def done(message: str, fragment: str, back: str, **context):
+    """Answer a successful action: the updated fragment for htmx, else a redirect with a flash."""
+    if is_htmx():
+        return partial(fragment, fragment, message=message, **context)
+    flash(message)
+    response = redirect(back, code=303)
+    response.vary.add("HX-Request")
+    return response
+
+
+def zone() -> str:
+    """Return the business zone every admin page shows times in."""
+    return get_settings().business_timezone
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Return `target` if it is a path inside the admin, else `default` (no open redirect)."""
+    if not target or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/admin"):
+        return default
+    return target
+
+
+def page_number() -> int:
+    """Return the page number asked for (1 when missing or nonsense)."""
+    return request.args.get("page", 1, type=int) or 1
+
+
+def form_action(action, *, message: str, back: str, page: str, context):
+    """Run a form's service call: redirect with a flash, or re-render the page with messages (422)."""
+    try:
+        action()
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        return render_template(page, error=exc, form=request.form, **context()), status_for(exc)
+    flash(message)
+    return redirect(back, code=303)

@@ -1,0 +1,104 @@
+"""Laying bookings and blocked time out on a week grid of 15-minute rows, in one zone."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from webapp.scheduling.calendar import month_weeks
+
+QUARTERS_PER_DAY = 96
+#: the hours a week shows even when nothing happens outside them
+DEFAULT_HOURS = (7, 20)
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something drawn on the grid: a booking (with its id) or blocked time."""
+
+    kind: str  # "booking" or "block"
+    label: str
+    detail: str
+    column: int  # 1..7, Monday first
+    row: int  # 1-based row of its first quarter hour on the grid
+    span: int  # quarter hours
+    booking_id: int | None = None
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    """A week of days, the hours shown and what falls where."""
+
+    days: list[date]
+    hours: list[int]
+    items: list[Item]
+    all_day_blocks: dict[date, list[str]]
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """One day of the month overview."""
+
+    day: date
+    bookings: list = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def week_start(day: date) -> date:
+    """Return the Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def _local_pieces(start: datetime, end: datetime, zone: ZoneInfo):
+    """Yield (day, first minute, last minute) pieces of an instant range cut at local midnights."""
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = local_start.date()
+    while day <= local_end.date():
+        first = local_start if day == local_start.date() else datetime.combine(day, time(0), zone)
+        last_minute = (local_end.hour * 60 + local_end.minute) if day == local_end.date() else 24 * 60
+        first_minute = first.hour * 60 + first.minute
+        if last_minute > first_minute:
+            yield day, first_minute, last_minute
+        day += timedelta(days=1)
+
+
+def build_week(monday: date, bookings, blocks, zone: ZoneInfo) -> WeekGrid:
+    """Place the week's bookings and partial blocks on the grid; all-day blocks go on top."""
+    days = [monday + timedelta(days=i) for i in range(7)]
+    pieces = []  # (kind, label, detail, day, first minute, last minute, booking)
+    for booking in bookings:
+        for day, first, last in _local_pieces(booking.scheduled_at, booking.ends_at, zone):
+            pieces.append(("booking", booking.client_name, booking.title, day, first, last, booking))
+    all_day: dict[date, list[str]] = {}
+    for block in blocks:
+        if block.all_day:
+            all_day.setdefault(block.blocked_date, []).append(block.reason)
+        else:
+            first = block.start_time.hour * 60 + block.start_time.minute
+            last = block.end_time.hour * 60 + block.end_time.minute
+            pieces.append(("block", block.reason, "Blocked", block.blocked_date, first, last, None))
+    pieces = [p for p in pieces if monday <= p[3] < monday + timedelta(days=7)]
+    low = min([DEFAULT_HOURS[0] * 60, *(p[4] for p in pieces)]) // 60
+    high = -(-max([DEFAULT_HOURS[1] * 60, *(p[5] for p in pieces)]) // 60)
+    items = [Item(kind, label, detail, (day - monday).days + 1, (first - low * 60) // 15 + 1,
+                  max(1, -(-(last - first) // 15)), booking.id if booking else None,
+                  booking.status if booking else "")
+             for kind, label, detail, day, first, last, booking in pieces]
+    return WeekGrid(days, list(range(low, high)), items, all_day)
+
+
+def build_month(year: int, month: int, bookings, blocks, zone: ZoneInfo) -> list[list[MonthDay | None]]:
+    """Return the month as Monday-first weeks of days with their bookings and block reasons."""
+    by_day: dict[date, MonthDay] = {}
+    for week in month_weeks(year, month):
+        for day in week:
+            if day is not None:
+                by_day[day] = MonthDay(day, [], [])
+    for booking in bookings:
+        local_day = booking.scheduled_at.astimezone(zone).date()
+        if local_day in by_day:
+            by_day[local_day].bookings.append(booking)
+    for block in blocks:
+        if block.blocked_date in by_day:
+            times = "" if block.all_day else f" {block.start_time:%H:%M}-{block.end_time:%H:%M}"
+            by_day[block.blocked_date].blocked.append(block.reason + times)
+    return [[by_day.get(day) if day else None for day in week] for week in month_weeks(year, month)]
