@@ -2,11 +2,9 @@
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from flask import current_app
-
 from webapp.mail.ics import build_calendar
-from webapp.mail.messages import MailSettings
 from webapp.models import Booking
+from webapp.outbox_actions import mail_settings
 
 GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
 
@@ -14,7 +12,7 @@ GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
 def booking_ics(booking: Booking, now: datetime) -> bytes:
     """Return the booking's .ics: the invite, or METHOD:CANCEL once it is cancelled."""
     # Same settings as the emails, so the file's UID matches the invites the client got.
-    settings = MailSettings.from_config(current_app.config)
+    settings = mail_settings()
     return build_calendar(booking, method="CANCEL" if booking.status == "cancelled" else "REQUEST",
                           organizer_email=settings.from_email,
                           organizer_name=settings.business_name,

@@ -1,0 +1,183 @@
+"""A client books, then reschedules and cancels through the manage link from their email."""
+import re
+import time
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from icalendar import Calendar
+from playwright.sync_api import Page, expect
+
+from tests.integration.mail.support import Inbox, free_port
+from webapp.extensions import db
+from webapp.models import Booking
+
+ZONE = "America/New_York"
+CLIENT = "mario@example.com"
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on loopback that keeps every message."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def app_config(smtp_sink):
+    """Send mail to the sink, in process after commit (no REDIS_URL), with the real clock."""
+    _, port = smtp_sink
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
+            "JOBS_AUTOSTART": True, "FROM_EMAIL": "noreply@studio.example"}
+
+
+@pytest.fixture
+def site(app, live_server):
+    """The live site, its links in emails pointing at itself; stops the job thread after."""
+    app.config["BASE_URL"] = live_server
+    yield live_server
+    from webapp import queue
+
+    queue.runner(app).stop()
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """Browse from New York, far from the business zone (Europe/Rome)."""
+    return {**browser_context_args, "timezone_id": ZONE, "accept_downloads": True}
+
+
+def wait_for_email(inbox: Inbox, subject_start: str, timeout: float = 30) -> EmailMessage:
+    """Return the first message to the client whose subject starts with `subject_start`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for envelope in list(inbox.envelopes):
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            if CLIENT in envelope.rcpt_tos and message["Subject"].startswith(subject_start):
+                return message
+        time.sleep(0.1)
+    subjects = [message_from_bytes(e.content, policy=policy.default)["Subject"] for e in inbox.envelopes]
+    raise AssertionError(f"no {subject_start!r} email arrived; got {subjects}")
+
+
+def invite_of(message: EmailMessage) -> Calendar:
+    """Return the .ics attached to an email, parsed."""
+    for part in message.walk():
+        if part.get_filename() == "invite.ics":
+            return Calendar.from_ical(part.get_payload(decode=True))
+    raise AssertionError("the email has no invite.ics")
+
+
+def event_of(calendar: Calendar):
+    """Return the one VEVENT of a calendar."""
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+def downloaded_ics(page: Page) -> Calendar:
+    """Download the manage page's .ics file and parse it."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download .ics file").click()
+    return Calendar.from_ical(download.value.path().read_bytes())
+
+
+def stored_booking() -> Booking:
+    """Return the one booking as stored now."""
+    db.session.remove()
+    return db.session.scalar(db.select(Booking))
+
+
+def public_times(page: Page, site: str, start) -> list[str]:
+    """Return the free times the public calendar shows on the local day of `start`."""
+    local = start.astimezone(ZoneInfo(ZONE))
+    page.goto(f"{site}/book/consultation?tz={ZONE}&day={local.date().isoformat()}")
+    return page.locator("a.time").all_inner_texts()
+
+
+def label(start) -> str:
+    """Return how the picker labels a start time in the client's zone."""
+    return start.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")
+
+
+def book_first_time_next_month(page: Page, site: str) -> None:
+    """Book the first free consultation time of next month through the public pages."""
+    page.goto(site + "/book/consultation")
+    this_month = page.locator(".month-title").inner_text()
+    page.get_by_role("link", name="Next month ›").click()
+    expect(page.locator(".month-title")).not_to_have_text(this_month)
+    page.locator("td.open a").first.click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {ZONE}")
+    page.locator("a.time").first.click()
+    page.get_by_label("Your name").fill("Mario Rossi")
+    page.get_by_label("Email").fill(CLIENT)
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your booking is")
+
+
+def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: Page, site, smtp_sink):
+    inbox, _ = smtp_sink
+    book_first_time_next_month(page, site)
+
+    confirmation = wait_for_email(inbox, "Confirmed:")
+    link = re.search(rf"{re.escape(site)}/manage/[A-Za-z0-9_-]{{43}}", confirmation.get_body(("plain",)).get_content())
+    assert link, "the confirmation has no manage link"
+    first_invite = event_of(invite_of(confirmation))
+    booked = stored_booking()
+    assert str(first_invite["UID"]).startswith(booked.uid + "@") and first_invite["SEQUENCE"] == 0
+    assert label(booked.scheduled_at) not in public_times(page, site, booked.scheduled_at)
+
+    # The manage page, opened from the email: details in the client's zone and an .ics.
+    page.goto(link.group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking")
+    expect(page.get_by_text(f"({ZONE}, UTC")).to_be_visible()
+    expect(page.get_by_role("link", name="Add to Google Calendar")).to_have_attribute(
+        "href", re.compile(r"^https://calendar\.google\.com/calendar/render\?action=TEMPLATE"))
+    ics = downloaded_ics(page)
+    assert ics["METHOD"] == "REQUEST" and event_of(ics)["UID"] == first_invite["UID"]
+
+    # Reschedule to another day with the same picker, after a confirmation step.
+    page.get_by_role("link", name="Reschedule").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new time")
+    booked_day = booked.scheduled_at.astimezone(ZoneInfo(ZONE)).date()
+    page.goto(f"{page.url.split('?')[0]}?tz={ZONE}&month={booked_day:%Y-%m}")
+    other_day = page.locator("td.open a").filter(has_not_text=re.compile(rf"^{booked_day.day}$")).nth(1)
+    other_day.click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {ZONE}")
+    page.locator("a.time").last.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move your booking?")
+    page.get_by_role("button", name="Yes, move my booking").click()
+    expect(page.get_by_role("status")).to_contain_text("Your booking has moved")
+
+    moved = stored_booking()
+    assert moved.scheduled_at.date() != booked.scheduled_at.date() and moved.version == 1
+    update = wait_for_email(inbox, "Rescheduled:")
+    update_invite = invite_of(update)
+    assert update_invite["METHOD"] == "REQUEST"
+    assert event_of(update_invite)["UID"] == first_invite["UID"]
+    assert event_of(update_invite)["SEQUENCE"] == 1
+    assert event_of(update_invite).decoded("DTSTART") == moved.scheduled_at
+    assert label(booked.scheduled_at) in public_times(page, site, booked.scheduled_at)
+    assert label(moved.scheduled_at) not in public_times(page, site, moved.scheduled_at)
+
+    # Cancel with a reason, after a confirmation step.
+    page.goto(link.group(0))
+    page.get_by_role("link", name="Cancel booking").click()
+    page.get_by_label("Reason (optional)").fill("Something came up")
+    page.get_by_role("button", name="Yes, cancel my booking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This booking is cancelled")
+
+    cancellation = wait_for_email(inbox, "Cancelled:")
+    cancel_invite = invite_of(cancellation)
+    assert cancel_invite["METHOD"] == "CANCEL"
+    assert event_of(cancel_invite)["UID"] == first_invite["UID"]
+    assert event_of(cancel_invite)["SEQUENCE"] == 2
+    ics = downloaded_ics(page)
+    assert ics["METHOD"] == "CANCEL" and event_of(ics)["SEQUENCE"] == 2
+    cancelled = stored_booking()
+    assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "Something came up")
+    assert label(moved.scheduled_at) in public_times(page, site, moved.scheduled_at)
