@@ -1,5 +1,6 @@
 """API v1 routes (/api/v1/booking/...): parse, authorise, call one service, answer JSON."""
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from webapp.api import errors
@@ -43,7 +44,7 @@ def _caller_is_admin() -> bool:
     if header is None:
         return False
     if verify_api_token(bearer_token(header)) is None:
-        raise Unauthorized("The API token is not valid.", www_authenticate="Bearer")
+        raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
     return True
 
 
