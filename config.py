@@ -57,6 +57,7 @@ def from_env() -> dict:
         "MAIL_PASSWORD": os.environ.get("SMTP_PASSWORD") or os.environ.get("MAIL_PASSWORD"),
         "REMINDER_OFFSETS_HOURS": [int(h) for h in _list("REMINDER_OFFSETS_HOURS", "24")],
         "EMBED_ALLOWED_ORIGINS": _list("EMBED_ALLOWED_ORIGINS"),
+        "EMBED_FORM_TOKEN_MINUTES": _int("EMBED_FORM_TOKEN_MINUTES", 30),
         "API_CORS_ORIGINS": _list("API_CORS_ORIGINS"),
         "DEFAULT_MEETING_PROVIDER": os.environ.get("DEFAULT_MEETING_PROVIDER", "jitsi"),
         "JITSI_BASE_URL": os.environ.get("JITSI_BASE_URL", "https://meet.jit.si"),

@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
     from webapp.admin import bp as admin_bp
     from webapp.api.routes import bp as api_bp
+    from webapp.embed.routes import bp as embed_bp
     from webapp.manage.routes import bp as manage_bp
     from webapp.public.routes import bp as public_bp
 
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(embed_bp)
 
 
 def init_jobs(app: Flask) -> None:

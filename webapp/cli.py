@@ -29,6 +29,9 @@ def serve(host: str, port: int) -> None:
 
     runner(current_app).start()  # without REDIS_URL: jobs and the sweep run in this process
     click.echo(f"StudiocentOS Booking on http://{host}:{port}  (Ctrl-C stops it)")
+    from webapp.embed.demo import start_demo
+
+    click.echo(f"Widget demo on a partner origin: {start_demo(port + 1)}")
     current_app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

@@ -1,0 +1,124 @@
+"""The widget's pages: framing policy, cookie-less posts guarded by a signed token and Origin."""
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.integration.embed.support import CALENDAR, PARTNER, bookings, post
+from webapp.clock import now
+from webapp.services.settings import save_settings
+
+
+
+def test_embed_pages_may_be_framed_only_by_allowed_origins(client):
+    response = client.get(CALENDAR)
+    csp = response.headers["Content-Security-Policy"]
+    assert response.status_code == 200
+    assert csp.endswith(f"frame-ancestors {PARTNER}")
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_other_pages_still_refuse_every_frame(client):
+    for url in ("/", "/book/consultation", "/embed.js"):
+        response = client.get(url)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
+        assert response.headers["X-Frame-Options"] == "DENY", url
+
+
+def test_embed_js_is_javascript_with_cache_headers(client):
+    response = client.get("/embed.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert "max-age=3600" in response.headers["Cache-Control"]
+    assert b"data-booking-widget" in response.data
+
+
+def test_widget_is_off_when_no_origin_is_allowed(client):
+    save_settings(embed_allowed_origins=[])
+    response = client.get(CALENDAR)
+    assert response.status_code == 404
+    assert b"not enabled" in response.data
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_admin_changes_to_the_allowed_origins_apply_at_once(client):
+    save_settings(embed_allowed_origins=["https://a.example", "https://b.example:8443", "bad value;"])
+    csp = client.get(CALENDAR).headers["Content-Security-Policy"]
+    assert csp.endswith("frame-ancestors https://a.example https://b.example:8443")
+
+
+def test_unknown_look_is_not_found(client):
+    assert client.get("/embed/notacolour/book/consultation").status_code == 404
+
+
+def test_widget_books_without_any_cookie(client, details):
+    url, data = details
+    response = post(client, url, data)
+    assert response.status_code == 303
+    assert re.search(r"/embed/default/booking/[\w-]{43}$", response.headers["Location"])
+    page = client.get(response.headers["Location"])
+    assert b'data-embed-event="booking:created"' in page.data
+    assert bookings() == 1
+    for each in (response, page):
+        assert "Set-Cookie" not in each.headers
+    assert client.get_cookie("session") is None
+
+
+@pytest.mark.parametrize("url", ["/embed/default/", CALENDAR])
+def test_embed_pages_set_no_cookie(client, url):
+    assert "Set-Cookie" not in client.get(url).headers
+
+
+def test_details_page_sets_no_cookie(client, details):
+    url, _ = details
+    assert "Set-Cookie" not in client.get(url).headers
+
+
+def test_post_from_another_origin_is_refused(client, details):
+    url, data = details
+    response = post(client, url, data, origin=PARTNER)
+    assert response.status_code == 403
+    assert bookings() == 0
+
+
+def test_post_without_origin_needs_a_same_origin_fetch(client, details):
+    url, data = details
+    assert post(client, url, data, origin=None, **{"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert post(client, url, data, origin=None).status_code == 403
+    assert bookings() == 0
+    assert post(client, url, data, origin=None, **{"Sec-Fetch-Site": "same-origin"}).status_code == 303
+
+
+def test_tampered_token_is_refused(client, details):
+    url, data = details
+    response = post(client, url, {**data, "embed_token": data["embed_token"][:-2] + "xx"})
+    assert response.status_code == 400
+    assert b"not valid" in response.data
+    assert bookings() == 0
+
+
+def test_token_for_another_time_is_refused(client, details):
+    url, data = details
+    later = (datetime.fromisoformat(data["start"]) + timedelta(minutes=30)).isoformat()
+    response = post(client, url, {**data, "start": later})
+    assert response.status_code == 400
+    assert b"does not match" in response.data
+    assert bookings() == 0
+
+
+def test_expired_token_is_refused(app, client, details):
+    url, data = details
+    real = now()
+    app.config["CLOCK"] = lambda: real + timedelta(minutes=31)
+    response = post(client, url, data)
+    assert response.status_code == 400
+    assert b"expired" in response.data
+    assert bookings() == 0
+
+
+def test_invalid_details_re_render_with_the_same_token(client, details):
+    url, data = details
+    response = post(client, url, {**data, "client_email": "not-an-email"})
+    assert response.status_code == 422
+    assert data["embed_token"] in response.get_data(as_text=True)
+    assert bookings() == 0

@@ -1,0 +1,1 @@
+"""The embeddable booking widget: embed.js and the cookie-less booking flow under /embed/."""
