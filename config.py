@@ -67,6 +67,20 @@ def from_env() -> dict:
         "ZOOM_CLIENT_ID": os.environ.get("ZOOM_CLIENT_ID", ""),
         "ZOOM_CLIENT_SECRET": os.environ.get("ZOOM_CLIENT_SECRET", ""),
         "ZOOM_REDIRECT_URI": os.environ.get("ZOOM_REDIRECT_URI", ""),
+        "MICROSOFT_CLIENT_ID": os.environ.get("MICROSOFT_CLIENT_ID", ""),
+        "MICROSOFT_CLIENT_SECRET": os.environ.get("MICROSOFT_CLIENT_SECRET", ""),
+        "MICROSOFT_REDIRECT_URI": os.environ.get("MICROSOFT_REDIRECT_URI", ""),
+        # OAuth endpoint and API overrides (empty: the provider's real URLs; tests use stubs)
+        **{f"{prefix}_{part}": os.environ.get(f"{prefix}_{part}", "")
+           for prefix in ("GOOGLE", "ZOOM", "MICROSOFT")
+           for part in ("AUTHORIZE_URL", "TOKEN_URL", "SCOPE")},
+        **{name: os.environ.get(name, "") for name in (
+            "GOOGLE_API_BASE_URL", "ZOOM_API_BASE_URL", "GRAPH_API_BASE_URL", "WHEREBY_API_BASE_URL")},
+        "WHEREBY_API_KEY": os.environ.get("WHEREBY_API_KEY", ""),
+        #: Fernet keys for stored OAuth tokens, newest first (comma separated)
+        "TOKEN_ENCRYPTION_KEYS": os.environ.get("TOKEN_ENCRYPTION_KEYS", ""),
+        #: attempts at the chosen provider before a meeting falls back to Jitsi
+        "MEETING_ATTEMPTS": _int("MEETING_ATTEMPTS", 3),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or os.environ.get("REDIS_URL")
         or "memory://",

@@ -42,6 +42,11 @@ def check_config(app: Flask) -> None:
         raise ConfigError("SECRET_KEY must be set to a long random value in production.")
     if not is_valid_zone(app.config["BOOKING_TIMEZONE"]):
         raise ConfigError(f"BOOKING_TIMEZONE {app.config['BOOKING_TIMEZONE']!r} is not an IANA zone.")
+    oauth_configured = any(app.config.get(f"{p}_CLIENT_ID") for p in ("GOOGLE", "ZOOM", "MICROSOFT"))
+    if app.config["ENV_NAME"] == "production" and oauth_configured and not app.config.get(
+        "TOKEN_ENCRYPTION_KEYS"
+    ):
+        raise ConfigError("TOKEN_ENCRYPTION_KEYS must be set when an OAuth provider is configured.")
 
 
 def init_extensions(app: Flask) -> None:
@@ -74,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.api.routes import bp as api_bp
     from webapp.embed.routes import bp as embed_bp
+    from webapp.integrations import bp as integrations_bp
     from webapp.manage.routes import bp as manage_bp
     from webapp.public.routes import bp as public_bp
 
@@ -81,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(integrations_bp)
     app.register_blueprint(embed_bp)
 
 

@@ -65,9 +65,22 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
     click.echo(f"{'created' if created else 'updated'} admin {email}")
 
 
+@click.command("rotate-token-keys")
+def rotate_token_keys_command() -> None:
+    """Re-encrypt stored OAuth tokens with the newest key in TOKEN_ENCRYPTION_KEYS."""
+    from webapp.services.integrations import rotate_token_keys
+
+    try:
+        changed = rotate_token_keys()
+    except ValueError as exc:  # a stored token matches none of the configured keys
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"re-encrypted the tokens of {changed} integration(s) with the newest key")
+
+
 def register(app: Flask) -> None:
     """Attach the commands to `app`."""
     app.cli.add_command(seed_demo)
     app.cli.add_command(serve)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_api_token_command)
+    app.cli.add_command(rotate_token_keys_command)

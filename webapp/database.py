@@ -38,11 +38,13 @@ class ExclusionViolation(Exception):
 
 
 @contextmanager
-def calendar_transaction():
+def calendar_transaction(*, calendar_lock: bool = True):
     """Run the block in one transaction that serialises booking writers, then commit.
 
     SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes an advisory
-    transaction lock, with the exclusion constraint as the backstop.
+    transaction lock, with the exclusion constraint as the backstop. With
+    `calendar_lock=False` PostgreSQL takes no advisory lock (the block locks its own rows
+    with SELECT ... FOR UPDATE), while SQLite still writes at BEGIN IMMEDIATE.
     """
     session = db.session()
     if session.in_transaction():
@@ -54,7 +56,7 @@ def calendar_transaction():
         connection = session.connection()
     finally:
         _immediate.reset(token)
-    if connection.dialect.name == "postgresql":
+    if calendar_lock and connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CALENDAR_LOCK_KEY})
     try:
         yield session

@@ -12,8 +12,8 @@ from flask import current_app
 from webapp.extensions import db
 from webapp.mail import messages
 from webapp.mail.outgoing import OutgoingEmail
-from webapp.meetings import FALLBACK_PROVIDER, Meeting, MeetingRequest, ProviderError, build_provider
 from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.services import meetings
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
 
@@ -27,7 +27,7 @@ class Action:
     """An email to send, or a meeting to create, plus what to record once it succeeded."""
 
     email: OutgoingEmail | None = None
-    meeting: Callable[[], tuple[Meeting, str | None]] | None = None
+    meeting: Callable[[], object] | None = None
     #: runs inside the finishing transaction with the fresh booking (or None) and the result
     record: Callable[[Booking | None, object, datetime], None] | None = None
 
@@ -146,45 +146,37 @@ def _meeting_create(row, booking, now):
     """Create the meeting link; then confirm a booking whose type needs no approval."""
     if not booking.is_active:
         raise Skip(f"the booking is {booking.status}")
-    auto_confirm = bool(row.payload.get("auto_confirm"))
-    if booking.meeting_url:
-        return Action(record=lambda fresh, _r, at: _store_meeting(fresh, None, auto_confirm, at))
-    request = _meeting_request(booking)
-    provider_key, final = booking.meeting_provider, row.attempts >= 3
-    return Action(meeting=lambda: _make_meeting(provider_key, request, final),
-                  record=lambda fresh, result, at: _store_meeting(fresh, result, auto_confirm, at))
+    auto_confirm, booking_id, final = bool(row.payload.get("auto_confirm")), booking.id, _final(row)
+    return Action(meeting=lambda: meetings.ensure_meeting(booking_id, now, final=final),
+                  record=lambda fresh, _result, at: _confirm_after_meeting(fresh, auto_confirm, at))
 
 
-def _meeting_request(booking: Booking) -> MeetingRequest:
-    """Describe the booking to a meeting provider."""
-    return MeetingRequest(request_id=booking.uid, title=booking.title,
-                          description=booking.description or "", start=booking.scheduled_at,
-                          end=booking.ends_at, timezone=booking.timezone,
-                          attendee_email=booking.client_email, attendee_name=booking.client_name)
+def _meeting_update(row, booking, now):
+    """Move the meeting with the booking (the provider may hand back a new link)."""
+    _require(booking, row, ("pending", "confirmed"))
+    booking_id, final = booking.id, _final(row)
+    return Action(meeting=lambda: meetings.update_meeting(booking_id, now, final=final))
 
 
-def _make_meeting(key: str, request: MeetingRequest, final: bool) -> tuple[Meeting, str | None]:
-    """Create the meeting; a provider that fails for good gives way to Jitsi (with the reason)."""
+def _meeting_delete(row, booking, now):
+    """Delete the meeting of a cancelled booking at its provider."""
+    _require(booking, row, ("cancelled",))
+    booking_id, final = booking.id, _final(row)
+    return Action(meeting=lambda: meetings.delete_meeting(booking_id, now, final=final))
+
+
+def _final(row: OutboxMessage) -> bool:
+    """Whether this is the provider's last attempt before the Jitsi fallback."""
     config = current_app.config
-    try:
-        return build_provider(key, config).create(request), None
-    except ProviderError as exc:
-        if key == FALLBACK_PROVIDER or (exc.retryable and not final):
-            raise
-        fallback = build_provider(FALLBACK_PROVIDER, config).create(request)
-        return fallback, f"{key}: {exc.message}; using {FALLBACK_PROVIDER}"
+    return row.attempts >= min(config["MEETING_ATTEMPTS"], config["OUTBOX_MAX_ATTEMPTS"])
 
 
-def _store_meeting(booking: Booking | None, result, auto_confirm: bool, now: datetime) -> None:
-    """Store the meeting on the booking and confirm it when its type needs no approval."""
+def _confirm_after_meeting(booking: Booking | None, auto_confirm: bool, now: datetime) -> None:
+    """Confirm a booking whose type needs no approval, once its meeting is stored."""
     from webapp.services import notifications
 
     if booking is None or not booking.is_active:
         return
-    if result is not None and not booking.meeting_url:
-        meeting, error = result
-        booking.meeting_provider, booking.meeting_id = meeting.provider, meeting.meeting_id
-        booking.meeting_url, booking.meeting_error = meeting.url, error
     if auto_confirm and booking.status == "pending":
         booking.status, booking.confirmed_at = "confirmed", now
         notifications.booking_confirmed(booking, now)
@@ -205,4 +197,6 @@ HANDLERS = {
     "follow_up": _follow_up,
     "manage_links": _manage_links,
     "meeting_create": _meeting_create,
+    "meeting_update": _meeting_update,
+    "meeting_delete": _meeting_delete,
 }

@@ -181,3 +181,17 @@ def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: P
     cancelled = stored_booking()
     assert (cancelled.status, cancelled.cancellation_reason) == ("cancelled", "Something came up")
     assert label(moved.scheduled_at) in public_times(page, site, moved.scheduled_at)
+
+
+def test_client_who_lost_the_link_gets_it_by_email(page: Page, site, smtp_sink):
+    inbox, _ = smtp_sink
+    book_first_time_next_month(page, site)
+    token_link = page.get_by_role("link", name="Manage this booking").get_attribute("href")
+
+    page.goto(site + "/manage/lost")
+    page.get_by_label("Your email").fill(CLIENT.upper())
+    page.get_by_role("button", name="Send my links").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    links = wait_for_email(inbox, "Your bookings with")
+    assert token_link in links.get_body(("plain",)).get_content()

@@ -64,7 +64,14 @@ def booking_confirmed(booking: Booking, now: datetime) -> None:
 def booking_cancelled(booking: Booking, now: datetime) -> None:
     """Queue the cancellation with METHOD:CANCEL (the version was already bumped)."""
     _lapse_earlier_versions(booking)
+    _add_meeting_step(booking, "meeting_delete", now)
     _add("cancellation", outbox_key(booking, "cancellation"), now, booking=booking)
+
+
+def _add_meeting_step(booking: Booking, kind: str, now: datetime) -> None:
+    """Queue a meeting update or delete, ahead of the email (a Jitsi room needs neither)."""
+    if booking.meeting_provider != "jitsi":
+        _add(kind, outbox_key(booking, kind), now, booking=booking)
 
 
 def _lapse_earlier_versions(booking: Booking) -> None:
@@ -81,6 +88,7 @@ def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end
                         now: datetime) -> None:
     """Queue the update invite and the reminders of the new time (old ones lapse by version)."""
     _lapse_earlier_versions(booking)
+    _add_meeting_step(booking, "meeting_update", now)
     _add("update", outbox_key(booking, "update"), now, booking=booking,
          previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat())
     _add_reminders(booking, now)

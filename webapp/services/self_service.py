@@ -95,7 +95,9 @@ def send_lost_links(email: str, now: datetime) -> bool:
     bookings = upcoming_bookings_of(email, now)
     if not bookings:
         return True
-    return _queue_manage_links(email, [(b, manage_url(b.uid)) for b in bookings], now)
+    # Write to the address on file, not to the spelling typed into the form.
+    return _queue_manage_links(bookings[0].client_email,
+                               [(b, manage_url(b.uid)) for b in bookings], now)
 
 
 def _queue_manage_links(email: str, entries: list[tuple[Booking, str]], now: datetime) -> bool:

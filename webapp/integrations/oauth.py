@@ -1,0 +1,33 @@
+"""Authlib clients for the connect flow, built from the current app's configuration."""
+from authlib.integrations.flask_client import FlaskOAuth2App
+from flask import current_app, url_for
+
+from webapp.extensions import oauth
+from webapp.meetings.oauth_clients import oauth_client_settings
+
+#: URL slug -> provider key; the seed's redirect URIs use these slugs
+SLUGS = {"google": "google_meet", "zoom": "zoom", "teams": "teams"}
+KEY_SLUGS = {key: slug for slug, key in SLUGS.items()}
+
+
+def oauth_client(key: str) -> FlaskOAuth2App:
+    """Register (again) and return the Authlib client of provider `key`, with PKCE S256."""
+    settings = oauth_client_settings(key, current_app.config)
+    # Authlib caches clients by name for the process; config may differ per app (tests).
+    oauth._clients.pop(key, None)
+    return oauth.register(
+        key,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        authorize_url=settings.authorize_url,
+        access_token_url=settings.token_url,
+        authorize_params=settings.authorize_params,
+        client_kwargs={"scope": settings.scope, "code_challenge_method": "S256",
+                       "token_endpoint_auth_method": settings.auth_method},
+    )
+
+
+def redirect_uri(key: str) -> str:
+    """Return the configured redirect URI, else this server's callback URL."""
+    configured = oauth_client_settings(key, current_app.config).redirect_uri
+    return configured or url_for("integrations.callback", slug=KEY_SLUGS[key], _external=True)

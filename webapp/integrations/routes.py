@@ -1,0 +1,84 @@
+"""Admin pages under /admin/integrations and the OAuth callbacks under /api/v1/integrations."""
+from authlib.integrations.base_client import OAuthError
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from webapp.clock import now
+from webapp.integrations.oauth import SLUGS, oauth_client, redirect_uri
+from webapp.meetings import PROVIDER_NAMES, ProviderError
+from webapp.services import integrations
+from webapp.services.errors import NotAllowed
+
+bp = Blueprint("integrations", __name__)
+
+
+@bp.after_request
+def no_store(response):
+    """Keep these pages (and the callback's redirect) out of caches."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _key(slug: str) -> str:
+    """Return the provider key of a URL slug, or 404."""
+    if slug not in SLUGS:
+        abort(404)
+    return SLUGS[slug]
+
+
+def _back():
+    """Redirect to the integrations page."""
+    return redirect(url_for("integrations.index"), code=303)
+
+
+@bp.get("/admin/integrations")
+@login_required
+def index():
+    """List each meeting provider with its status and a Connect or Disconnect button."""
+    return render_template("integrations/index.html", statuses=integrations.integration_statuses(),
+                           slugs={key: slug for slug, key in SLUGS.items()})
+
+
+@bp.post("/admin/integrations/<slug>/connect")
+@login_required
+def connect(slug: str):
+    """Start the authorisation-code flow (state and PKCE kept in the session)."""
+    key = _key(slug)
+    try:
+        integrations.require_oauth_provider(key)
+    except NotAllowed as exc:
+        flash(exc.message)
+        return _back()
+    return oauth_client(key).authorize_redirect(redirect_uri(key))
+
+
+@bp.get("/api/v1/integrations/<slug>/callback")
+@login_required
+def callback(slug: str):
+    """Finish the flow: check state, exchange the code with the verifier, store the tokens."""
+    key = _key(slug)
+    try:
+        token = oauth_client(key).authorize_access_token()
+        integrations.connect(key, dict(token), now())
+    except (OAuthError, NotAllowed, ProviderError) as exc:
+        flash(f"{PROVIDER_NAMES[key]} was not connected: {_describe(exc)}")
+        return _back()
+    flash(f"{PROVIDER_NAMES[key]} is connected.")
+    return _back()
+
+
+@bp.post("/admin/integrations/<slug>/disconnect")
+@login_required
+def disconnect(slug: str):
+    """Forget the provider's tokens; new bookings can no longer choose it."""
+    key = _key(slug)
+    integrations.disconnect(key, now())
+    flash(f"{PROVIDER_NAMES[key]} is disconnected.")
+    return _back()
+
+
+def _describe(exc: Exception) -> str:
+    """Say what went wrong in the flow, for the admin."""
+    if isinstance(exc, OAuthError):
+        return exc.description or exc.error or "the authorisation failed"
+    return getattr(exc, "message", str(exc))
