@@ -5,6 +5,7 @@ from math import ceil
 
 from sqlalchemy import func
 
+from webapp import jobs
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.services.errors import NotAllowed, NotFound
@@ -47,6 +48,8 @@ def retry_message(message_id: int, now: datetime) -> OutboxMessage:
         raise NotFound("No such message.")
     if message.status != "failed":
         raise NotAllowed(f"A {message.status} message cannot be retried.")
-    message.status, message.due_at, message.claimed_until = "pending", now, None
+    # a fresh set of attempts: the admin fixed the cause (or wants to see it again)
+    message.status, message.due_at, message.claimed_until, message.attempts = "pending", now, None, 0
     db.session.commit()
+    jobs.enqueue([message.id])
     return message
