@@ -143,21 +143,19 @@ def reschedule_confirm(token: str):
     """Ask the client to confirm the move to the chosen time (a GET changes nothing)."""
     booking = _booking_or_404(token)
     form = RescheduleForm(formdata=request.args)
-    start = _parse_start_or_400(form.start.data)
+    start = _chosen_time_or_400(form)
     return _page(booking, token, "manage/reschedule_confirm.html", form=form, start=start)
 
 
-def _day_of(start, tz: str) -> str | None:
-    """Return the date of `start` in zone `tz` (ISO), so the picker reopens on that day."""
-    return start.astimezone(get_zone(tz)).date().isoformat() if is_valid_zone(tz or "") else None
-
-
-def _parse_start_or_400(value: str | None):
-    """Parse a chosen slot start or answer 400."""
+def _chosen_time_or_400(form: RescheduleForm):
+    """Return the chosen start after checking the form's time, zone and length, or answer 400."""
     try:
-        return parse_start(value or "")
+        start = parse_start(form.start.data or "")
     except ValueError as exc:
         abort(400, description=f"The chosen time is not valid: {exc}")
+    if not is_valid_zone(form.tz.data or "") or not (form.duration.data or "").isdigit():
+        abort(400, description="The chosen time is not valid. Please choose the time again.")
+    return start
 
 
 @bp.post("/<token>/reschedule")
@@ -166,16 +164,15 @@ def reschedule_submit(token: str):
     """Move the booking to the chosen time, or show the picker with what went wrong."""
     booking = _booking_or_404(token)
     form = RescheduleForm()
-    start = _parse_start_or_400(form.start.data)
-    if not form.validate() or not (form.duration.data or "").isdigit():
-        abort(400, description="The form was incomplete or expired. Please choose the time again.")
+    start = _chosen_time_or_400(form)
     try:
         reschedule_as_client(booking, start, now(), int(form.duration.data))
     except NotAllowed as exc:
         return _page(booking, token, "manage/view.html", 409, error=exc.message)
     except (SlotTaken, ValidationFailed) as exc:
         service = get_service_type(booking.service_type)
-        args = {"tz": form.tz.data, "duration": form.duration.data, "day": _day_of(start, form.tz.data)}
+        day = start.astimezone(get_zone(form.tz.data)).date().isoformat()
+        args = {"tz": form.tz.data, "duration": form.duration.data, "day": day}
         return render_template("manage/reschedule.html", taken=exc.message,
                                **_reschedule_context(booking, token, service, args)), 409
     flash("Your booking has moved. We sent you an updated invitation by email.", "success")

@@ -156,3 +156,19 @@ def test_cancelled_booking_offers_no_changes(client, book):
     again = client.post(f"/manage/{token}/cancel", data={"csrf_token": csrf})
     assert again.status_code == 409 and "can no longer be changed" in again.text
     assert refreshed(booking).version == 1
+
+
+def test_confirm_page_with_an_unknown_zone_is_a_400(client, book):
+    _, token = book(rome(MONDAY, 10))
+    response = client.get(f"/manage/{token}/reschedule/confirm",
+                          query_string={"start": "2026-12-01T14:30:00+00:00", "tz": "Mars/Base",
+                                        "duration": "30"})
+    assert response.status_code == 400
+
+
+def test_reschedule_without_csrf_token_changes_nothing(client, book):
+    booking, token = book(rome(MONDAY, 10))
+    response = client.post(f"/manage/{token}/reschedule", data={
+        "start": rome(TUESDAY, 15, 30).isoformat(), "tz": "Europe/Rome", "duration": "30"})
+    assert response.status_code == 400
+    assert refreshed(booking).version == 0
