@@ -1,6 +1,6 @@
 """The manage pages: view, .ics, Google link, cancel and reschedule with their confirmation steps."""
 import re
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from icalendar import Calendar
