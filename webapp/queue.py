@@ -39,7 +39,9 @@ class RqRunner:
             from redis import Redis
             from rq import Queue
 
-            self._queue = Queue(self.queue_name, connection=Redis.from_url(self.redis_url))
+            # Short timeouts: an unreachable Redis must not hang the request that committed.
+            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
+            self._queue = Queue(self.queue_name, connection=connection)
         return self._queue
 
     def enqueue(self, ids: list[int], *, skip_waiting: bool = False) -> None:

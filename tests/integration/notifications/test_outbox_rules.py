@@ -136,6 +136,18 @@ def test_the_sweep_completes_ended_bookings_and_sends_the_automatic_follow_up(ap
     assert db.session.scalar(db.select(BookingFollowUp)).sent is True
 
 
+def test_a_row_left_sending_by_a_dead_worker_is_sent_after_its_lease(app, mailbox):
+    book(weekday_at(10, 3, NOW), NOW)
+    admin = rows("admin_new_booking")[0]
+    assert jobs.claim(admin.id, NOW) is not None  # the worker died right after claiming
+
+    perform_due(NOW)
+    assert rows("admin_new_booking")[0].status == "sending"
+    assert jobs.sweep(NOW + timedelta(minutes=6))["enqueued"] >= 1
+    assert jobs.perform(admin.id, NOW + timedelta(minutes=6)) == "sent"
+    assert len([m for m in mailbox.messages() if m["To"] == ADMIN]) == 1
+
+
 def test_a_reminder_due_after_the_start_is_skipped(app, mailbox):
     booking = book(weekday_at(10, 3, NOW), NOW)
     perform_due(NOW)
