@@ -10,14 +10,14 @@ from webapp.clock import now
 from webapp.embed import policy
 from webapp.extensions import csrf, limiter
 from webapp.public.forms import BookingForm
-from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
-from webapp.public.routes import _attach_errors, _request_from
-from webapp.scheduling import get_zone
+# The site's own form helpers: the widget books exactly as the site does.
+from webapp.public.routes import (_attach_errors, _chosen_time, _picker_context, _picker_state,
+                                  _request_from)
 from webapp.services.availability import active_service_types, get_service_type
 from webapp.services.bookings import booking_by_token, create_booking
 from webapp.services.embed_tokens import BadEmbedToken, SlotClaim, issue_form_token, read_form_token
 from webapp.services.errors import SlotTaken, ValidationFailed
-from webapp.services.settings import enabled_providers, get_settings
+from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_url
 
 bp = Blueprint("embed", __name__)
@@ -102,23 +102,7 @@ def theme():
 def calendar(key: str):
     """Show the month calendar and, once a day is chosen, its free times."""
     service = _service_or_404(key)
-    try:
-        state = parse_state(request.args, service, get_settings().business_timezone, now())
-    except BadPickerInput as exc:
-        abort(400, description=str(exc))
-    return render_template("embed/calendar.html", **_picker_context(service, state))
-
-
-def _picker_context(service, state, **extra) -> dict:
-    """Return what the shared picker templates need, with links inside the widget."""
-    return dict(
-        service=service, state=state, view=build_view(service, state, now()),
-        picker_href=lambda params: url_for("embed.calendar", key=service.key, **params),
-        time_href=lambda slot: url_for("embed.details", key=service.key,
-                                       start=slot.start.isoformat(), tz=state.tz,
-                                       duration=state.duration),
-        **extra,
-    )
+    return render_template("embed/calendar.html", **_picker_context(service, _picker_state(service)))
 
 
 @bp.route("/embed/<look>/book/<key>/details", methods=["GET", "POST"])
@@ -140,18 +124,6 @@ def details(key: str):
         abort(403, description="This form can only be sent from the booking widget itself.")
     _check_token(service, start, state)
     return _book(service, form, start, state)
-
-
-def _chosen_time(service, form: BookingForm):
-    """Parse the chosen start and picker state from the form, or answer 400."""
-    try:
-        start = parse_start(form.start.data or "")
-        state = parse_state({"tz": form.tz.data, "duration": form.duration.data,
-                             "day": start.astimezone(get_zone(form.tz.data)).date().isoformat()},
-                            service, get_settings().business_timezone, now())
-    except (ValueError, BadPickerInput) as exc:
-        abort(400, description=f"The chosen time is not valid: {exc}")
-    return start, state
 
 
 def _check_token(service, start, state) -> None:

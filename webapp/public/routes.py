@@ -55,11 +55,11 @@ def calendar(key: str):
 
 
 def _picker_context(service, state, **extra) -> dict:
-    """Return what the picker templates need, with links into this blueprint."""
+    """Return what the picker templates need, with links into the current blueprint."""
     return dict(
         service=service, state=state, view=build_view(service, state, now()),
-        picker_href=lambda params: url_for("public.calendar", key=service.key, **params),
-        time_href=lambda slot: url_for("public.details", key=service.key,
+        picker_href=lambda params: url_for(".calendar", key=service.key, **params),
+        time_href=lambda slot: url_for(".details", key=service.key,
                                        start=slot.start.isoformat(), tz=state.tz,
                                        duration=state.duration),
         **extra,
@@ -74,6 +74,16 @@ def details(key: str):
     service = _service_or_404(key)
     form = BookingForm(request.form if request.method == "POST" else request.args)
     form.offer_providers(enabled_providers())
+    start, state = _chosen_time(service, form)
+    if request.method == "GET":
+        form.title.data = form.title.data or service.name
+        return render_template("public/details.html", service=service, form=form,
+                               start=start, state=state)
+    return _book(service, form, start, state)
+
+
+def _chosen_time(service, form: BookingForm):
+    """Parse the chosen start and picker state from the form, or answer 400."""
     try:
         start = parse_start(form.start.data or "")
         state = parse_state({"tz": form.tz.data, "duration": form.duration.data,
@@ -81,11 +91,7 @@ def details(key: str):
                             service, get_settings().business_timezone, now())
     except (ValueError, BadPickerInput) as exc:
         abort(400, description=f"The chosen time is not valid: {exc}")
-    if request.method == "GET":
-        form.title.data = form.title.data or service.name
-        return render_template("public/details.html", service=service, form=form,
-                               start=start, state=state)
-    return _book(service, form, start, state)
+    return start, state
 
 
 def _book(service, form: BookingForm, start, state):
