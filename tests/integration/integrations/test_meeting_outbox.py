@@ -1,0 +1,92 @@
+"""A booking's meeting through the real outbox steps: create, confirm, move, cancel, fall back."""
+from datetime import timedelta
+
+from tests.integration.integrations.support import connect_account, fresh, now
+from tests.integration.notifications.support import book, rows, weekday_at
+from webapp import jobs
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.services.bookings import BookingRequest, cancel_booking, create_booking, reschedule_booking
+
+
+def perform_due(at) -> list[str]:
+    """Perform every row due at `at` (and what those rows add), as the worker would."""
+    outcomes = []
+    while ids := [r.id for r in rows() if r.status == "pending" and r.due_at <= at]:
+        outcomes += [jobs.perform(i, at) for i in ids]
+    return outcomes
+
+
+def book_with(provider: str, start):
+    """Book through the service, choosing `provider` as a client does in the form."""
+    request = BookingRequest("consultation", start, "Europe/Rome", "Ada Lovelace", "ada@example.com",
+                             meeting_provider=provider)
+    return create_booking(request, now()).booking
+
+
+def test_a_google_booking_is_confirmed_with_its_meet_link_then_moved_then_deleted(app, stubs):
+    google = stubs["google_meet"][0]
+    connect_account("google_meet", stubs["google_meet"][1], access_token="google-access-token")
+    booking = book_with("google_meet", weekday_at(10, 3, now()))
+
+    perform_due(now())
+
+    stored = fresh(booking.id)
+    assert stored.status == "confirmed" and stored.meeting_url.startswith("https://meet.google.com/")
+    event = google.events[stored.meeting_id]
+    assert event["attendees"][0]["email"] == "ada@example.com"
+    assert [r.kind for r in rows() if r.kind == "confirmation"] == ["confirmation"]
+
+    reschedule_booking(booking.id, weekday_at(11, 4, now()), now())
+    perform_due(now())
+    moved = fresh(booking.id)
+    assert event["start"]["dateTime"].startswith(moved.scheduled_at.strftime("%Y-%m-%dT%H:%M"))
+    assert {r.status for r in rows("meeting_update")} == {"sent"}
+
+    cancel_booking(booking.id, None, now())
+    perform_due(now())
+    assert event["status"] == "cancelled" and {r.status for r in rows("meeting_delete")} == {"sent"}
+
+
+def test_a_zoom_outage_is_retried_with_backoff_then_the_booking_is_confirmed_on_jitsi(app, stubs):
+    zoom = stubs["zoom"][0]
+    connect_account("zoom", stubs["zoom"][1], access_token="zoom-access-token")
+    zoom.fail_next(503, times=10)
+    booking = book_with("zoom", weekday_at(10, 3, now()))
+    at = now()
+
+    outcomes = [jobs.perform(rows("meeting_create")[0].id, at)]
+    for _ in range(2):  # MEETING_ATTEMPTS = 3: wait out each backoff
+        at = rows("meeting_create")[0].due_at
+        outcomes.append(jobs.perform(rows("meeting_create")[0].id, at))
+
+    assert outcomes == ["retry", "retry", "sent"]
+    stored = fresh(booking.id)
+    assert stored.status == "confirmed" and stored.meeting_provider == "jitsi"
+    assert "Zoom could not create the meeting" in stored.meeting_error
+    assert len(zoom.calls("POST")) == 3 and zoom.meetings == {}
+
+
+def test_a_created_zoom_meeting_is_not_created_again_when_the_step_repeats(app, stubs):
+    zoom = stubs["zoom"][0]
+    connect_account("zoom", stubs["zoom"][1], access_token="zoom-access-token")
+    booking = book_with("zoom", weekday_at(10, 3, now()))
+    perform_due(now())
+    step = rows("meeting_create")[0]
+
+    # as if a worker died after storing the meeting but before finishing the row
+    db.session.get(OutboxMessage, step.id).status = "pending"
+    db.session.commit()
+    perform_due(now())
+
+    assert len(zoom.calls("POST")) == 1 and list(zoom.meetings) == [fresh(booking.id).meeting_id]
+
+
+def test_jitsi_bookings_add_no_meeting_steps_for_moves_and_cancels(app):
+    booking = book(weekday_at(10, 3, now()), now())
+    perform_due(now())
+
+    reschedule_booking(booking.id, weekday_at(10, 3, now()) + timedelta(hours=1), now())
+    cancel_booking(booking.id, None, now())
+
+    assert rows("meeting_update") == [] and rows("meeting_delete") == []
