@@ -1,4 +1,6 @@
 """`flask` commands for operators."""
+import sys
+
 import click
 from flask import Flask
 
@@ -56,7 +58,7 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
     from webapp.services.admin_accounts import create_admin
     from webapp.services.errors import ValidationFailed
 
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n") if password_stdin else \
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
         click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         _admin, created = create_admin(email, password)
