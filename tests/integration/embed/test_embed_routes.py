@@ -1,4 +1,6 @@
 """The widget's pages: framing policy, cookie-less posts guarded by a signed token and Origin."""
+import html
+import json
 import re
 from datetime import datetime, timedelta
 
@@ -6,6 +8,8 @@ import pytest
 
 from tests.integration.embed.support import CALENDAR, PARTNER, bookings, post
 from webapp.clock import now
+from webapp.extensions import db
+from webapp.models import Booking
 from webapp.services.settings import save_settings
 
 
@@ -122,3 +126,25 @@ def test_invalid_details_re_render_with_the_same_token(client, details):
     assert response.status_code == 422
     assert data["embed_token"] in response.get_data(as_text=True)
     assert bookings() == 0
+
+
+def test_partner_colour_and_hidden_header_are_honoured(client):
+    plain = client.get(CALENDAR).get_data(as_text=True)
+    themed = client.get("/embed/7a3e9d-noheader/book/consultation?tz=Europe/Rome").get_data(as_text=True)
+    assert 'class="embed-header"' in plain and "theme.css" not in plain
+    assert 'class="embed-header"' not in themed
+    assert 'href="/embed/7a3e9d-noheader/theme.css"' in themed
+    assert 'href="/embed/7a3e9d-noheader/book/consultation?' in themed  # links keep the look
+    css = client.get("/embed/7a3e9d-noheader/theme.css")
+    assert css.mimetype == "text/css" and b"--accent: #7a3e9d" in css.data
+
+
+def test_confirmation_tells_the_partner_what_was_booked(client, details):
+    url, data = details
+    page = client.get(post(client, url, data).headers["Location"]).get_data(as_text=True)
+    detail = json.loads(html.unescape(re.search(r"data-embed-detail='([^']+)'", page).group(1)))
+    db.session.remove()
+    booking = db.session.scalar(db.select(Booking))
+    assert detail == {"uid": booking.uid, "start": booking.scheduled_at.isoformat(),
+                      "end": booking.ends_at.isoformat(), "timezone": "Europe/Rome",
+                      "service_type": "consultation", "meeting_url": booking.meeting_url}
