@@ -10,12 +10,13 @@ from webapp.scheduling import get_zone
 from webapp.services.booking_queries import calendar_range
 
 
-def _asked_day(name: str, fmt_length: int) -> date:
-    """Return the date named in the query (YYYY-MM-DD, or YYYY-MM as its first day), today if none."""
-    value = request.args.get(name, "")
+def _asked_day(name: str, suffix: str = "") -> date:
+    """Return the day named by query parameter `name` (+ `suffix`), or today in the business zone."""
+    value = request.args.get(name)
+    if not value:
+        return now().astimezone(get_zone(zone())).date()
     try:
-        return date.fromisoformat(value + "-01" if fmt_length == 7 else value) if value else \
-            now().astimezone(get_zone(zone())).date()
+        return date.fromisoformat(value + suffix)
     except ValueError:
         abort(400, description="The date in the address is not valid.")
 
@@ -23,7 +24,7 @@ def _asked_day(name: str, fmt_length: int) -> date:
 @bp.get("/calendar")
 def calendar_week():
     """Show one week hour by hour, bookings and blocked time where they fall."""
-    monday = week_start(_asked_day("week", 10))
+    monday = week_start(_asked_day("week"))
     bookings, blocks = calendar_range(monday, monday + timedelta(days=6), zone())
     return render_template("admin/calendar_week.html", grid=build_week(monday, bookings, blocks, get_zone(zone())),
                            monday=monday, tz=zone(), timedelta=timedelta)
@@ -32,7 +33,7 @@ def calendar_week():
 @bp.get("/calendar/month")
 def calendar_month():
     """Show a month at a glance: bookings and blocked days."""
-    first = _asked_day("month", 7).replace(day=1)
+    first = _asked_day("month", "-01").replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     bookings, blocks = calendar_range(first, last, zone())
     return render_template("admin/calendar_month.html", first=first, tz=zone(), timedelta=timedelta,

@@ -1,0 +1,126 @@
+"""Dashboard, calendar, settings and outbox pages."""
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+
+from tests.factories import create_block, create_booking
+from tests.integration.admin.conftest import post_form, reloaded
+from webapp.admin.calendar_grid import build_week
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.scheduling import get_zone
+from webapp.services.settings import get_settings
+
+ROME = get_zone("Europe/Rome")
+
+
+def test_dashboard_shows_today_the_week_counts_and_attention(admin_client):
+    now = datetime.now(timezone.utc)
+    create_booking(client_name="Later This Week", status="pending", scheduled_at=now + timedelta(days=2))
+    create_booking(client_name="Next Month", status="confirmed", scheduled_at=now + timedelta(days=40))
+    db.session.add(OutboxMessage(kind="confirmation", key="k1", status="failed", last_error="SMTP down"))
+    db.session.commit()
+    html = admin_client.get("/admin/").get_data(as_text=True)
+    week = html[html.index("Next 7 days"):]
+    assert "Later This Week" in week and "Next Month" not in week
+    assert "1 booking waiting for approval" in html
+    assert "1 email failed" in html
+
+
+def test_week_grid_places_bookings_and_blocks_in_the_business_zone():
+    monday = date(2030, 1, 7)
+    booking = type("B", (), dict(id=1, client_name="Anna", title="Demo", status="confirmed",
+                                 scheduled_at=datetime(2030, 1, 8, 9, tzinfo=timezone.utc),  # 10:00 in Rome
+                                 ends_at=datetime(2030, 1, 8, 10, 30, tzinfo=timezone.utc)))
+    partial = type("K", (), dict(blocked_date=date(2030, 1, 9), all_day=False, reason="Dentist",
+                                 start_time=time(13), end_time=time(15)))
+    whole = type("K", (), dict(blocked_date=date(2030, 1, 10), all_day=True, reason="Holiday",
+                               start_time=None, end_time=None))
+    grid = build_week(monday, [booking], [partial, whole], ROME)
+    assert grid.hours[0] == 7
+    placed = {item.label: item for item in grid.items}
+    assert (placed["Anna"].column, placed["Anna"].row, placed["Anna"].span) == (2, 13, 6)  # 10:00 is 3h after 07:00
+    assert (placed["Dentist"].column, placed["Dentist"].row, placed["Dentist"].span) == (3, 25, 8)
+    assert grid.all_day_blocks == {date(2030, 1, 10): ["Holiday"]}
+
+
+def test_week_grid_stretches_to_early_bookings():
+    booking = type("B", (), dict(id=1, client_name="Early", title="x", status="pending",
+                                 scheduled_at=datetime(2030, 1, 7, 5, tzinfo=timezone.utc),  # 06:00 in Rome
+                                 ends_at=datetime(2030, 1, 7, 5, 30, tzinfo=timezone.utc)))
+    grid = build_week(date(2030, 1, 7), [booking], [], ROME)
+    assert grid.hours[0] == 6 and grid.items[0].row == 1
+
+
+def test_calendar_pages_link_to_bookings_and_show_blocks(admin_client):
+    booking = create_booking(client_name="Anna", status="confirmed",
+                             scheduled_at=datetime(2030, 1, 8, 9, tzinfo=timezone.utc))
+    create_booking(client_name="Gone", status="cancelled", scheduled_at=datetime(2030, 1, 8, 12, tzinfo=timezone.utc))
+    create_block(blocked_date=date(2030, 1, 10), reason="Holiday")
+    week = admin_client.get("/admin/calendar?week=2030-01-09").get_data(as_text=True)
+    assert f'href="/admin/bookings/{booking.id}"' in week and "Blocked: Holiday" in week and "Gone" not in week
+    assert "Week of 7 January 2030" in week
+    month = admin_client.get("/admin/calendar/month?month=2030-01").get_data(as_text=True)
+    assert "10:00 Anna" in month and "Blocked: Holiday" in month
+
+
+def test_a_bad_calendar_date_is_400(admin_client):
+    assert admin_client.get("/admin/calendar?week=soon").status_code == 400
+    assert admin_client.get("/admin/calendar/month?month=2030-13").status_code == 400
+
+
+SETTINGS = {"business_name": "Studio", "business_timezone": "America/New_York",
+            "admin_email": "boss@studio.example", "reminder_offsets_hours": "24, 1",
+            "embed_allowed_origins": "https://partner.example\nhttp://localhost:8080",
+            "default_meeting_provider": "jitsi", "self_service_cutoff_hours": "12", "follow_up_delay_hours": "2"}
+
+
+def test_settings_are_saved(admin_client):
+    assert post_form(admin_client, "/admin/settings", SETTINGS).status_code == 303
+    db.session.rollback()
+    settings = get_settings()
+    assert settings.business_timezone == "America/New_York"
+    assert settings.reminder_offsets_hours == [1, 24]
+    assert settings.embed_allowed_origins == ["http://localhost:8080", "https://partner.example"]
+    assert (settings.self_service_cutoff_hours, settings.follow_up_delay_hours) == (12, 2)
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"business_timezone": "Mars/Olympus"}, "business_timezone"),
+    ({"embed_allowed_origins": "https://partner.example/path"}, "embed_allowed_origins"),
+    ({"embed_allowed_origins": "javascript:alert(1)"}, "embed_allowed_origins"),
+    ({"embed_allowed_origins": "https://*.example"}, "embed_allowed_origins"),
+    ({"admin_email": "nope"}, "admin_email"),
+    ({"reminder_offsets_hours": "soon"}, "reminder_offsets_hours"),
+    ({"default_meeting_provider": "skype"}, "default_meeting_provider"),
+    ({"business_name": ""}, "business_name"),
+])
+def test_invalid_settings_are_refused_and_nothing_is_saved(admin_client, changes, field):
+    before = get_settings()
+    response = post_form(admin_client, "/admin/settings", {**SETTINGS, **changes})
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    db.session.rollback()
+    assert get_settings() == before
+
+
+def test_failed_messages_are_listed_with_their_error_and_can_be_retried(admin_client):
+    row = OutboxMessage(kind="cancellation", key="k2", status="failed", attempts=5,
+                        recipient="client@example.com", last_error="550 mailbox unavailable")
+    db.session.add(row)
+    db.session.commit()
+    html = admin_client.get("/admin/outbox").get_data(as_text=True)
+    assert "550 mailbox unavailable" in html and "client@example.com" in html
+    assert post_form(admin_client, f"/admin/outbox/{row.id}/retry", {}).status_code == 303
+    retried = reloaded(OutboxMessage, row.id)
+    # under TESTING the embedded runner is not started, so the row waits, due now, with fresh attempts
+    assert (retried.status, retried.attempts) == ("pending", 0)
+    assert retried.due_at <= datetime.now(timezone.utc)
+
+
+def test_only_failed_messages_can_be_retried(admin_client):
+    row = OutboxMessage(kind="cancellation", key="k3", status="sent")
+    db.session.add(row)
+    db.session.commit()
+    assert post_form(admin_client, f"/admin/outbox/{row.id}/retry", {}).status_code == 409
+    assert reloaded(OutboxMessage, row.id).status == "sent"
