@@ -1,9 +1,12 @@
 """Authlib clients for the connect flow, built from the current app's configuration."""
+from urllib.parse import urlsplit
+
 from authlib.integrations.flask_client import FlaskOAuth2App
 from flask import current_app, url_for
 
 from webapp.extensions import oauth
 from webapp.meetings.oauth_clients import oauth_client_settings
+from webapp.security import CSP
 
 #: URL slug -> provider key; the seed's redirect URIs use these slugs
 SLUGS = {"google": "google_meet", "zoom": "zoom", "teams": "teams"}
@@ -31,3 +34,21 @@ def redirect_uri(key: str) -> str:
     """Return the configured redirect URI, else this server's callback URL."""
     configured = oauth_client_settings(key, current_app.config).redirect_uri
     return configured or url_for("integrations.callback", slug=KEY_SLUGS[key], _external=True)
+
+
+def connect_policy() -> str:
+    """The page's CSP, letting its Connect forms redirect to the providers' authorisation servers.
+
+    Browsers apply `form-action` to the redirect after a form POST too, so 'self' alone
+    would stop the Connect button at our own 302.
+    """
+    origins = sorted({_origin(oauth_client_settings(key, current_app.config).authorize_url)
+                      for key in SLUGS.values()})
+    return CSP.format(ancestors="'none'").replace(
+        "form-action 'self'", " ".join(["form-action 'self'", *origins]))
+
+
+def _origin(url: str) -> str:
+    """Return scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from webapp.clock import now
-from webapp.integrations.oauth import SLUGS, oauth_client, redirect_uri
+from webapp.integrations.oauth import SLUGS, connect_policy, oauth_client, redirect_uri
 from webapp.meetings import PROVIDER_NAMES, ProviderError
 from webapp.services import integrations
 from webapp.services.errors import NotAllowed
@@ -35,8 +35,9 @@ def _back():
 @login_required
 def index():
     """List each meeting provider with its status and a Connect or Disconnect button."""
-    return render_template("integrations/index.html", statuses=integrations.integration_statuses(),
+    html = render_template("integrations/index.html", statuses=integrations.integration_statuses(),
                            slugs={key: slug for slug, key in SLUGS.items()})
+    return html, {"Content-Security-Policy": connect_policy()}
 
 
 @bp.post("/admin/integrations/<slug>/connect")
