@@ -86,6 +86,10 @@ def from_env() -> dict:
         or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        #: login attempts per client address (Flask-Limiter syntax)
+        "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute;100/hour"),
+        #: how long an admin account stays locked after 5 wrong passwords in a row
+        "ADMIN_LOCKOUT_MINUTES": _int("ADMIN_LOCKOUT_MINUTES", 15),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 64 * 1024,
