@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask import Flask
+from werkzeug.serving import run_simple
 
 from webapp.extensions import db
 from webapp.models import ServiceType
@@ -33,8 +34,10 @@ def serve(host: str, port: int) -> None:
     click.echo(f"StudiocentOS Booking on http://{host}:{port}  (Ctrl-C stops it)")
     from webapp.embed.demo import start_demo
 
-    click.echo(f"Widget demo on a partner origin: {start_demo(port + 1)}")
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    site = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    click.echo(f"Widget demo on a partner origin: {start_demo(site, port + 1)}")
+    # app.run() is a no-op inside a `flask` command: start the server ourselves
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 @click.command("create-api-token")

@@ -40,12 +40,12 @@ def serve_page(page: bytes, host: str = "127.0.0.1", port: int = 0) -> PageServe
     return server
 
 
-def start_demo(port: int) -> str:
-    """Serve the demo partner page on http://localhost:`port` and return its URL."""
+def start_demo(site_origin: str, port: int) -> str:
+    """Serve the demo partner page on http://localhost:`port`, embedding from `site_origin`."""
     origin = f"http://localhost:{port}"
     config = current_app.config
     if config["ENV_NAME"] != "production" and not config["EMBED_ALLOWED_ORIGINS"]:
         # Out of the box on a laptop the demo must work; an admin's saved list still wins.
         config["EMBED_ALLOWED_ORIGINS"] = [origin]
-    serve_page(partner_page(config["BASE_URL"]), "127.0.0.1", port)
+    serve_page(partner_page(site_origin), "127.0.0.1", port)
     return origin + "/"
