@@ -1,5 +1,4 @@
 """Tokens at rest: encrypted, rotatable keys, one refresh at a time, production config check."""
-import threading
 from pathlib import Path
 
 import pytest
@@ -63,33 +62,6 @@ def test_rotation_refuses_tokens_no_configured_key_opens(app, stubs):
     result = app.test_cli_runner().invoke(args=["rotate-token-keys"])
 
     assert result.exit_code != 0 and "does not match any configured key" in result.output
-
-
-@pytest.mark.parametrize("key", ["zoom", "teams"])
-def test_workers_refreshing_together_use_a_rotating_refresh_token_once(app, stubs, key):
-    oauth = stubs[key][1]
-    connect_account(key, oauth, access_token="expired", expires_in=0)
-    tokens, errors = [], []
-
-    def worker():
-        with app.app_context():
-            try:
-                tokens.append(IntegrationTokens(key, now())())
-            except Exception as exc:  # noqa: BLE001 (the assertion below shows it)
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-
-    assert errors == [] and len(set(tokens)) == 1 and tokens[0] in stubs[key][0].tokens
-    assert len(oauth.calls("POST")) == 1
-    row = integration(key)
-    assert row.status == "connected" and token_cipher().decrypt(row.refresh_token_enc) in oauth.refresh_tokens
 
 
 def test_production_refuses_oauth_without_encryption_keys(tmp_path):
