@@ -6,6 +6,7 @@ from flask import Flask
 import config as app_config
 from webapp import auth, database  # noqa: F401  (register loaders and engine listeners)
 from webapp.extensions import csrf, db, limiter, login_manager, migrate, oauth
+from webapp.meetings.oauth_tokens import TokenCipher
 from webapp.scheduling import is_valid_zone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,11 @@ def check_config(app: Flask) -> None:
         "TOKEN_ENCRYPTION_KEYS"
     ):
         raise ConfigError("TOKEN_ENCRYPTION_KEYS must be set when an OAuth provider is configured.")
+    if app.config.get("TOKEN_ENCRYPTION_KEYS"):
+        try:
+            TokenCipher.from_setting(app.config["TOKEN_ENCRYPTION_KEYS"])
+        except ValueError:
+            raise ConfigError("TOKEN_ENCRYPTION_KEYS must list Fernet keys (see README).") from None
 
 
 def init_extensions(app: Flask) -> None:

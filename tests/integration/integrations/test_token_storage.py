@@ -71,3 +71,9 @@ def test_production_refuses_oauth_without_encryption_keys(tmp_path):
     with pytest.raises(ConfigError, match="TOKEN_ENCRYPTION_KEYS"):
         create_app(config)
     assert create_app({**config, "TOKEN_ENCRYPTION_KEYS": KEY_NEW})
+
+
+def test_malformed_encryption_keys_stop_the_start(tmp_path):
+    with pytest.raises(ConfigError, match="Fernet keys"):
+        create_app({"TOKEN_ENCRYPTION_KEYS": "not-a-key",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/k.db"})
