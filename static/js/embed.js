@@ -12,7 +12,7 @@
   if (!script || !script.src) return;
   var ORIGIN = new URL(script.src).origin;
   var EVENTS = ["booking:slot-selected", "booking:created"];
-  var FIRST_CONTACT_MS = 15000;  // the frame never loaded at all
+  var FIRST_CONTACT_MS = 60000;  // the frame never loaded at all
   var AFTER_LOAD_MS = 3000;      // loaded but silent: refused (origin not allowed, widget off)
 
   function look(element) {
@@ -110,6 +110,10 @@
       if (ready) return;
       element.setAttribute("data-booking-state", "unavailable");
       (dialog || frame).remove();
+      if (window.console) {
+        console.warn("Booking widget: " + ORIGIN + " does not allow " + location.origin +
+          " to embed it (ask its admin to add this origin).");
+      }
     }
 
     function firstContact() {

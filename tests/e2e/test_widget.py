@@ -112,6 +112,7 @@ def test_partner_page_books_through_the_inline_widget_and_hears_booking_created(
                                         "meeting_url"}
     assert created[0]["detail"]["service_type"] == "consultation"
     assert [e["type"] for e in events(page, "popup-widget")] == ["booking:ready"]
+    assert page.context.cookies() == [], "the widget books without any cookie"
 
 
 def test_page_on_an_origin_that_is_not_allowed_gets_no_widget(page: Page, partner_urls):
