@@ -124,6 +124,7 @@ def _barrier(timeout: float) -> None:
 def make_due(kind: str) -> None:
     """Pretend time passed: every pending row of `kind` is due now."""
     past = datetime.now(timezone.utc) - timedelta(seconds=1)
+    db.session.rollback()  # write from a fresh transaction: an old SQLite snapshot cannot upgrade
     db.session.execute(db.update(OutboxMessage).where(
         OutboxMessage.kind == kind, OutboxMessage.status == "pending").values(due_at=past))
     db.session.commit()
