@@ -10,11 +10,17 @@ TRUE_VALUES = {"1", "true", "on", "yes", "y"}
 class AdminFieldErrors(FieldErrors):
     """FieldErrors plus parsers for the typed values admin forms send as text."""
 
+    def _blank(self, name: str, value, required: bool) -> bool:
+        """Return True if the value is empty, noting it when the field is required."""
+        if value is not None and str(value).strip() != "":
+            return False
+        if required:
+            self[name] = "This field is required."
+        return True
+
     def integer(self, name: str, value, *, low: int, high: int, required: bool = True) -> int | None:
         """Check a whole number between low and high (inclusive)."""
-        if value is None or str(value).strip() == "":
-            if required:
-                self[name] = "This field is required."
+        if self._blank(name, value, required):
             return None
         try:
             number = int(str(value).strip())
@@ -27,9 +33,7 @@ class AdminFieldErrors(FieldErrors):
 
     def clock(self, name: str, value, *, required: bool = True) -> time | None:
         """Check a wall time written HH:MM."""
-        if value is None or str(value).strip() == "":
-            if required:
-                self[name] = "This field is required."
+        if self._blank(name, value, required):
             return None
         try:
             parsed = time.fromisoformat(str(value).strip())
@@ -40,9 +44,7 @@ class AdminFieldErrors(FieldErrors):
 
     def day(self, name: str, value, *, required: bool = True) -> date | None:
         """Check a date written YYYY-MM-DD."""
-        if value is None or str(value).strip() == "":
-            if required:
-                self[name] = "This field is required."
+        if self._blank(name, value, required):
             return None
         try:
             return date.fromisoformat(str(value).strip())
