@@ -19,12 +19,16 @@ from webapp.services.integrations import locked_integration, token_cipher, write
 
 #: refresh this long before the access token expires (clocks and slow calls)
 REFRESH_MARGIN = timedelta(minutes=2)
+#: (connect, read) seconds for the token endpoint: the refresh holds the row (on SQLite the
+#: database's write lock), so it must end well before writers' 15 s busy timeout
+REFRESH_TIMEOUT = (3.0, 8.0)
 
 
 class IntegrationTokens:
     """Access tokens of one provider's stored account: decrypted, refreshed when due."""
 
     def __init__(self, key: str, now: datetime):
+        """Prepare a getter for provider `key`; nothing is read until the first call."""
         self.key, self.now = key, now
         self.cipher = token_cipher()
         #: set once this getter has refreshed (a second 401 then means the grant is dead)
@@ -73,7 +77,7 @@ class IntegrationTokens:
             settings.token_url, settings.client_id, settings.client_secret,
             self.cipher.decrypt(row.refresh_token_enc), settings.auth_method,
             # Microsoft's v2 endpoint wants the scopes again; the others keep the granted ones
-            scope=settings.scope if self.key == "teams" else None)
+            scope=settings.scope if self.key == "teams" else None, timeout=REFRESH_TIMEOUT)
 
     def _require_connected(self, row: ProviderIntegration | None, *, need_refresh: bool) -> None:
         """Raise ProviderAuthError unless the account is connected (with a refresh token)."""
@@ -84,4 +88,5 @@ class IntegrationTokens:
 
     @property
     def _name(self) -> str:
+        """The provider's name for messages."""
         return PROVIDER_NAMES[self.key]
