@@ -82,6 +82,15 @@ def rotate_token_keys_command() -> None:
     click.echo(f"re-encrypted the tokens of {changed} integration(s) with the newest key")
 
 
+@click.command("sweep")
+def sweep_command() -> None:
+    """Run the outbox sweep once (worker.py and `flask serve` run it every minute)."""
+    from webapp.jobs import run_sweep
+
+    result = run_sweep()
+    click.echo(f"completed {result['completed']} bookings; queued {result['enqueued']} messages")
+
+
 def register(app: Flask) -> None:
     """Attach the commands to `app`."""
     app.cli.add_command(seed_demo)
@@ -89,3 +98,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_api_token_command)
     app.cli.add_command(rotate_token_keys_command)
+    app.cli.add_command(sweep_command)
