@@ -1,7 +1,7 @@
 """The admin blueprint, its login guard and the helpers its views share."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.extensions import login_manager
@@ -17,9 +17,13 @@ OPEN_ENDPOINTS = {"admin.login"}
 @bp.before_request
 def require_login():
     """Send anyone not logged in to the login page (every admin URL but the login itself)."""
-    if request.endpoint not in OPEN_ENDPOINTS and not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if is_htmx():  # a fragment request cannot follow a redirect to a whole page: ask htmx to go
+        response = current_app.make_response(("", 401))
+        response.headers["HX-Redirect"] = url_for("admin.login_form", next=request.full_path)
+        return response
+    return login_manager.unauthorized()
 
 
 @bp.after_request

@@ -67,7 +67,8 @@ def build_week(monday: date, bookings, blocks, zone: ZoneInfo) -> WeekGrid:
     pieces = []  # (kind, label, detail, day, first minute, last minute, booking)
     for booking in bookings:
         for day, first, last in _local_pieces(booking.scheduled_at, booking.ends_at, zone):
-            pieces.append(("booking", booking.client_name, booking.title, day, first, last, booking))
+            detail = f"{booking.scheduled_at.astimezone(zone):%H:%M} {booking.title}"
+            pieces.append(("booking", booking.client_name, detail, day, first, last, booking))
     all_day: dict[date, list[str]] = {}
     for block in blocks:
         if block.all_day:

@@ -55,6 +55,12 @@ class TestAnonymousPostsWithoutCsrf:
             assert "/admin/login" in response.headers["Location"], url
 
 
+def test_an_htmx_request_without_a_session_is_sent_to_login_as_a_whole_page(client):
+    response = client.get("/admin/bookings?page=2", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/admin/login?next=")
+
+
 def test_admin_pages_cannot_be_framed_or_cached(admin_client):
     response = admin_client.get("/admin/")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
