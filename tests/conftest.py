@@ -4,6 +4,7 @@ import shutil
 import threading
 
 import pytest
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from tests.services import fresh_postgres_database
@@ -81,6 +82,25 @@ def postgres_url():
 @pytest.fixture
 def client(app):
     """A test client of `app`."""
+    return app.test_client()
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as on a real server.
+
+    The `app` fixture keeps one context pushed for the test; without this, `g` (the CSRF
+    token, Flask-Login's user) and the database session would carry over between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def server_like_client(app):
+    """A test client whose requests share neither `g` nor the database session."""
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

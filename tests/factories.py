@@ -45,13 +45,12 @@ def create_block(**params) -> BlockedDate:
     return block
 
 
-def create_booking(**params) -> Booking:
-    """Store a booking directly (bypassing the service); defaults: pending, 30 minutes."""
+def build_booking(**params) -> Booking:
+    """Return an unsaved booking; defaults: a pending 30-minute consultation in 2030."""
     params.setdefault("scheduled_at", datetime(2030, 1, 7, 9, tzinfo=timezone.utc))
     params.setdefault("duration_minutes", 30)
     params.setdefault("ends_at", params["scheduled_at"] + timedelta(minutes=params["duration_minutes"]))
     params.setdefault("uid", new_uid())
-    params.setdefault("manage_token_hash", token_hash(manage_token(params["uid"])))
     params.setdefault("client_name", "Mario Rossi")
     params.setdefault("client_email", "mario@example.com")
     params.setdefault("service_type", "consultation")
@@ -59,7 +58,14 @@ def create_booking(**params) -> Booking:
     params.setdefault("timezone", "Europe/Rome")
     params.setdefault("status", "pending")
     params.setdefault("meeting_provider", "jitsi")
-    booking = Booking(**params)
+    params.setdefault("version", 0)
+    return Booking(**params)
+
+
+def create_booking(**params) -> Booking:
+    """Store a booking directly (bypassing the service), with its manage-token hash."""
+    booking = build_booking(**params)
+    booking.manage_token_hash = booking.manage_token_hash or token_hash(manage_token(booking.uid))
     db.session.add(booking)
     db.session.commit()
     return booking

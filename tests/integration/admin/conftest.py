@@ -1,6 +1,5 @@
 """Admin fixtures: an admin account and a client logged in as that admin."""
 import pytest
-from flask.testing import FlaskClient
 
 from tests.conftest import csrf_from
 from webapp.extensions import db
@@ -10,23 +9,10 @@ ADMIN_EMAIL = "admin@studio.example"
 ADMIN_PASSWORD = "correct horse battery"
 
 
-class FreshContextClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as on a real server.
-
-    The `app` fixture keeps one context pushed for the test; without this, `g` (the CSRF
-    token, Flask-Login's user) and the database session would carry over between requests.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
-def client(app):
-    """A test client whose requests do not share `g` or the session with each other."""
-    app.test_client_class = FreshContextClient
-    return app.test_client()
+def client(server_like_client):
+    """Admin pages are tested with requests that behave like separate server requests."""
+    return server_like_client
 
 
 def reloaded(model, row_id: int):

@@ -1,5 +1,6 @@
 """The seed's documented requests get the seed's documented answers, field for field."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import re
 import textwrap
 from datetime import date
@@ -164,7 +165,9 @@ def test_seed_python_example_runs_against_a_live_server(live_server, capsys):
     namespace: dict = {}
     exec("async def seed_example():\n" + textwrap.indent(code, "    ")
          + "    return availability, booking\n", namespace)
-    availability, booking = asyncio.run(namespace["seed_example"]())
+    # A thread of its own: Playwright's sync API may keep an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        availability, booking = pool.submit(asyncio.run, namespace["seed_example"]()).result()
     assert set(availability) >= {"availability", "blocked_dates", "bookings_count"}
     assert booking["status"] == "pending" and booking["scheduled_at"] == "2025-11-05T09:00:00"
     assert capsys.readouterr().out.startswith("Meeting URL: ")

@@ -3,7 +3,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from flask.testing import FlaskClient
 
 from tests.conftest import csrf_from
 from tests.integration.integrations.support import integration
@@ -13,19 +12,10 @@ from webapp.services.settings import enabled_providers
 PASSWORD = "correct horse battery"
 
 
-class OwnContextClient(FlaskClient):
-    """A client whose requests each get their own app context (no `g` shared), like a server."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
-def client(app):
-    """A test client that behaves like separate server requests."""
-    app.test_client_class = OwnContextClient
-    return app.test_client()
+def client(server_like_client):
+    """The integration pages are tested like separate server requests."""
+    return server_like_client
 
 
 @pytest.fixture

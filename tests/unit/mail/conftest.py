@@ -1,10 +1,11 @@
 """Fixtures for the mail tests: transient bookings, mail settings and a bare app for templates."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from tests.factories import build_booking
 from webapp.mail.messages import MailSettings
 from webapp.models import Booking, BookingFollowUp
 
@@ -13,22 +14,14 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 @pytest.fixture
 def make_booking():
-    """Return a factory of unsaved bookings; a test passes only what matters to it."""
+    """Return a factory of unsaved bookings: a confirmed hour in March 2026, client in London."""
     def make(**params) -> Booking:
-        start = params.setdefault("scheduled_at", datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc))
-        params.setdefault("duration_minutes", 60)
-        params.setdefault("ends_at", start + timedelta(minutes=params["duration_minutes"]))
-        params.setdefault("uid", "bk_Q2xpZW50VWlk")
-        params.setdefault("client_name", "Ada Lovelace")
-        params.setdefault("client_email", "ada@example.com")
-        params.setdefault("service_type", "consultation")
-        params.setdefault("title", "Consultation")
-        params.setdefault("timezone", "Europe/London")
-        params.setdefault("status", "confirmed")
-        params.setdefault("meeting_provider", "jitsi")
-        params.setdefault("meeting_url", "https://meet.jit.si/studiocentos-bk")
-        params.setdefault("version", 0)
-        return Booking(**params)
+        params.setdefault("scheduled_at", datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc))
+        defaults = dict(duration_minutes=60, uid="bk_Q2xpZW50VWlk", client_name="Ada Lovelace",
+                        client_email="ada@example.com", title="Consultation",
+                        timezone="Europe/London", status="confirmed",
+                        meeting_url="https://meet.jit.si/studiocentos-bk")
+        return build_booking(**{**defaults, **params})
     return make
 
 
