@@ -107,12 +107,16 @@ def _cancellation(row, booking, now):
                                         book_url=current_app.config["BASE_URL"] + "/"))
 
 
-def _admin_new_booking(row, booking, now):
-    """Tell the business about a new booking."""
-    settings = mail_settings()
-    if not settings.admin_email:
-        raise Skip("no admin address is configured")
-    return Action(messages.admin_new_booking(booking, settings=settings))
+def _admin_notice(build):
+    """Return a handler telling the business about a booking with the builder `build`."""
+    def handler(row, booking, now):
+        """Send the notice to the admin address, if one is configured."""
+        settings = mail_settings()
+        if not settings.admin_email:
+            raise Skip("no admin address is configured")
+        admin_url = f"{current_app.config['BASE_URL']}/admin/bookings/{booking.id}"
+        return Action(build(booking, settings=settings, admin_url=admin_url))
+    return handler
 
 
 def _follow_up(row, booking, now):
@@ -193,7 +197,8 @@ HANDLERS = {
     "reminder": _reminder,
     "update": _update,
     "cancellation": _cancellation,
-    "admin_new_booking": _admin_new_booking,
+    "admin_new_booking": _admin_notice(messages.admin_new_booking),
+    "admin_cancellation": _admin_notice(messages.admin_cancellation),
     "follow_up": _follow_up,
     "manage_links": _manage_links,
     "meeting_create": _meeting_create,

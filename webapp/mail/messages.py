@@ -10,7 +10,7 @@ from webapp.mail.ics import build_calendar
 from webapp.mail.outgoing import Attachment, OutgoingEmail
 from webapp.mail.timefmt import format_short, zoned_spans
 
-__all__ = ["Attachment", "MailSettings", "OutgoingEmail", "admin_new_booking", "cancellation",
+__all__ = ["Attachment", "MailSettings", "OutgoingEmail", "admin_cancellation", "admin_new_booking", "cancellation",
            "confirmation", "follow_up", "manage_links", "pending_approval", "reminder", "update"]
 
 
@@ -87,11 +87,23 @@ def follow_up(booking, message, *, settings: MailSettings,
 def admin_new_booking(booking, *, settings: MailSettings,
                       admin_url: str | None = None) -> OutgoingEmail:
     """Tell the business about a new booking; replies go to the client."""
+    return _admin_notice(booking, settings, "new", "New booking", admin_url)
+
+
+def admin_cancellation(booking, *, settings: MailSettings,
+                       admin_url: str | None = None) -> OutgoingEmail:
+    """Tell the business that a booking was cancelled, with the reason."""
+    return _admin_notice(booking, settings, "cancelled", "Cancelled", admin_url)
+
+
+def _admin_notice(booking, settings: MailSettings, event: str, label: str,
+                  admin_url: str | None) -> OutgoingEmail:
+    """Render the business's notice of `event` ("new" or "cancelled") for a booking."""
     if not settings.admin_email:
         raise ValueError("no admin address (ADMIN_EMAIL) to notify")
-    context = _booking_context(booking, settings, admin_url=admin_url)
-    return _render("admin_new_booking", settings, [settings.admin_email],
-                   f"New booking: {booking.client_name} – {_headline(booking)}", context,
+    context = _booking_context(booking, settings, admin_url=admin_url, event=event)
+    return _render("admin_notice", settings, [settings.admin_email],
+                   f"{label}: {booking.client_name} – {_headline(booking)}", context,
                    reply_to=one_line(booking.client_email))
 
 

@@ -17,7 +17,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
-    #: what to do: confirmation, reminder, cancellation, update, admin_new_booking,
+    #: what to do: confirmation, reminder, cancellation, update, admin_new_booking, admin_cancellation,
     #: follow_up, manage_links, meeting_create, meeting_update, meeting_delete ...
     kind: Mapped[str] = mapped_column(String(40))
     #: unique per (booking, kind, booking version[, detail]) so it happens at most once

@@ -1,9 +1,8 @@
 """Admin-only booking edits: internal notes, follow-up messages, resending the confirmation."""
 from datetime import datetime
-from uuid import uuid4
 
 from webapp.extensions import db
-from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.models import Booking, BookingFollowUp
 from webapp.services import notifications
 from webapp.services.admin_fields import AdminFieldErrors
 from webapp.services.errors import NotAllowed, NotFound
@@ -47,13 +46,6 @@ def resend_confirmation(booking_id: int, now: datetime) -> Booking:
     booking = _booking(booking_id)
     if booking.status != "confirmed":
         raise NotAllowed("Only a confirmed booking has a confirmation to resend.")
-    resend = getattr(notifications, "confirmation_resent", None)
-    if resend is not None:
-        resend(booking, now)
-    else:  # until notifications offers it: the same row booking_confirmed writes, under a fresh key
-        db.session.add(OutboxMessage(
-            kind="confirmation", key=notifications.outbox_key(booking, "confirmation", f"resend-{uuid4().hex}"),
-            due_at=now, status="pending", attempts=0, booking_id=booking.id,
-            recipient=booking.client_email, payload={"version": booking.version}))
+    notifications.confirmation_resent(booking, now)
     db.session.commit()
     return booking

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType
 from webapp.services.settings import get_settings
+
 #: emails that describe one version of a booking and lapse when it changes
 VERSIONED_KINDS = ("confirmation", "pending_approval", "reminder", "update")
 
@@ -49,11 +50,15 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
          auto_confirm=not service.requires_approval)
     if service.requires_approval:
         _add("pending_approval", outbox_key(booking, "pending_approval"), now, booking=booking)
+    _add_admin_notice(booking, "admin_new_booking", now)
+    _add_reminders(booking, now)
+
+
+def _add_admin_notice(booking: Booking, kind: str, now: datetime) -> None:
+    """Queue a notice to the business's address, when one is set."""
     admin_email = get_settings().admin_email
     if admin_email:
-        _add("admin_new_booking", outbox_key(booking, "admin_new_booking"), now,
-             booking=booking, recipient=admin_email)
-    _add_reminders(booking, now)
+        _add(kind, outbox_key(booking, kind), now, booking=booking, recipient=admin_email)
 
 
 def booking_confirmed(booking: Booking, now: datetime) -> None:
@@ -66,6 +71,13 @@ def booking_cancelled(booking: Booking, now: datetime) -> None:
     _lapse_earlier_versions(booking)
     _add_meeting_step(booking, "meeting_delete", now)
     _add("cancellation", outbox_key(booking, "cancellation"), now, booking=booking)
+    _add_admin_notice(booking, "admin_cancellation", now)
+
+
+def confirmation_resent(booking: Booking, now: datetime) -> None:
+    """Queue the confirmation again (an admin asked), under a key of its own."""
+    _add("confirmation", outbox_key(booking, "confirmation", f"resend-{uuid.uuid4().hex}"), now,
+         booking=booking)
 
 
 def _add_meeting_step(booking: Booking, kind: str, now: datetime) -> None:

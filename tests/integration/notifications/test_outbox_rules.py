@@ -5,12 +5,12 @@ import pytest
 
 from tests.factories import create_rule, create_service_type
 from tests.integration.notifications.support import (
-    ADMIN, CLIENT, Mailbox, book, rows, weekday_at)
+    ADMIN, CLIENT, Mailbox, book, calendar_part, rows, text_part, weekday_at)
 from webapp import jobs
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp
 from webapp.services import notifications
-from webapp.services.bookings import confirm_booking
+from webapp.services.bookings import cancel_booking, confirm_booking
 from webapp.services.settings import save_settings
 
 
@@ -163,3 +163,24 @@ def mailbox():
     box = Mailbox().start()
     yield box
     box.stop()
+
+
+def test_a_cancellation_tells_the_client_and_the_business_with_the_reason(app, mailbox):
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    perform_due(NOW)
+    cancel_booking(booking.id, "Plans changed", NOW)
+    perform_due(NOW)
+
+    [notice] = [m for m in mailbox.messages() if m["To"] == ADMIN and "Cancelled:" in m["Subject"]]
+    assert "Reason: Plans changed" in text_part(notice)
+    [cancellation] = [m for m in mailbox.messages() if m["To"] == CLIENT and "Cancelled" in m["Subject"]]
+    assert b"METHOD:CANCEL" in calendar_part(cancellation)
+
+
+def test_an_admin_can_resend_the_confirmation_as_a_new_email(app, mailbox):
+    booking = book(weekday_at(10, 3, NOW), NOW)
+    perform_due(NOW)
+    notifications.confirmation_resent(db.session.get(Booking, booking.id), NOW)
+    db.session.commit()
+    perform_due(NOW)
+    assert len(mailbox.subjects("Confirmed:")) == 2

@@ -27,6 +27,7 @@ def _build_each_kind(booking, settings, follow_up):
         "cancellation": messages.cancellation(booking, settings=settings, now=NOW),
         "follow_up": messages.follow_up(booking, follow_up, settings=settings),
         "admin_new_booking": messages.admin_new_booking(booking, settings=settings),
+        "admin_cancellation": messages.admin_cancellation(booking, settings=settings),
         "manage_links": messages.manage_links("ada@example.com", [(booking, MANAGE)],
                                               settings=settings),
     }
@@ -46,7 +47,7 @@ def each_kind(make_booking, settings, make_follow_up):
 
 @pytest.mark.parametrize("kind", ["confirmation", "pending_approval", "reminder", "update",
                                   "cancellation", "follow_up", "admin_new_booking",
-                                  "manage_links"])
+                                  "admin_cancellation", "manage_links"])
 def test_every_kind_has_text_and_html_with_both_zones_labelled(each_kind, kind):
     email = each_kind[kind]
     assert email.from_email == "noreply@studiocentos.it" and email.from_name == "StudiocentOS"
