@@ -1,6 +1,8 @@
-"""HTML error pages for the site (the API answers JSON on its own)."""
-from flask import Flask, render_template
+"""Error answers: JSON under /api/, a page in the site's layout everywhere else."""
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from webapp.api.errors import API_PREFIX, http_error
 
 TITLES = {
     400: "That request could not be understood",
@@ -19,6 +21,11 @@ def render_http_error(error: HTTPException):
     return render_template("errors/error.html", title=title, message=message), error.code
 
 
+def handle_http_error(error: HTTPException):
+    """Answer an HTTP error (routing errors included) in the shape its caller reads."""
+    return http_error(error) if request.path.startswith(API_PREFIX) else render_http_error(error)
+
+
 def register(app: Flask) -> None:
-    """Install the error pages."""
-    app.register_error_handler(HTTPException, render_http_error)
+    """Install the error handler."""
+    app.register_error_handler(HTTPException, handle_http_error)

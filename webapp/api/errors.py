@@ -1,5 +1,5 @@
 """JSON errors for the API: {"error": {"code", "message", "fields"}}, never an HTML page."""
-from flask import Flask, jsonify, request
+from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from webapp.services.errors import NotAllowed, NotFound, ServiceError, SlotTaken, ValidationFailed
@@ -29,14 +29,3 @@ def http_error(exc: HTTPException):
     message = exc.description if exc.code != 404 else "Not found."
     kept = {k: v for k, v in exc.get_headers() if k.lower() not in _DROPPED_HEADERS}
     return error_response(exc.code or 500, code, message, headers=kept)
-
-
-def register(app: Flask) -> None:
-    """Answer HTTP errors under /api/ as JSON, including routing errors, and pages elsewhere."""
-    from webapp.errors import render_http_error
-
-    def handle(exc: HTTPException):
-        """Pick JSON for API paths and the site's error page for the rest."""
-        return http_error(exc) if request.path.startswith(API_PREFIX) else render_http_error(exc)
-
-    app.register_error_handler(HTTPException, handle)

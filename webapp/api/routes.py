@@ -25,7 +25,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.after_request(apply_cors)
 bp.register_error_handler(ServiceError, errors.service_error)
-bp.record_once(lambda state: errors.register(state.app))
 
 
 def _write_limit() -> str:
