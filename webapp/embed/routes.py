@@ -9,10 +9,10 @@ from werkzeug.exceptions import HTTPException
 from webapp.clock import now
 from webapp.embed import policy
 from webapp.extensions import csrf, limiter
+# The site's own flow pieces: the widget books exactly as the site does.
+from webapp.public.flow import (attach_errors, booking_request, chosen_time, picker_context,
+                                picker_state)
 from webapp.public.forms import BookingForm
-# The site's own form helpers: the widget books exactly as the site does.
-from webapp.public.routes import (_attach_errors, _chosen_time, _picker_context, _picker_state,
-                                  _request_from)
 from webapp.services.availability import active_service_types, get_service_type
 from webapp.services.bookings import booking_by_token, create_booking
 from webapp.services.embed_tokens import BadEmbedToken, SlotClaim, issue_form_token, read_form_token
@@ -78,7 +78,7 @@ def widget_context() -> dict:
     return {"embed_look": g.get("embed_look"), "embed_parents": g.get("embed_origins", [])}
 
 
-def _service_or_404(key: str):
+def service_or_404(key: str):
     """Return the active service type `key` or answer 404."""
     return get_service_type(key) or abort(404)
 
@@ -101,8 +101,8 @@ def theme():
 @bp.get("/embed/<look>/book/<key>")
 def calendar(key: str):
     """Show the month calendar and, once a day is chosen, its free times."""
-    service = _service_or_404(key)
-    return render_template("embed/calendar.html", **_picker_context(service, _picker_state(service)))
+    service = service_or_404(key)
+    return render_template("embed/calendar.html", **picker_context(service, picker_state(service)))
 
 
 @bp.route("/embed/<look>/book/<key>/details", methods=["GET", "POST"])
@@ -111,11 +111,11 @@ def calendar(key: str):
                methods=["POST"])
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""
-    service = _service_or_404(key)
+    service = service_or_404(key)
     form = BookingForm(request.form if request.method == "POST" else request.args,
                        meta={"csrf": False})
     form.offer_providers(enabled_providers())
-    start, state = _chosen_time(service, form)
+    start, state = chosen_time(service, form)
     if request.method == "GET":
         form.title.data = form.title.data or service.name
         token = issue_form_token(SlotClaim(service.key, start, state.duration), now())
@@ -151,13 +151,13 @@ def _book(service, form: BookingForm, start, state):
         return _details_page(service, form, start, state, 422,
                              error="Please correct the highlighted fields.")
     try:
-        created = create_booking(_request_from(service, form, start, state), now())
+        created = create_booking(booking_request(service, form, start, state), now())
     except ValidationFailed as exc:
-        _attach_errors(form, exc.fields)
+        attach_errors(form, exc.fields)
         return _details_page(service, form, start, state, 422, error=exc.message)
     except SlotTaken as exc:
         return render_template("embed/calendar.html",
-                               **_picker_context(service, state, taken=exc.message)), 409
+                               **picker_context(service, state, taken=exc.message)), 409
     return redirect(url_for("embed.confirmed", token=created.manage_token), code=303)
 
 

@@ -6,8 +6,8 @@ from webapp.clock import now
 from webapp.extensions import limiter
 from webapp.manage.calendar_links import booking_ics, google_calendar_url
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
+from webapp.public.flow import render_partial
 from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
-from webapp.public.routes import _partial as render_partial
 from webapp.scheduling import get_zone, is_valid_zone
 from webapp.services.availability import get_service_type
 from webapp.services.errors import NotAllowed, SlotTaken, ValidationFailed
