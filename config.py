@@ -32,6 +32,18 @@ def _list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+RATE_LIMITS = {
+    "ADMIN_LOGIN_RATE_LIMIT": "10/minute;100/hour",
+    "BOOKING_RATE_LIMIT": "20/minute;200/hour",  # booking posts: site and widget
+    "API_WRITE_RATE_LIMIT": "20/minute;200/hour",
+    "API_READ_RATE_LIMIT": "120/minute",
+    "MANAGE_LOOKUP_RATE_LIMIT": "30/minute;300/hour",  # manage pages opened by token
+    "MANAGE_CHANGE_RATE_LIMIT": "10/minute;60/hour",
+    "MANAGE_LOST_RATE_LIMIT": "5/minute;20/hour",
+    "MANAGE_LOST_PER_ADDRESS_LIMIT": "3/hour",  # per email address asked about
+}
+
+
 def from_env() -> dict:
     """Return the app configuration read from the environment now."""
     return {
@@ -86,8 +98,8 @@ def from_env() -> dict:
         or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
-        #: login attempts per client address (Flask-Limiter syntax)
-        "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute;100/hour"),
+        # Rate limits (Flask-Limiter syntax), per client address unless said otherwise
+        **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
         #: how long an admin account stays locked after 5 wrong passwords in a row
         "ADMIN_LOCKOUT_MINUTES": _int("ADMIN_LOCKOUT_MINUTES", 15),
         "SESSION_COOKIE_HTTPONLY": True,

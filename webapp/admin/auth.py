@@ -7,14 +7,10 @@ from flask_login import login_user, logout_user
 from webapp.admin.blueprint import OPEN_ENDPOINTS, bp, safe_next
 from webapp.clock import now
 from webapp.extensions import limiter
+from webapp.ratelimits import configured
 from webapp.services.admin_accounts import LoginFailed, authenticate
 
 OPEN_ENDPOINTS.add("admin.login_form")
-
-
-def _login_limit() -> str:
-    """Return the per-IP limit on login attempts."""
-    return current_app.config.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute;100/hour")
 
 
 def _lockout() -> timedelta:
@@ -29,7 +25,7 @@ def login_form():
 
 
 @bp.post("/login")
-@limiter.limit(_login_limit)
+@limiter.limit(configured("ADMIN_LOGIN_RATE_LIMIT"))
 def login():
     """Log an admin in, or show the form again with one generic message."""
     try:

@@ -1,5 +1,5 @@
 """API v1 routes (/api/v1/booking/...): parse, authorise, call one service, answer JSON."""
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -7,13 +7,28 @@ from webapp.api import errors
 from webapp.api.cors import apply_cors
 from webapp.api.health import health_report
 from webapp.api.openapi import openapi_document
-from webapp.api.parsing import availability_query, booking_request, cancel_reason, json_object
-from webapp.api.shapes import availability_json, booking_json, cancelled_json, created_json
+from webapp.api.parsing import (
+    availability_query,
+    booking_request,
+    cancel_reason,
+    json_object,
+)
+from webapp.api.shapes import (
+    availability_json,
+    booking_json,
+    cancelled_json,
+    created_json,
+)
 from webapp.clock import now
 from webapp.extensions import csrf, db, limiter
 from webapp.models import Booking
+from webapp.ratelimits import configured
 from webapp.services.api_tokens import bearer_token, verify_api_token
-from webapp.services.availability import active_service_types, find_availability, get_service_type
+from webapp.services.availability import (
+    active_service_types,
+    find_availability,
+    get_service_type,
+)
 from webapp.services.bookings import cancel_booking, create_booking
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.idempotency import run_once
@@ -25,16 +40,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.after_request(apply_cors)
 bp.register_error_handler(ServiceError, errors.service_error)
-
-
-def _write_limit() -> str:
-    """Return the rate limit of the API's writes (config API_WRITE_RATE_LIMIT)."""
-    return current_app.config.get("API_WRITE_RATE_LIMIT", "20/minute;200/hour")
-
-
-def _read_limit() -> str:
-    """Return the rate limit of availability searches (config API_READ_RATE_LIMIT)."""
-    return current_app.config.get("API_READ_RATE_LIMIT", "120/minute")
 
 
 def _caller_is_admin() -> bool:
@@ -60,7 +65,7 @@ def _booking_or_404(public_id: str, admin: bool) -> Booking:
 
 
 @bp.post("/booking/calendar/availability")
-@limiter.limit(_read_limit, methods=["POST"])
+@limiter.limit(configured("API_READ_RATE_LIMIT"), methods=["POST"])
 def availability():
     """List the free slots of one or every active service type in a date range."""
     query = availability_query(json_object(), get_settings().business_timezone)
@@ -72,7 +77,7 @@ def availability():
 
 
 @bp.post("/booking/bookings")
-@limiter.limit(_write_limit, methods=["POST"])
+@limiter.limit(configured("API_WRITE_RATE_LIMIT"), methods=["POST"])
 def create():
     """Book a free slot; with an Idempotency-Key a retry gets the first answer."""
     data, admin, key = json_object(), _caller_is_admin(), request.headers.get("Idempotency-Key")
@@ -95,7 +100,7 @@ def get_booking(public_id: str):
 
 
 @bp.post("/booking/bookings/<public_id>/cancel")
-@limiter.limit(_write_limit, methods=["POST"])
+@limiter.limit(configured("API_WRITE_RATE_LIMIT"), methods=["POST"])
 def cancel(public_id: str):
     """Cancel a booking; cancelling again answers the same cancelled booking."""
     reason, admin = cancel_reason(json_object(allow_empty=True)), _caller_is_admin()

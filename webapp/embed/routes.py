@@ -2,20 +2,41 @@
 from datetime import timedelta
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from webapp.clock import now
 from webapp.embed import policy
 from webapp.extensions import csrf, limiter
+
 # The site's own flow pieces: the widget books exactly as the site does.
-from webapp.public.flow import (attach_errors, booking_request, chosen_time, picker_context,
-                                picker_state)
+from webapp.public.flow import (
+    attach_errors,
+    booking_request,
+    chosen_time,
+    picker_context,
+    picker_state,
+)
 from webapp.public.forms import BookingForm
+from webapp.ratelimits import configured
 from webapp.services.availability import active_service_types, get_service_type
 from webapp.services.bookings import booking_by_token, create_booking
-from webapp.services.embed_tokens import BadEmbedToken, SlotClaim, issue_form_token, read_form_token
+from webapp.services.embed_tokens import (
+    BadEmbedToken,
+    SlotClaim,
+    issue_form_token,
+    read_form_token,
+)
 from webapp.services.errors import SlotTaken, ValidationFailed
 from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_url
@@ -107,7 +128,7 @@ def calendar(key: str):
 
 @bp.route("/embed/<look>/book/<key>/details", methods=["GET", "POST"])
 @csrf.exempt  # no cookie in a third-party frame: the signed token and Origin check stand in
-@limiter.limit(lambda: current_app.config.get("BOOKING_RATE_LIMIT", "20/minute;200/hour"),
+@limiter.limit(configured("BOOKING_RATE_LIMIT"),
                methods=["POST"])
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""

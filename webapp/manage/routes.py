@@ -1,6 +1,14 @@
 """Manage pages: view a booking, add it to a calendar, reschedule or cancel it, find lost links."""
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp.clock import now
 from webapp.extensions import limiter
@@ -8,26 +16,27 @@ from webapp.manage.calendar_links import booking_ics, google_calendar_url
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
 from webapp.public.flow import render_partial
 from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
+from webapp.ratelimits import configured
 from webapp.scheduling import get_zone, is_valid_zone
 from webapp.services.availability import get_service_type
 from webapp.services.errors import NotAllowed, SlotTaken, ValidationFailed
-from webapp.services.self_service import (business_contact, cancel_as_client, change_refusal,
-                                          manageable_booking, reschedule_as_client,
-                                          send_lost_links)
+from webapp.services.self_service import (
+    business_contact,
+    cancel_as_client,
+    change_refusal,
+    manageable_booking,
+    reschedule_as_client,
+    send_lost_links,
+)
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
-def _limit(key: str, default: str):
-    """Return a Flask-Limiter limit read from config key `key` at request time."""
-    return lambda: current_app.config.get(key, default)
-
-
 #: reading pages by token: generous for people, tight for anyone trying tokens
-LOOKUP_LIMIT = _limit("MANAGE_LOOKUP_RATE_LIMIT", "30/minute;300/hour")
-CHANGE_LIMIT = _limit("MANAGE_CHANGE_RATE_LIMIT", "10/minute;60/hour")
-LOST_LIMIT = _limit("MANAGE_LOST_RATE_LIMIT", "5/minute;20/hour")
-LOST_PER_ADDRESS_LIMIT = _limit("MANAGE_LOST_PER_ADDRESS_LIMIT", "3/hour")
+LOOKUP_LIMIT = configured("MANAGE_LOOKUP_RATE_LIMIT")
+CHANGE_LIMIT = configured("MANAGE_CHANGE_RATE_LIMIT")
+LOST_LIMIT = configured("MANAGE_LOST_RATE_LIMIT")
+LOST_PER_ADDRESS_LIMIT = configured("MANAGE_LOST_PER_ADDRESS_LIMIT")
 
 
 @bp.after_app_request

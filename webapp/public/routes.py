@@ -1,11 +1,27 @@
 """Public pages: choose a service, a day, a time; fill the form; see the confirmation."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp.clock import now
 from webapp.extensions import limiter
-from webapp.public.flow import (attach_errors, booking_request, chosen_time, picker_context,
-                                picker_state, render_partial, service_or_404)
+from webapp.public.flow import (
+    attach_errors,
+    booking_request,
+    chosen_time,
+    picker_context,
+    picker_state,
+    render_partial,
+    service_or_404,
+)
 from webapp.public.forms import BookingForm
+from webapp.ratelimits import configured
 from webapp.services.availability import active_service_types
 from webapp.services.bookings import booking_by_token, create_booking
 from webapp.services.errors import SlotTaken, ValidationFailed
@@ -31,7 +47,7 @@ def calendar(key: str):
 
 
 @bp.route("/book/<key>/details", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("BOOKING_RATE_LIMIT", "20/minute;200/hour"),
+@limiter.limit(configured("BOOKING_RATE_LIMIT"),
                methods=["POST"])
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""
