@@ -4,13 +4,15 @@ from flask import render_template, request, url_for
 from webapp.admin.blueprint import bp, form_action
 from webapp.models.booking import MEETING_PROVIDERS
 from webapp.services.settings import get_settings
-from webapp.services.settings_admin import update_settings
+from webapp.services.settings_admin import ZOOM_RECORDING, update_settings
 from webapp.templating import provider_label
 
 
 def _context() -> dict:
     """Return what the settings page shows."""
-    return dict(settings=get_settings(), provider_options=[(key, provider_label(key)) for key in MEETING_PROVIDERS])
+    return dict(settings=get_settings(),
+                provider_options=[(key, provider_label(key)) for key in MEETING_PROVIDERS],
+                recording_options=list(ZOOM_RECORDING.items()))
 
 
 @bp.get("/settings")

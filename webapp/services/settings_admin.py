@@ -25,6 +25,7 @@ def update_settings(data: Mapping) -> Settings:
             "self_service_cutoff_hours", data.get("self_service_cutoff_hours"), low=0, high=24 * 30),
         "follow_up_delay_hours": errors.integer(
             "follow_up_delay_hours", data.get("follow_up_delay_hours"), low=0, high=24 * 60),
+        "zoom_auto_recording": _recording(errors, data.get("zoom_auto_recording", "none")),
     }
     errors.raise_if_any()
     return save_settings(**changes)
@@ -42,6 +43,18 @@ def _provider(errors: AdminFieldErrors, value) -> str | None:
     """Check a meeting provider key."""
     if value not in MEETING_PROVIDERS:
         errors["default_meeting_provider"] = "Choose one of the listed providers."
+    return value
+
+
+#: Zoom's auto_recording values
+ZOOM_RECORDING = {"none": "No recording", "local": "Record on the host's computer",
+                  "cloud": "Record to the Zoom cloud"}
+
+
+def _recording(errors: AdminFieldErrors, value) -> str | None:
+    """Check a Zoom recording option."""
+    if value not in ZOOM_RECORDING:
+        errors["zoom_auto_recording"] = "Choose one of the listed recording options."
     return value
 
 

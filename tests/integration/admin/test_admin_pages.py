@@ -72,7 +72,8 @@ def test_a_bad_calendar_date_is_400(admin_client):
 SETTINGS = {"business_name": "Studio", "business_timezone": "America/New_York",
             "admin_email": "boss@studio.example", "reminder_offsets_hours": "24, 1",
             "embed_allowed_origins": "https://partner.example\nhttp://localhost:8080",
-            "default_meeting_provider": "jitsi", "self_service_cutoff_hours": "12", "follow_up_delay_hours": "2"}
+            "default_meeting_provider": "jitsi", "self_service_cutoff_hours": "12", "follow_up_delay_hours": "2",
+            "zoom_auto_recording": "cloud"}
 
 
 def test_settings_are_saved(admin_client):
@@ -83,6 +84,7 @@ def test_settings_are_saved(admin_client):
     assert settings.reminder_offsets_hours == [1, 24]
     assert settings.embed_allowed_origins == ["http://localhost:8080", "https://partner.example"]
     assert (settings.self_service_cutoff_hours, settings.follow_up_delay_hours) == (12, 2)
+    assert settings.zoom_auto_recording == "cloud"
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -94,6 +96,7 @@ def test_settings_are_saved(admin_client):
     ({"reminder_offsets_hours": "soon"}, "reminder_offsets_hours"),
     ({"default_meeting_provider": "skype"}, "default_meeting_provider"),
     ({"business_name": ""}, "business_name"),
+    ({"zoom_auto_recording": "always"}, "zoom_auto_recording"),
 ])
 def test_invalid_settings_are_refused_and_nothing_is_saved(admin_client, changes, field):
     before = get_settings()
