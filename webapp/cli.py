@@ -1,12 +1,15 @@
 """`flask` commands for operators."""
+import logging
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.serving import run_simple
 
+from webapp.embed.demo import start_demo
 from webapp.extensions import db
 from webapp.models import ServiceType
+from webapp.queue import runner
 from webapp.services.defaults import load_defaults
 
 
@@ -25,19 +28,17 @@ def seed_demo(if_empty: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
-    """Serve the site for one machine (threaded development server)."""
-    from flask import current_app
-
-    from webapp.queue import runner
-
-    runner(current_app).start()  # without REDIS_URL: jobs and the sweep run in this process
-    click.echo(f"StudiocentOS Booking on http://{host}:{port}  (Ctrl-C stops it)")
-    from webapp.embed.demo import start_demo
-
+    """Serve the site for one machine, with the widget demo on a second origin."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    app = current_app._get_current_object()
+    runner(app).start()  # without REDIS_URL: jobs and the sweep run in this process
     site = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    click.echo(f"StudiocentOS Booking on {site}  (Ctrl-C stops it)")
     click.echo(f"Widget demo on a partner origin: {start_demo(site, port + 1)}")
+    if not app.config.get("MAIL_SERVER") and not app.config.get("SENDGRID_API_KEY"):
+        click.echo(f"Emails are written to {app.config['MAIL_DIR']}/ (no mail server configured)")
     # app.run() is a no-op inside a `flask` command: start the server ourselves
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @click.command("create-api-token")
