@@ -93,7 +93,7 @@ def admin_new_booking(booking, *, settings: MailSettings,
 def admin_cancellation(booking, *, settings: MailSettings,
                        admin_url: str | None = None) -> OutgoingEmail:
     """Tell the business that a booking was cancelled, with the reason."""
-    return _admin_notice(booking, settings, "cancelled", "Cancelled", admin_url)
+    return _admin_notice(booking, settings, "cancelled", "Booking cancelled", admin_url)
 
 
 def _admin_notice(booking, settings: MailSettings, event: str, label: str,
