@@ -70,7 +70,7 @@ def confirm(booking_id: int):
 def cancel(booking_id: int):
     """Cancel a booking with a reason; the client is told."""
     return act(booking_id, "Booking cancelled; the client will be told.",
-               lambda: cancel_booking(booking_id, request.form.get("cancellation_reason"), now(), by="admin"))
+               lambda: cancel_booking(booking_id, request.form.get("cancellation_reason"), now()))
 
 
 @bp.post("/bookings/<int:booking_id>/complete")

@@ -105,7 +105,7 @@ def cancel(public_id: str):
     """Cancel a booking; cancelling again answers the same cancelled booking."""
     reason, admin = cancel_reason(json_object(allow_empty=True)), _caller_is_admin()
     booking = _booking_or_404(public_id, admin)
-    cancelled = cancel_booking(booking.id, reason, now(), by="admin" if admin else "client")
+    cancelled = cancel_booking(booking.id, reason, now())
     return jsonify(cancelled_json(cancelled, admin=admin))
 
 

@@ -1,4 +1,5 @@
 """Booking use cases: create, cancel, reschedule, confirm, complete; one transaction each."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -126,7 +127,19 @@ def booking_by_token(token: str) -> Booking | None:
     return db.session.scalar(db.select(Booking).where(Booking.manage_token_hash == token_hash(token)))
 
 
-def cancel_booking(booking_id: int, reason: str | None, now: datetime, *, by: str = "client") -> Booking:
+#: the actor's own rule, checked on the fresh booking inside the transaction: a refusal or None
+Policy = Callable[[Booking], str | None]
+
+
+def _enforce(policy: Policy | None, booking: Booking) -> None:
+    """Refuse the change if the actor's policy says no."""
+    refusal = policy(booking) if policy else None
+    if refusal:
+        raise NotAllowed(refusal)
+
+
+def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
+                   policy: Policy | None = None) -> Booking:
     """Cancel an active booking, freeing its time; cancelling twice changes nothing."""
     errors = FieldErrors()
     reason = errors.text("cancellation_reason", reason, required=False, max_length=2000,
@@ -137,6 +150,7 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *, by: st
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise NotFound("No such booking.")
+        _enforce(policy, booking)
         if booking.status == "cancelled":
             return booking
         if not booking.is_active:
@@ -149,8 +163,8 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *, by: st
     return booking
 
 
-def reschedule_booking(booking_id: int, new_start: datetime, now: datetime,
-                       *, duration_minutes: int | None = None) -> Booking:
+def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
+                       duration_minutes: int | None = None, policy: Policy | None = None) -> Booking:
     """Move an active booking to a free time; on any failure it stays where it was."""
     try:
         with calendar_transaction() as session:
@@ -159,6 +173,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime,
                 raise NotFound("No such booking.")
             if not booking.is_active:
                 raise NotAllowed(f"A {booking.status} booking cannot be moved.")
+            _enforce(policy, booking)
             service = get_service_type(booking.service_type)
             if service is None:
                 raise NotAllowed("This service can no longer be booked.")

@@ -1,14 +1,14 @@
 """Client self-service through the manage link: which links still open, and when changes stop."""
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func
 
 from webapp.extensions import db
 from webapp.models import Booking
 from webapp.models.booking import ACTIVE_STATUSES
+from webapp.services import notifications
 from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking
-from webapp.services.errors import NotAllowed, ValidationFailed
+from webapp.services.errors import ValidationFailed
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
 from webapp.services.validation import FieldErrors
@@ -52,24 +52,16 @@ def change_refusal(booking: Booking, now: datetime) -> str | None:
     return None
 
 
-def _require_changeable(booking: Booking, now: datetime) -> None:
-    """Raise NotAllowed with the policy's message if the client may not change the booking."""
-    refusal = change_refusal(booking, now)
-    if refusal:
-        raise NotAllowed(refusal)
-
-
 def cancel_as_client(booking: Booking, reason: str | None, now: datetime) -> Booking:
     """Cancel a booking for its client, within the self-service policy."""
-    _require_changeable(booking, now)
-    return cancel_booking(booking.id, reason, now, by="client")
+    return cancel_booking(booking.id, reason, now, policy=lambda fresh: change_refusal(fresh, now))
 
 
 def reschedule_as_client(booking: Booking, new_start: datetime, now: datetime,
                          duration_minutes: int | None = None) -> Booking:
     """Move a booking for its client, within the self-service policy; SlotTaken if lost."""
-    _require_changeable(booking, now)
-    return reschedule_booking(booking.id, new_start, now, duration_minutes=duration_minutes)
+    return reschedule_booking(booking.id, new_start, now, duration_minutes=duration_minutes,
+                              policy=lambda fresh: change_refusal(fresh, now))
 
 
 def upcoming_bookings_of(email: str, now: datetime) -> list[Booking]:
@@ -82,10 +74,9 @@ def upcoming_bookings_of(email: str, now: datetime) -> list[Booking]:
     ))
 
 
-def send_lost_links(email: str, now: datetime) -> bool:
+def send_lost_links(email: str, now: datetime) -> None:
     """Queue the manage links of an address's upcoming bookings; say nothing about which exist.
 
-    Returns False only when the notifications module cannot queue mail yet (logged).
     Nothing is sent to an address without bookings, so the form cannot mail strangers.
     """
     errors = FieldErrors()
@@ -93,22 +84,7 @@ def send_lost_links(email: str, now: datetime) -> bool:
     if errors:
         raise ValidationFailed("Please enter a valid email address.", dict(errors))
     bookings = upcoming_bookings_of(email, now)
-    if not bookings:
-        return True
-    # Write to the address on file, not to the spelling typed into the form.
-    return _queue_manage_links(bookings[0].client_email,
-                               [(b, manage_url(b.uid)) for b in bookings], now)
-
-
-def _queue_manage_links(email: str, entries: list[tuple[Booking, str]], now: datetime) -> bool:
-    """Hand the links to the notifications outbox, if that module offers it."""
-    try:  # the notifications module is written in parallel; work without it until it lands
-        from webapp.services import notifications
-    except ImportError:
-        notifications = None
-    queue = getattr(notifications, "queue_manage_links", None)
-    if queue is None:
-        current_app.logger.warning("notifications.queue_manage_links is missing; links not sent")
-        return False
-    queue(email, entries, now)
-    return True
+    if bookings:
+        # Write to the address on file, not to the spelling typed into the form.
+        notifications.queue_manage_links(bookings[0].client_email,
+                                         [(b, manage_url(b.uid)) for b in bookings], now)

@@ -8,6 +8,7 @@ from tests.factories import create_booking
 from tests.integration.manage.conftest import NOW
 from webapp.extensions import db
 from webapp.models import Booking
+from webapp.services.bookings import reschedule_booking
 from webapp.services.errors import NotAllowed
 from webapp.services.self_service import cancel_as_client, change_refusal, reschedule_as_client
 from webapp.services.settings import save_settings
@@ -59,3 +60,18 @@ def test_posted_cancel_inside_the_window_is_refused(client, book):
     assert response.status_code == 409 and "owner@studio.example" in response.text
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == "pending"
+
+
+@pytest.mark.parametrize("change", [
+    lambda booking: cancel_as_client(booking, "late", NOW),
+    lambda booking: reschedule_as_client(booking, NOW + timedelta(days=6), NOW),
+])
+def test_the_window_is_checked_on_the_booking_as_stored_not_as_last_seen(app, book, change):
+    booking, _ = book(NOW + timedelta(days=5))  # next Monday
+    stale = Booking(id=booking.id, scheduled_at=booking.scheduled_at, status=booking.status)
+    # Meanwhile an admin moved it to three hours from now, inside the window.
+    reschedule_booking(booking.id, NOW + timedelta(hours=3), NOW)
+    with pytest.raises(NotAllowed, match="less than 24 hours"):
+        change(stale)
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).scheduled_at == NOW + timedelta(hours=3)
