@@ -20,6 +20,7 @@ from webapp.mail.transports import transport_from_config
 from webapp.meetings import ProviderError
 from webapp.models import Booking, OutboxMessage
 from webapp.outbox_actions import Skip, prepare
+from webapp.services import idempotency
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def run_sweep() -> dict:
 def sweep(now: datetime) -> dict:
     """Complete bookings whose end passed; enqueue due and stuck rows not already waiting."""
     completed = complete_finished_bookings(now)
+    idempotency.forget_old_answers(now)
     ids = list(db.session.scalars(
         db.select(OutboxMessage.id)
         .where(OutboxMessage.due_at <= now, _claimable(now))

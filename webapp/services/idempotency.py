@@ -90,3 +90,15 @@ def _release(key: str) -> None:
     db.session.execute(db.delete(IdempotencyRecord).where(
         IdempotencyRecord.key == key, IdempotencyRecord.response_status == IN_PROGRESS))
     db.session.commit()
+
+
+#: how long a key's first answer is kept for retries (the sweep forgets older ones)
+KEPT_FOR = timedelta(hours=24)
+
+
+def forget_old_answers(now: datetime) -> int:
+    """Delete the answers of keys older than KEPT_FOR; return how many went."""
+    result = db.session.execute(
+        db.delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - KEPT_FOR))
+    db.session.commit()
+    return result.rowcount

@@ -1,7 +1,10 @@
 """Idempotency keys, public uids versus admin integer ids, and API tokens."""
+from datetime import timedelta
+
 from click.testing import CliRunner
 
 from tests.integration.api.conftest import API, SEED_BOOKING, snapshot
+from webapp import jobs
 from webapp.extensions import db
 from webapp.models import ApiToken, Booking, IdempotencyRecord
 from webapp.services.api_tokens import verify_api_token
@@ -23,6 +26,15 @@ def test_the_stored_answer_holds_no_manage_token(client):
     stored = db.session.scalar(db.select(IdempotencyRecord.response_body))
     token = first.json["manage_url"].rsplit("/", 1)[1]
     assert token not in stored and "manage_url" not in stored
+
+
+def test_the_sweep_forgets_answers_after_a_day(client):
+    client.post(BOOKINGS, json=SEED_BOOKING, headers={"Idempotency-Key": "old"})
+    stored_at = db.session.scalar(db.select(IdempotencyRecord.created_at))
+    jobs.sweep(stored_at + timedelta(hours=23))
+    assert db.session.scalar(db.select(db.func.count()).select_from(IdempotencyRecord)) == 1
+    jobs.sweep(stored_at + timedelta(hours=25))
+    assert db.session.scalar(db.select(db.func.count()).select_from(IdempotencyRecord)) == 0
 
 
 def test_the_same_key_with_another_body_is_refused(client):
