@@ -47,7 +47,7 @@ def _caller_is_admin() -> bool:
     header = request.headers.get("Authorization")
     if header is None:
         return False
-    if verify_api_token(bearer_token(header)) is None:
+    if verify_api_token(bearer_token(header), now()) is None:
         raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
     return True
 

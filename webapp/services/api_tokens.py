@@ -1,5 +1,6 @@
 """API bearer tokens: random, shown once at creation, stored only as a hash."""
 import secrets
+from datetime import datetime
 
 from webapp.extensions import db
 from webapp.models import ApiToken
@@ -20,12 +21,16 @@ def create_api_token(name: str) -> str:
     return token
 
 
-def verify_api_token(token: str | None) -> ApiToken | None:
-    """Return the live token record `token` opens, or None."""
+def verify_api_token(token: str | None, now: datetime) -> ApiToken | None:
+    """Return the live token record `token` opens (noting its use), or None."""
     if not isinstance(token, str) or not 20 <= len(token) <= 200:
         return None
-    return db.session.scalar(db.select(ApiToken).where(
+    record = db.session.scalar(db.select(ApiToken).where(
         ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)))
+    if record is not None:
+        record.last_used_at = now
+        db.session.commit()
+    return record
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -1,5 +1,5 @@
 """Idempotency keys, public uids versus admin integer ids, and API tokens."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
 
@@ -116,7 +116,9 @@ def test_create_api_token_command_prints_a_token_once_and_stores_its_hash(app):
     assert result.exit_code == 0 and len(token) >= 40
     stored = db.session.scalar(db.select(ApiToken).where(ApiToken.name == "zapier"))
     assert stored.token_hash != token and token not in stored.token_hash
-    assert verify_api_token(token).id == stored.id
+    used_at = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    assert verify_api_token(token, used_at).id == stored.id
+    assert stored.last_used_at == used_at
 
 
 def test_create_api_token_command_needs_a_name(app):
