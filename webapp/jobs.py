@@ -19,7 +19,7 @@ from webapp.mail.outgoing import MailError
 from webapp.mail.transports import transport_from_config
 from webapp.meetings import ProviderError
 from webapp.models import Booking, OutboxMessage
-from webapp.outbox_actions import Skip, prepare
+from webapp.outbox_actions import Defer, Skip, prepare
 from webapp.services import idempotency
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 _NEW_ROWS = "outbox_new_rows"
 #: the longest wait between two attempts
 MAX_BACKOFF = timedelta(hours=6)
+#: how long a row waiting for another step is put back (the sweep picks it up again)
+DEFER_BY = timedelta(seconds=20)
 #: rows handed to the queue by one sweep at most (the next sweep takes the rest)
 SWEEP_BATCH = 1000
 
@@ -94,6 +96,8 @@ def perform(message_id: int, now: datetime) -> str:
     except Skip as reason:
         _finish(message_id, "skipped", now, error=str(reason))
         return "skipped"
+    except Defer as reason:
+        return _defer(message_id, now, str(reason))
     except (MailError, ProviderError) as exc:
         return _retry_or_fail(message_id, now, str(exc), exc.retryable)
     except Exception as exc:  # a bug must not lose the row: retry, then fail visibly
@@ -136,6 +140,16 @@ def _finish(message_id: int, status: str, now: datetime, *, error: str | None = 
         if record is not None:
             booking = session.get(Booking, row.booking_id) if row.booking_id else None
             record(booking, result, now)
+
+
+def _defer(message_id: int, now: datetime, reason: str) -> str:
+    """Put the row back for a little while without counting the attempt."""
+    with calendar_transaction() as session:
+        row = session.get(OutboxMessage, message_id, populate_existing=True)
+        row.status, row.claimed_until, row.last_error = "pending", None, reason
+        row.attempts -= 1
+        row.due_at = now + DEFER_BY
+    return "deferred"
 
 
 def _retry_or_fail(message_id: int, now: datetime, error: str, retryable: bool) -> str:

@@ -22,6 +22,10 @@ class Skip(Exception):
     """The row no longer applies; it ends as `skipped` with this reason."""
 
 
+class Defer(Exception):
+    """The row must wait for another step; it is put back without counting an attempt."""
+
+
 @dataclass
 class Action:
     """An email to send, or a meeting to create, plus what to record once it succeeded."""
@@ -85,6 +89,16 @@ def _reminder(row, booking, now):
                   record=lambda fresh, _result, _now: _mark_reminded(fresh, version, last))
 
 
+def _wait_for_meeting_step(booking: Booking, kind: str) -> None:
+    """Defer while the booking's meeting step of this version is unfinished (its link may change)."""
+    unfinished = db.session.scalar(db.select(OutboxMessage.id).where(
+        OutboxMessage.booking_id == booking.id, OutboxMessage.kind == kind,
+        OutboxMessage.status.in_(("pending", "sending")),
+        OutboxMessage.key.endswith(f":v{booking.version}")))
+    if unfinished is not None:
+        raise Defer(f"waiting for {kind} of version {booking.version}")
+
+
 def _mark_reminded(booking: Booking | None, version: int, last: bool) -> None:
     """Set reminder_sent after the last reminder of the booking's current version."""
     if last and booking is not None and booking.version == version:
@@ -94,6 +108,7 @@ def _mark_reminded(booking: Booking | None, version: int, last: bool) -> None:
 def _update(row, booking, now):
     """The moved invite (same UID, higher SEQUENCE) with the previous time."""
     _require(booking, row, ("pending", "confirmed"))
+    _wait_for_meeting_step(booking, "meeting_update")
     return Action(messages.update(
         booking, settings=mail_settings(), manage_url=manage_url(booking.uid), now=now,
         previous_start=_instant(row.payload.get("previous_start")),

@@ -90,3 +90,19 @@ def test_jitsi_bookings_add_no_meeting_steps_for_moves_and_cancels(app):
     cancel_booking(booking.id, None, now())
 
     assert rows("meeting_update") == [] and rows("meeting_delete") == []
+
+
+def test_the_update_email_waits_for_the_meeting_to_move(app, stubs):
+    connect_account("google_meet", stubs["google_meet"][1], access_token="google-access-token")
+    booking = book_with("google_meet", weekday_at(10, 3, now()))
+    perform_due(now())
+    reschedule_booking(booking.id, weekday_at(11, 4, now()), now())
+
+    [update] = [r for r in rows("update")]
+    assert jobs.perform(update.id, now()) == "deferred"
+    waiting = db.session.get(OutboxMessage, update.id, populate_existing=True)
+    assert waiting.status == "pending" and waiting.attempts == 0
+    assert "meeting_update" in waiting.last_error
+
+    jobs.perform(rows("meeting_update")[0].id, now())
+    assert perform_due(waiting.due_at) == ["sent"]
