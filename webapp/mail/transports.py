@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 class Transport(Protocol):
     """Anything that sends an OutgoingEmail and returns a message id (or a file path)."""
 
-    def send(self, email: OutgoingEmail) -> str: ...
+    def send(self, email: OutgoingEmail) -> str:
+        """Send `email`; raise MailError (retryable or not) when it cannot."""
 
 
 @dataclass(frozen=True)

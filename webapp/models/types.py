@@ -12,6 +12,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect):
+        """Store an aware instant as UTC (naive on SQLite); refuse naive values."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -20,6 +21,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect):
+        """Return the stored instant as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:
