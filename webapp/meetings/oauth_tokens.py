@@ -12,7 +12,7 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from webapp.meetings.base import ProviderAuthError, ProviderError  # noqa: F401  (raised via error_from_response; documented)
+from webapp.meetings.base import ProviderError
 from webapp.meetings.transport import DEFAULT_TIMEOUT, error_from_response
 
 #: Zoom authenticates the client with HTTP Basic; Google and Microsoft in the form body
