@@ -16,6 +16,11 @@ def format_time(value: datetime, zone_name: str) -> str:
     return value.astimezone(get_zone(zone_name)).strftime("%H:%M")
 
 
+def format_date(value: datetime, zone_name: str) -> str:
+    """Format an instant's local date in a zone, e.g. Wednesday 2 December 2026."""
+    return f"{value.astimezone(get_zone(zone_name)):%A %-d %B %Y}"
+
+
 def format_datetime(value: datetime, zone_name: str) -> str:
     """Format an instant as a full date and time in a zone, naming the zone."""
     local = value.astimezone(get_zone(zone_name))
@@ -38,4 +43,5 @@ def register(app: Flask) -> None:
     app.add_template_global(provider_label, "provider_label")
     app.add_template_filter(format_time, "time_in")
     app.add_template_filter(format_datetime, "datetime_in")
+    app.add_template_filter(format_date, "date_in")
     app.add_template_global(ALL_ZONES, "all_zones")

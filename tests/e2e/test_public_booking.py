@@ -64,3 +64,29 @@ def test_calendar_works_without_javascript(browser, live_server):
     page.locator("a.time").first.click()
     expect(page.get_by_role("button", name="Book this time")).to_be_visible()
     context.close()
+
+
+def test_a_time_taken_meanwhile_keeps_the_details_and_offers_other_times(page: Page, live_server):
+    page.goto(live_server + "/book/support?tz=Europe/Rome")
+    page.get_by_role("link", name="Next month ›").click()
+    page.locator("td.open a").first.click()
+    page.locator("a.time").first.click()
+    page.get_by_label("Your name").fill("Luigi Verdi")
+    page.get_by_label("Email").fill("luigi@example.com")
+
+    # Someone else books the same time in another tab first.
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_label("Your name").fill("Anna Bianchi")
+    other.get_by_label("Email").fill("anna@example.com")
+    other.get_by_role("button", name="Book this time").click()
+    expect(other.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.get_by_role("alert")).to_contain_text("just taken")
+    expect(page.get_by_label("Your name")).to_have_value("Luigi Verdi")
+    page.get_by_role("radio").nth(1).check()
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 2

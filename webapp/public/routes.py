@@ -21,6 +21,7 @@ from webapp.public.flow import (
     service_or_404,
 )
 from webapp.public.forms import BookingForm
+from webapp.public.picker import build_view
 from webapp.ratelimits import configured
 from webapp.services.availability import active_service_types
 from webapp.services.bookings import booking_by_token, create_booking
@@ -58,28 +59,26 @@ def details(key: str):
     if request.method == "GET":
         form.title.data = form.title.data or service.name
         return render_template("public/details.html", service=service, form=form,
-                               start=start, state=state)
+                               start=start, state=state, alternatives=None)
     return _book(service, form, start, state)
 
 
 def _book(service, form: BookingForm, start, state):
     """Create the booking from a posted form, or re-render it with what went wrong."""
-    error, status = None, 200
+    error, status, alternatives = "Please correct the highlighted fields.", 422, None
     if form.validate():
         try:
             created = create_booking(booking_request(service, form, start, state), now())
         except ValidationFailed as exc:
             unshown = attach_errors(form, exc.fields)
-            error, status = " ".join([exc.message, *unshown]), 422
+            error = " ".join([exc.message, *unshown])
         except SlotTaken as exc:
-            return render_partial("public/calendar.html", "public/_picker.html", 409,
-                            **picker_context(service, state, taken=exc.message))
+            # Keep what the client typed and offer the day's fresh times.
+            error, status, alternatives = exc.message, 409, build_view(service, state, now()).times
         else:
             return redirect(url_for("public.confirmed", token=created.manage_token), code=303)
-    else:
-        error, status = "Please correct the highlighted fields.", 422
     return render_template("public/details.html", service=service, form=form, start=start,
-                           state=state, error=error), status
+                           state=state, error=error, alternatives=alternatives), status
 
 
 @bp.get("/booking/<token>")

@@ -124,14 +124,22 @@ def test_invalid_form_re_renders_with_the_message_and_stores_nothing(client, fie
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0
 
 
-def test_a_time_taken_meanwhile_re_renders_fresh_times_with_a_message(client):
+def test_a_time_taken_meanwhile_keeps_the_details_and_offers_the_days_fresh_times(client):
     url, html = booking_form(client)
     assert client.post("/book/consultation/details", data=form_fields(url, html)).status_code == 303
     second = client.post("/book/consultation/details",
-                         data=form_fields(url, html, client_email="other@example.com"))
+                         data=form_fields(url, html, client_email="other@example.com",
+                                          client_name="Luigi Verdi"))
     assert second.status_code == 409
-    assert "just taken" in second.text and ">09:30<" in second.text
-    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 1
+    assert "just taken" in second.text and 'value="Luigi Verdi"' in second.text
+    offered = re.findall(r'name="start" value="([^"]+)"', second.text)
+    assert "2026-12-02T08:00:00+00:00" not in offered
+    assert offered[0] == "2026-12-02T08:30:00+00:00"  # 09:30 in Rome, preselected
+    third = client.post("/book/consultation/details",
+                        data=form_fields(url, second.text, start=offered[0], client_name="Luigi Verdi",
+                                         client_email="other@example.com"))
+    assert third.status_code == 303
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 2
 
 
 def test_time_off_the_grid_is_refused(client):
