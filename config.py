@@ -98,6 +98,8 @@ def from_env() -> dict:
         or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        #: reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none)
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Rate limits (Flask-Limiter syntax), per client address unless said otherwise
         **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
         #: how long an admin account stays locked after 5 wrong passwords in a row

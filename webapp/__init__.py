@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
 from webapp import auth, database  # noqa: F401  (register loaders and engine listeners)
@@ -66,10 +67,13 @@ def init_extensions(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
-    """Send the security headers every response needs."""
+    """Send the security headers every response needs; trust only the configured proxies."""
     from webapp.security import apply_security_headers
 
     app.after_request(apply_security_headers)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # rate limits and Origin checks then see the client, not the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def init_templates(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """create_app(config) is the seam: configuration, start-up checks, security headers."""
 import pytest
+from flask import request
 
 from webapp import ConfigError, create_app
 
@@ -40,3 +41,15 @@ def test_bad_integer_in_the_environment_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("SMTP_PORT", "twenty-five")
     with pytest.raises(ValueError, match="SMTP_PORT"):
         create_app()
+
+
+def test_client_address_comes_from_a_trusted_proxy_only():
+    seen = []
+    for proxies in (0, 1):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                          "TRUSTED_PROXIES": proxies})
+        app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+        seen.append(app.test_client().get(
+            "/whoami", headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"}).text)
+    assert seen == ["10.0.0.2", "203.0.113.9"]
