@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from webapp.scheduling.calendar import month_weeks
 
-QUARTERS_PER_DAY = 96
 #: the hours a week shows even when nothing happens outside them
 DEFAULT_HOURS = (7, 20)
 
