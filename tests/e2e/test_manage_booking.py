@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import choose_first_time_next_month, fill_client
 from tests.integration.mail.support import Inbox, free_port
 from webapp.extensions import db
 from webapp.models import Booking
@@ -107,14 +108,8 @@ def label(start) -> str:
 def book_first_time_next_month(page: Page, site: str) -> None:
     """Book the first free consultation time of next month through the public pages."""
     page.goto(site + "/book/consultation")
-    this_month = page.locator(".month-title").inner_text()
-    page.get_by_role("link", name="Next month ›").click()
-    expect(page.locator(".month-title")).not_to_have_text(this_month)
-    page.locator("td.open a").first.click()
-    expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {ZONE}")
-    page.locator("a.time").first.click()
-    page.get_by_label("Your name").fill("Mario Rossi")
-    page.get_by_label("Email").fill(CLIENT)
+    choose_first_time_next_month(page)
+    fill_client(page, "Mario Rossi", CLIENT)
     page.get_by_role("button", name="Book this time").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your booking is")
 

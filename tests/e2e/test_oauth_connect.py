@@ -2,6 +2,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import choose_first_time_next_month, fill_client
 from tests.integration.integrations.support import integration, provider_config
 from tests.integration.notifications.support import rows
 from tests.stubs.fixtures import google_oauth_stub, google_stub  # noqa: F401  (fixtures)
@@ -47,11 +48,8 @@ def test_admin_connects_google_and_a_booking_gets_a_calendar_event_with_a_meet_l
     assert integration("google_meet").status == "connected"
 
     page.goto(live_server + "/book/consultation")
-    page.get_by_role("link", name="Next month ›").click()
-    page.locator("td.open a").first.click()
-    page.locator("a.time").first.click()
-    page.get_by_label("Your name").fill("Ada Lovelace")
-    page.get_by_label("Email").fill("ada@example.com")
+    choose_first_time_next_month(page)
+    fill_client(page, "Ada Lovelace", "ada@example.com")
     page.get_by_label("Video call").select_option("google_meet")
     page.get_by_role("button", name="Book this time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")

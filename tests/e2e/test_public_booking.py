@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import choose_first_time_next_month, fill_client
 from webapp.extensions import db
 from webapp.models import Booking
 
@@ -31,8 +32,7 @@ def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: P
     expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {zone}")
     page.locator("a.time").first.click()
 
-    page.get_by_label("Your name").fill("Mario Rossi")
-    page.get_by_label("Email").fill("mario@example.com")
+    fill_client(page, "Mario Rossi", "mario@example.com")
     page.get_by_label("Company").fill("Acme Inc")
     page.get_by_role("button", name="Book this time").click()
 
@@ -59,26 +59,20 @@ def test_calendar_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + "/book/support?tz=Europe/Rome")
-    page.get_by_role("link", name="Next month ›").click()
-    page.locator("td.open a").first.click()
-    page.locator("a.time").first.click()
+    choose_first_time_next_month(page)
     expect(page.get_by_role("button", name="Book this time")).to_be_visible()
     context.close()
 
 
 def test_a_time_taken_meanwhile_keeps_the_details_and_offers_other_times(page: Page, live_server):
     page.goto(live_server + "/book/support?tz=Europe/Rome")
-    page.get_by_role("link", name="Next month ›").click()
-    page.locator("td.open a").first.click()
-    page.locator("a.time").first.click()
-    page.get_by_label("Your name").fill("Luigi Verdi")
-    page.get_by_label("Email").fill("luigi@example.com")
+    choose_first_time_next_month(page)
+    fill_client(page, "Luigi Verdi", "luigi@example.com")
 
     # Someone else books the same time in another tab first.
     other = page.context.new_page()
     other.goto(page.url)
-    other.get_by_label("Your name").fill("Anna Bianchi")
-    other.get_by_label("Email").fill("anna@example.com")
+    fill_client(other, "Anna Bianchi", "anna@example.com")
     other.get_by_role("button", name="Book this time").click()
     expect(other.get_by_role("heading", level=1)).to_have_text("Your booking is received")
 

@@ -1,0 +1,18 @@
+"""Steps the browser stories share: a client choosing a time and giving their details."""
+from playwright.sync_api import Page, expect
+
+
+def choose_first_time_next_month(page: Page) -> None:
+    """On a calendar page, open next month's first free time (its details form)."""
+    this_month = page.locator(".month-title").inner_text()
+    page.get_by_role("link", name="Next month ›").click()
+    expect(page.locator(".month-title")).not_to_have_text(this_month)  # the htmx swap landed
+    page.locator("td.open a").first.click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text("times in")
+    page.locator("a.time").first.click()
+
+
+def fill_client(page: Page, name: str, email: str) -> None:
+    """Type the client's name and email into the booking form."""
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
