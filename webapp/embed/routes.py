@@ -28,6 +28,7 @@ from webapp.public.flow import (
     picker_state,
 )
 from webapp.public.forms import BookingForm
+from webapp.public.picker import build_view
 from webapp.ratelimits import configured
 from webapp.services.availability import active_service_types, get_service_type
 from webapp.services.bookings import booking_by_token, create_booking
@@ -139,7 +140,7 @@ def details(key: str):
     start, state = chosen_time(service, form)
     if request.method == "GET":
         form.title.data = form.title.data or service.name
-        token = issue_form_token(SlotClaim(service.key, start, state.duration), now())
+        token = issue_form_token(SlotClaim(service.key, start, start, state.duration), now())
         return _details_page(service, form, start, state, token=token, announce=True)
     if not policy.post_is_same_origin(request):
         abort(403, description="This form can only be sent from the booking widget itself.")
@@ -153,7 +154,7 @@ def _check_token(service, start, state) -> None:
         claim = read_form_token(request.form.get("embed_token", ""), now())
     except BadEmbedToken as exc:
         abort(400, description=str(exc))
-    if claim != SlotClaim(service.key, start, state.duration):
+    if not claim.covers(service.key, start, state.duration):
         abort(400, description="This booking form does not match the chosen time. "
                                "Please choose a time again.")
 
@@ -177,9 +178,19 @@ def _book(service, form: BookingForm, start, state):
         attach_errors(form, exc.fields)
         return _details_page(service, form, start, state, 422, error=exc.message)
     except SlotTaken as exc:
-        return render_template("embed/calendar.html",
-                               **picker_context(service, state, taken=exc.message)), 409
+        return _offer_other_times(service, form, start, state, exc.message)
     return redirect(url_for("embed.confirmed", token=created.manage_token), code=303)
+
+
+def _offer_other_times(service, form: BookingForm, start, state, message: str):
+    """Keep the client's details and offer the day's fresh times (or the calendar if none)."""
+    alternatives = build_view(service, state, now()).times
+    if not alternatives:
+        return render_template("embed/calendar.html",
+                               **picker_context(service, state, taken=message)), 409
+    claim = SlotClaim(service.key, alternatives[0].start, alternatives[-1].start, state.duration)
+    return _details_page(service, form, start, state, 409, error=message,
+                         alternatives=alternatives, token=issue_form_token(claim, now()))
 
 
 @bp.get("/embed/<look>/booking/<token>")

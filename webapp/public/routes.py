@@ -59,13 +59,13 @@ def details(key: str):
     if request.method == "GET":
         form.title.data = form.title.data or service.name
         return render_template("public/details.html", service=service, form=form,
-                               start=start, state=state, alternatives=None)
+                               start=start, state=state)
     return _book(service, form, start, state)
 
 
 def _book(service, form: BookingForm, start, state):
     """Create the booking from a posted form, or re-render it with what went wrong."""
-    error, status, alternatives = "Please correct the highlighted fields.", 422, None
+    error, status = "Please correct the highlighted fields.", 422
     if form.validate():
         try:
             created = create_booking(booking_request(service, form, start, state), now())
@@ -73,12 +73,21 @@ def _book(service, form: BookingForm, start, state):
             unshown = attach_errors(form, exc.fields)
             error = " ".join([exc.message, *unshown])
         except SlotTaken as exc:
-            # Keep what the client typed and offer the day's fresh times.
-            error, status, alternatives = exc.message, 409, build_view(service, state, now()).times
+            return _offer_other_times(service, form, start, state, exc.message)
         else:
             return redirect(url_for("public.confirmed", token=created.manage_token), code=303)
     return render_template("public/details.html", service=service, form=form, start=start,
-                           state=state, error=error, alternatives=alternatives), status
+                           state=state, error=error), status
+
+
+def _offer_other_times(service, form: BookingForm, start, state, message: str):
+    """Keep the client's details and offer the day's fresh times (or the calendar if none)."""
+    alternatives = build_view(service, state, now()).times
+    if not alternatives:
+        return render_partial("public/calendar.html", "public/_picker.html", 409,
+                              **picker_context(service, state, taken=message))
+    return render_template("public/details.html", service=service, form=form, start=start,
+                           state=state, error=message, alternatives=alternatives), 409
 
 
 @bp.get("/booking/<token>")

@@ -15,11 +15,17 @@ class BadEmbedToken(ValueError):
 
 @dataclass(frozen=True)
 class SlotClaim:
-    """The slot a widget form was issued for."""
+    """The starts a widget form was issued for: one slot, or a day's fresh choices."""
 
     service_type: str
-    start: datetime
+    first_start: datetime
+    last_start: datetime
     duration_minutes: int
+
+    def covers(self, service_type: str, start: datetime, duration_minutes: int) -> bool:
+        """Return True if the form may book `start` for this service and duration."""
+        return (service_type, duration_minutes) == (self.service_type, self.duration_minutes) \
+            and self.first_start <= start <= self.last_start
 
 
 def _signer(now: datetime) -> TimestampSigner:
@@ -37,16 +43,19 @@ def max_age() -> timedelta:
 
 def issue_form_token(claim: SlotClaim, now: datetime) -> str:
     """Sign the chosen slot for the widget form, stamped with `now`."""
-    start = claim.start.astimezone(timezone.utc).isoformat()
-    return _signer(now).sign(f"{claim.service_type}|{start}|{claim.duration_minutes}").decode()
+    first, last = (moment.astimezone(timezone.utc).isoformat()
+                   for moment in (claim.first_start, claim.last_start))
+    value = f"{claim.service_type}|{first}|{last}|{claim.duration_minutes}"
+    return _signer(now).sign(value).decode()
 
 
 def read_form_token(token: str, now: datetime) -> SlotClaim:
     """Return the slot a token was issued for; raise BadEmbedToken if forged or expired."""
     try:
         value, signed_at = _signer(now).unsign(token or "", return_timestamp=True)
-        service_type, start, duration = value.decode().split("|")
-        claim = SlotClaim(service_type, datetime.fromisoformat(start), int(duration))
+        service_type, first, last, duration = value.decode().split("|")
+        claim = SlotClaim(service_type, datetime.fromisoformat(first),
+                          datetime.fromisoformat(last), int(duration))
     except (BadSignature, ValueError, UnicodeDecodeError):
         raise BadEmbedToken("This booking form is not valid. Please choose a time again.") from None
     age = now - signed_at.replace(tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.integration.embed.support import CALENDAR, PARTNER, bookings, post
+from tests.integration.embed.support import CALENDAR, PARTNER, bookings, form_fields, post
 from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import Booking
@@ -118,6 +118,28 @@ def test_expired_token_is_refused(app, client, details):
     assert response.status_code == 400
     assert b"expired" in response.data
     assert bookings() == 0
+
+
+def test_a_time_taken_meanwhile_keeps_the_details_and_offers_the_days_other_times(client, details):
+    url, data = details
+    assert post(client, url, {**data, "client_email": "first@example.com"}).status_code == 303
+    taken = post(client, url, {**data, "client_name": "Luigi Verdi"})
+    page = taken.get_data(as_text=True)
+    assert taken.status_code == 409 and "just taken" in page and 'value="Luigi Verdi"' in page
+    offered = re.findall(r'name="start" value="([^"]+)"', page)
+    assert offered and data["start"] not in offered
+    fresh = form_fields(page)
+    assert post(client, url, {**fresh, "start": offered[-1]}).status_code == 303
+    assert bookings() == 2
+
+
+def test_the_fresh_token_covers_only_the_offered_times(client, details):
+    url, data = details
+    post(client, url, data)
+    fresh = form_fields(post(client, url, data).get_data(as_text=True))
+    next_week = (datetime.fromisoformat(data["start"]) + timedelta(days=7)).isoformat()
+    assert post(client, url, {**fresh, "start": next_week}).status_code == 400
+    assert bookings() == 1
 
 
 def test_invalid_details_re_render_with_the_same_token(client, details):
