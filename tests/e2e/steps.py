@@ -2,13 +2,23 @@
 from playwright.sync_api import Page, expect
 
 
-def choose_first_time_next_month(page: Page) -> None:
-    """On a calendar page, open next month's first free time (its details form)."""
+def go_to_next_month(page: Page) -> None:
+    """On a calendar page, show next month and wait until it is drawn."""
     this_month = page.locator(".month-title").inner_text()
     page.get_by_role("link", name="Next month ›").click()
-    expect(page.locator(".month-title")).not_to_have_text(this_month)  # the htmx swap landed
+    expect(page.locator(".month-title")).not_to_have_text(this_month)  # the swap landed
+
+
+def open_first_free_day(page: Page) -> None:
+    """Choose the first day with free times and wait for its times."""
     page.locator("td.open a").first.click()
     expect(page.get_by_role("heading", level=3)).to_contain_text("times in")
+
+
+def choose_first_time_next_month(page: Page) -> None:
+    """On a calendar page, open next month's first free time (its details form)."""
+    go_to_next_month(page)
+    open_first_free_day(page)
     page.locator("a.time").first.click()
 
 

@@ -4,7 +4,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import choose_first_time_next_month, fill_client
+from tests.e2e.steps import (choose_first_time_next_month, fill_client, go_to_next_month,
+                             open_first_free_day)
 from webapp.extensions import db
 from webapp.models import Booking
 
@@ -25,10 +26,8 @@ def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: P
     zone = "America/New_York"
     expect(page.get_by_label("Times shown in")).to_have_value(zone)
 
-    page.get_by_role("link", name="Next month ›").click()
-    expect(page).to_have_url(re.compile(r"month="))
-    open_day = page.locator("td.open a").first
-    open_day.click()
+    go_to_next_month(page)
+    open_first_free_day(page)
     expect(page.get_by_role("heading", level=3)).to_contain_text(f"times in {zone}")
     page.locator("a.time").first.click()
 
@@ -48,8 +47,8 @@ def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: P
 def test_picker_updates_in_place_without_reloading_the_page(page: Page, live_server):
     page.goto(live_server + "/book/demo?tz=America/New_York")
     page.evaluate("window.__marker = 'still here'")
-    page.get_by_role("link", name="Next month ›").click()
-    page.locator("td.open a").first.click()
+    go_to_next_month(page)
+    open_first_free_day(page)
     expect(page.locator("a.time").first).to_be_visible()
     assert page.evaluate("window.__marker") == "still here"
     assert "day=" in page.url

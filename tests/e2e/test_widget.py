@@ -81,7 +81,9 @@ def test_partner_page_books_through_the_inline_widget_and_hears_booking_created(
     expect(page.locator(INLINE)).to_have_attribute("data-booking-state", "ready")
     widget = page.frame_locator(f"{INLINE} iframe")
 
+    this_month = widget.locator(".month-title").inner_text()
     widget.get_by_role("link", name="Next month ›").click()
+    expect(widget.locator(".month-title")).not_to_have_text(this_month)
     expect(widget.get_by_text("Choose a day to see its free times")).to_be_visible()
     month_only = settled_height(page)
 
