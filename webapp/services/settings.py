@@ -1,7 +1,7 @@
 """Run-time settings: database rows over configuration defaults."""
 from dataclasses import dataclass, fields, replace
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from webapp.extensions import db
 from webapp.models import ProviderIntegration, Setting
@@ -37,11 +37,20 @@ def defaults() -> Settings:
     )
 
 
+#: where a request keeps the settings it read (pages ask for them several times)
+_REQUEST_KEY = "studiocentos.settings"
+
+
 def get_settings() -> Settings:
-    """Return the current settings (one query)."""
+    """Return the current settings (one query, at most once per web request)."""
+    if has_request_context() and _REQUEST_KEY in request.environ:
+        return request.environ[_REQUEST_KEY]
     names = {f.name for f in fields(Settings)}
     stored = {row.key: row.value for row in db.session.scalars(db.select(Setting))}
-    return replace(defaults(), **{k: v for k, v in stored.items() if k in names})
+    settings = replace(defaults(), **{k: v for k, v in stored.items() if k in names})
+    if has_request_context():
+        request.environ[_REQUEST_KEY] = settings
+    return settings
 
 
 def save_settings(**changes) -> Settings:
@@ -53,6 +62,8 @@ def save_settings(**changes) -> Settings:
     for key, value in changes.items():
         db.session.merge(Setting(key=key, value=value))
     db.session.commit()
+    if has_request_context():
+        request.environ.pop(_REQUEST_KEY, None)
     return get_settings()
 
 
