@@ -1,4 +1,6 @@
+"""Alembic environment for Flask-Migrate: the app's engine and metadata, batch mode on SQLite."""
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -14,55 +16,48 @@ config = context.config
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
-
-def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+# The app's Flask-SQLAlchemy object; `db.engine` is Flask-SQLAlchemy 3's API
+# (`db.get_engine()` is deprecated and goes away in 3.2).
+target_db = current_app.extensions['migrate'].db
 
 
 def get_engine_url():
-    try:
-        return get_engine().url.render_as_string(hide_password=False).replace(
-            '%', '%%')
-    except AttributeError:
-        return str(get_engine().url).replace('%', '%%')
+    """Return the app's database URL, password included, escaped for the ini parser."""
+    return target_db.engine.url.render_as_string(hide_password=False).replace('%', '%%')
 
 
-# add your model's MetaData object here
-# for 'autogenerate' support
-# from myapp import mymodel
-# target_metadata = mymodel.Base.metadata
 config.set_main_option('sqlalchemy.url', get_engine_url())
-target_db = current_app.extensions['migrate'].db
-
-# other values from the config, defined by the needs of env.py,
-# can be acquired:
-# my_important_option = config.get_main_option("my_important_option")
-# ... etc.
 
 
 def get_metadata():
-    if hasattr(target_db, 'metadatas'):
-        return target_db.metadatas[None]
+    """Return the models' metadata, the target of autogenerate."""
     return target_db.metadata
 
 
-def run_migrations_offline():
-    """Run migrations in 'offline' mode.
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, turn foreign keys off for the block and check them before turning them on.
 
-    This configures the context with just a URL
-    and not an Engine, though an Engine is acceptable
-    here as well.  By skipping the Engine creation
-    we don't even need a DBAPI to be available.
-
-    Calls to context.execute() here emit the given string to the
-    script output.
-
+    Batch mode rebuilds a SQLite table by copying it and dropping the original, which
+    foreign keys forbid while other rows point at it; SQLite only changes the PRAGMA
+    outside a transaction, so it is set on the driver's connection before one begins.
     """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows with dangling foreign keys: {broken}")
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")  # the pooled connection serves the app next
+
+
+def run_migrations_offline():
+    """Run migrations in 'offline' mode: emit SQL for the URL, no engine needed."""
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True
@@ -73,17 +68,10 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    """Run migrations in 'online' mode.
+    """Run migrations in 'online' mode, on a connection of the app's engine."""
 
-    In this scenario we need to create an Engine
-    and associate a connection with the context.
-
-    """
-
-    # this callback is used to prevent an auto-migration from being generated
-    # when there are no changes to the schema
-    # reference: http://alembic.zzzcomputing.com/en/latest/cookbook.html
     def process_revision_directives(context, revision, directives):
+        """Write no empty revision when autogenerate finds no schema change."""
         if getattr(config.cmd_opts, 'autogenerate', False):
             script = directives[0]
             if script.upgrade_ops.is_empty():
@@ -94,9 +82,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
-
-    with connectable.connect() as connection:
+    with target_db.engine.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, created_at_column
 
 
 class AdminUser(UserMixin, db.Model):
@@ -22,7 +22,7 @@ class AdminUser(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
 
     @property
     def is_active(self) -> bool:
@@ -39,6 +39,6 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     #: sha256 of the token (the token is shown once, at creation)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

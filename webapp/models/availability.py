@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, Date, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import created_at_column
 
 
 class AvailabilitySlot(db.Model):
@@ -22,7 +22,7 @@ class AvailabilitySlot(db.Model):
     slot_duration: Mapped[int] = mapped_column(Integer, default=30)
     service_type: Mapped[str] = mapped_column(String(40), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class BlockedDate(db.Model):
@@ -37,4 +37,4 @@ class BlockedDate(db.Model):
     all_day: Mapped[bool] = mapped_column(Boolean, default=True)
     start_time: Mapped[time | None] = mapped_column(Time)
     end_time: Mapped[time | None] = mapped_column(Time)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()

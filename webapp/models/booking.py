@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, created_at_column, updated_at_column
 
 BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
 #: statuses that hold their time on the calendar
@@ -70,8 +70,8 @@ class Booking(db.Model):
     #: bumped on every change the client must hear about (reschedule, cancel);
     #: it is the .ics SEQUENCE and part of each outbox key
     version: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
 
     follow_ups: Mapped[list["BookingFollowUp"]] = relationship(
         back_populates="booking", order_by="BookingFollowUp.id", cascade="all, delete-orphan"
@@ -96,6 +96,6 @@ class BookingFollowUp(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: not sent before this instant (automatic follow-ups wait for the meeting's end)
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
 
     booking: Mapped[Booking] = relationship(back_populates="follow_ups")

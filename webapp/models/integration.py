@@ -5,7 +5,7 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import UTCDateTime, created_at_column, updated_at_column
 
 
 class ProviderIntegration(db.Model):
@@ -26,5 +26,5 @@ class ProviderIntegration(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     #: bumped on every token write, so concurrent refreshes can detect each other
     token_version: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()

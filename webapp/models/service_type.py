@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import created_at_column
 
 MIN_DURATION = 15
 MAX_DURATION = 180
@@ -32,7 +32,7 @@ class ServiceType(db.Model):
     max_days_ahead: Mapped[int] = mapped_column(Integer, default=60)
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()
 
     @property
     def durations(self) -> list[int]:

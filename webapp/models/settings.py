@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, utcnow
+from webapp.models.types import created_at_column, updated_at_column
 
 
 class Setting(db.Model):
@@ -15,7 +15,7 @@ class Setting(db.Model):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = updated_at_column()
 
 
 class IdempotencyRecord(db.Model):
@@ -29,4 +29,4 @@ class IdempotencyRecord(db.Model):
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,8 +1,12 @@
 """Column types shared by the models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, text
+from sqlalchemy.orm import MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+#: the database's own clock, the default of rows inserted in plain SQL (as the seed's snippets do)
+CURRENT_TIMESTAMP = text("CURRENT_TIMESTAMP")
 
 
 class UTCDateTime(TypeDecorator):
@@ -32,3 +36,13 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current instant, aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def created_at_column() -> MappedColumn[datetime]:
+    """A creation instant, set by the app and, for rows inserted in plain SQL, by the database."""
+    return mapped_column(UTCDateTime, default=utcnow, server_default=CURRENT_TIMESTAMP)
+
+
+def updated_at_column() -> MappedColumn[datetime]:
+    """A last-change instant: the creation instant at first, then renewed on every ORM update."""
+    return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=CURRENT_TIMESTAMP)
