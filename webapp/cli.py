@@ -1,10 +1,11 @@
 """`flask` commands for operators."""
 import logging
 import sys
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 from webapp.embed.demo import start_demo
 from webapp.extensions import db
@@ -26,19 +27,39 @@ def seed_demo(if_empty: bool) -> None:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
-def serve(host: str, port: int) -> None:
+@click.option("--port", default=5000, show_default=True, envvar="PORT",
+              help="Port of the site (environment: PORT).")
+@click.option("--demo-port", type=int, envvar="DEMO_PORT",
+              help="Port of the widget demo page (environment: DEMO_PORT)  [default: PORT + 1,"
+                   " or a free one if that is taken]")
+def serve(host: str, port: int, demo_port: int | None) -> None:
     """Serve the site for one machine, with the widget demo on a second origin."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     app = current_app._get_current_object()
+    try:  # bind before announcing anything: a taken port is a message, not a traceback
+        server = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit) as exc:  # werkzeug prints why it cannot bind, then exits
+        reason = f" ({exc.strerror})" if isinstance(exc, OSError) else ""
+        raise click.ClickException(
+            f"cannot serve on {host}:{port}{reason}. Choose another port: "
+            "`make run PORT=8000` or `flask --app wsgi serve --port 8000`.") from None
     runner(app).start()  # without REDIS_URL: jobs and the sweep run in this process
     site = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     click.echo(f"StudiocentOS Booking on {site}  (Ctrl-C stops it)")
-    click.echo(f"Widget demo on a partner origin: {start_demo(site, port + 1)}")
+    click.echo(demo_announcement(site, port + 1 if demo_port is None else demo_port))
     if not app.config.get("MAIL_SERVER") and not app.config.get("SENDGRID_API_KEY"):
         click.echo(f"Emails are written to {app.config['MAIL_DIR']}/ (no mail server configured)")
-    # app.run() is a no-op inside a `flask` command: start the server ourselves
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    server.serve_forever()  # returns on Ctrl-C
+
+
+def demo_announcement(site: str, port: int) -> str:
+    """Start the widget demo for `site` on `port` (or a free one); say where, or why not."""
+    try:
+        url = start_demo(site, port)
+    except OSError as exc:
+        return f"Widget demo skipped: no port to serve it on ({exc.strerror})."
+    taken = "" if urlsplit(url).port == port else f"  (port {port} is taken; DEMO_PORT chooses another)"
+    return f"Widget demo on a partner origin: {url}{taken}"
 
 
 @click.command("create-api-token")

@@ -41,11 +41,19 @@ def serve_page(page: bytes, host: str = "127.0.0.1", port: int = 0) -> PageServe
 
 
 def start_demo(site_origin: str, port: int) -> str:
-    """Serve the demo partner page on http://localhost:`port`, embedding from `site_origin`."""
-    origin = f"http://localhost:{port}"
+    """Serve the demo partner page embedding from `site_origin`; return its URL.
+
+    It is served on http://localhost:`port`, or on a free port when that one is taken (the
+    URL says which); OSError only when no port at all can be had.
+    """
+    page = partner_page(site_origin)
+    try:
+        server = serve_page(page, "127.0.0.1", port)
+    except OSError:  # taken: the demo is a convenience, any port will do
+        server = serve_page(page, "127.0.0.1", 0)
+    origin = f"http://localhost:{server.server_port}"
     config = current_app.config
     if config["ENV_NAME"] != "production" and not config["EMBED_ALLOWED_ORIGINS"]:
         # Out of the box on a laptop the demo must work; an admin's saved list still wins.
         config["EMBED_ALLOWED_ORIGINS"] = [origin]
-    serve_page(partner_page(site_origin), "127.0.0.1", port)
     return origin + "/"
