@@ -160,14 +160,19 @@ def test_python_example_is_the_seeds_own():
         assert SEED_PYTHON_EXAMPLE in SEED_DOC.read_text()
 
 
-def test_seed_python_example_runs_against_a_live_server(live_server, capsys):
-    code = SEED_PYTHON_EXAMPLE.replace("http://localhost:8000", live_server)
+def run_python_example(code: str, server: str) -> tuple[dict, dict]:
+    """Run the seed's Python example `code` against `server`; return its two answers."""
     namespace: dict = {}
-    exec("async def seed_example():\n" + textwrap.indent(code, "    ")
+    exec("async def seed_example():\n"
+         + textwrap.indent(code.replace("http://localhost:8000", server), "    ")
          + "    return availability, booking\n", namespace)
     # A thread of its own: Playwright's sync API may keep an event loop running in this one.
     with ThreadPoolExecutor(1) as pool:
-        availability, booking = pool.submit(asyncio.run, namespace["seed_example"]()).result()
+        return pool.submit(asyncio.run, namespace["seed_example"]()).result()
+
+
+def test_seed_python_example_runs_against_a_live_server(live_server, capsys):
+    availability, booking = run_python_example(SEED_PYTHON_EXAMPLE, live_server)
     assert set(availability) >= {"availability", "blocked_dates", "bookings_count"}
     assert booking["status"] == "pending" and booking["scheduled_at"] == "2025-11-05T09:00:00"
     assert capsys.readouterr().out.startswith("Meeting URL: ")
