@@ -1,11 +1,11 @@
-# StudiocentOS Booking: `make run` serves the product, `make test` runs every test.
+# StudiocentOS Booking: `make run` serves the product, `make test` runs every test, `make lint` checks style.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install db bench clean
+.PHONY: run test lint install db bench clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ node_modules/.installed: package.json
 test: $(INSTALLED) node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 || $(BIN)/playwright install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.engine

@@ -1,115 +1,24 @@
-"""StudiocentOS Booking: the application factory."""
-from pathlib import Path
+"""StudiocentOS Booking.
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+`create_app` (in webapp.factory) builds the web app. This package module imports nothing,
+so pure parts such as `webapp.scheduling` load without Flask or SQLAlchemy.
+"""
 
-import config as app_config
-from webapp import auth, database  # noqa: F401  (register loaders and engine listeners)
-from webapp.extensions import csrf, db, limiter, login_manager, migrate, oauth
-from webapp.meetings.oauth_tokens import TokenCipher
-from webapp.scheduling import is_valid_zone
-
-ROOT = Path(__file__).resolve().parent.parent
-VERSION = "1.0.0"
+#: names the factory module provides, loaded on first use
+_FACTORY_NAMES = frozenset({"ConfigError"})
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot run the product safely."""
+def create_app(config: dict | None = None):
+    """Create the app (see webapp.factory.create_app)."""
+    from webapp.factory import create_app as build
+
+    return build(config)
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create the app: environment config, then `config` overrides, then named steps."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=str(ROOT / "instance"))
-    app.config.from_mapping(app_config.from_env())
-    if config:
-        app.config.from_mapping(config)
-    check_config(app)
-    Path(app.instance_path).mkdir(exist_ok=True)
-    init_extensions(app)
-    init_security(app)
-    init_templates(app)
-    register_blueprints(app)
-    register_commands(app)
-    init_jobs(app)
-    return app
+def __getattr__(name: str):
+    """Load factory names such as ConfigError on first use, not at package import."""
+    if name in _FACTORY_NAMES:
+        from webapp import factory
 
-
-def check_config(app: Flask) -> None:
-    """Refuse settings that cannot work, before anything starts."""
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
-        app_config.DEV_SECRET_KEY, "", None
-    ):
-        raise ConfigError("SECRET_KEY must be set to a long random value in production.")
-    if not is_valid_zone(app.config["BOOKING_TIMEZONE"]):
-        raise ConfigError(f"BOOKING_TIMEZONE {app.config['BOOKING_TIMEZONE']!r} is not an IANA zone.")
-    oauth_configured = any(app.config.get(f"{p}_CLIENT_ID") for p in ("GOOGLE", "ZOOM", "MICROSOFT"))
-    if app.config["ENV_NAME"] == "production" and oauth_configured and not app.config.get(
-        "TOKEN_ENCRYPTION_KEYS"
-    ):
-        raise ConfigError("TOKEN_ENCRYPTION_KEYS must be set when an OAuth provider is configured.")
-    if app.config.get("TOKEN_ENCRYPTION_KEYS"):
-        try:
-            TokenCipher.from_setting(app.config["TOKEN_ENCRYPTION_KEYS"])
-        except ValueError:
-            raise ConfigError("TOKEN_ENCRYPTION_KEYS must list Fernet keys (see README).") from None
-
-
-def init_extensions(app: Flask) -> None:
-    """Bind the extensions to this app."""
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    oauth.init_app(app)
-    limiter.init_app(app)
-
-
-def init_security(app: Flask) -> None:
-    """Send the security headers every response needs; trust only the configured proxies."""
-    from webapp.security import apply_security_headers
-
-    app.after_request(apply_security_headers)
-    proxies = app.config["TRUSTED_PROXIES"]
-    if proxies:  # rate limits and Origin checks then see the client, not the proxy
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-
-
-def init_templates(app: Flask) -> None:
-    """Register the template filters, globals and error pages."""
-    from webapp import errors, templating
-
-    templating.register(app)
-    errors.register(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    """Mount the site's parts."""
-    from webapp.admin import bp as admin_bp
-    from webapp.api.routes import bp as api_bp
-    from webapp.embed.routes import bp as embed_bp
-    from webapp.integrations import bp as integrations_bp
-    from webapp.manage.routes import bp as manage_bp
-    from webapp.public.routes import bp as public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(manage_bp)
-    app.register_blueprint(integrations_bp)
-    app.register_blueprint(embed_bp)
-
-
-def init_jobs(app: Flask) -> None:
-    """Hand outbox rows to RQ after commit, or to the in-process runner (no I/O here)."""
-    from webapp import jobs, queue  # noqa: F401  (jobs registers the after-commit hooks)
-
-    queue.init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    """Add the `flask` commands."""
-    from webapp.cli import register
-
-    register(app)
+        return getattr(factory, name)
+    raise AttributeError(f"module 'webapp' has no attribute {name!r}")

@@ -2,6 +2,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,22 @@ EXCLUSION_VIOLATION = "23P01"
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
 
 
-@event.listens_for(Engine, "connect")
+def init_app(app: Flask) -> None:
+    """Add the SQLite listeners to this app's SQLite engines (once each; other apps unaffected)."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            add_sqlite_listeners(engine)
+
+
+def add_sqlite_listeners(engine: Engine) -> None:
+    """Make `engine` begin transactions itself (IMMEDIATE for writers), wait on locks, use WAL."""
+    for name, listener in (("connect", _sqlite_on_connect), ("begin", _sqlite_on_begin)):
+        if not event.contains(engine, name, listener):
+            event.listen(engine, name, listener)
+
+
 def _sqlite_on_connect(dbapi_connection, _record):
     """Let SQLAlchemy, not pysqlite, begin transactions; wait on locks; use WAL."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -26,7 +42,6 @@ def _sqlite_on_connect(dbapi_connection, _record):
         cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     """Begin SQLite transactions explicitly, IMMEDIATE when writers must queue."""
     if connection.dialect.name == "sqlite":

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytz
 from flask import Flask
 
-from webapp.public.forms import MEETING_LABELS
+from webapp.meetings import choice_label
 from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
 
@@ -29,7 +29,7 @@ def format_datetime(value: datetime, zone_name: str) -> str:
 
 def provider_label(key: str) -> str:
     """Return a meeting provider's display name."""
-    return MEETING_LABELS.get(key, key)
+    return choice_label(key)
 
 
 def _site_context() -> dict:

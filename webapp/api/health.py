@@ -3,8 +3,8 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp import VERSION
 from webapp.extensions import db
+from webapp.version import VERSION
 
 
 def _database_state() -> str:

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of the API, served as JSON and rendered as the docs page."""
-from webapp import VERSION
+from webapp.meetings import PROVIDER_KEYS
+from webapp.version import VERSION
 
 TEXT = {"type": "string"}
 OPTIONAL_TEXT = {"type": ["string", "null"]}
@@ -100,8 +101,9 @@ SCHEMAS = {
                                  "(default: its default duration)."},
             "timezone": {**OPTIONAL_TEXT, "description": "The client's IANA zone (default: the "
                          "business zone)."},
-            "meeting_provider": {**OPTIONAL_TEXT, "description": "jitsi, google_meet, zoom, teams "
-                                 "or whereby, among those connected (default: the configured one)."},
+            "meeting_provider": {**OPTIONAL_TEXT, "description": f"{', '.join(PROVIDER_KEYS[:-1])} "
+                                 f"or {PROVIDER_KEYS[-1]}, among those connected (default: the "
+                                 "configured one)."},
             "client_notes": OPTIONAL_TEXT,
         },
     },

@@ -5,12 +5,9 @@ from authlib.integrations.flask_client import FlaskOAuth2App
 from flask import current_app, url_for
 
 from webapp.extensions import oauth
+from webapp.meetings import OAUTH_PROVIDERS, provider_info
 from webapp.meetings.oauth_clients import oauth_client_settings
 from webapp.security import CSP
-
-#: URL slug -> provider key; the seed's redirect URIs use these slugs
-SLUGS = {"google": "google_meet", "zoom": "zoom", "teams": "teams"}
-KEY_SLUGS = {key: slug for slug, key in SLUGS.items()}
 
 
 def oauth_client(key: str) -> FlaskOAuth2App:
@@ -33,7 +30,8 @@ def oauth_client(key: str) -> FlaskOAuth2App:
 def redirect_uri(key: str) -> str:
     """Return the configured redirect URI, else this server's callback URL."""
     configured = oauth_client_settings(key, current_app.config).redirect_uri
-    return configured or url_for("integrations.callback", slug=KEY_SLUGS[key], _external=True)
+    slug = provider_info(key).oauth.slug
+    return configured or url_for("integrations.callback", slug=slug, _external=True)
 
 
 def connect_policy() -> str:
@@ -43,7 +41,7 @@ def connect_policy() -> str:
     would stop the Connect button at our own 302.
     """
     origins = sorted({_origin(oauth_client_settings(key, current_app.config).authorize_url)
-                      for key in SLUGS.values()})
+                      for key in OAUTH_PROVIDERS})
     return CSP.format(ancestors="'none'").replace(
         "form-action 'self'", " ".join(["form-action 'self'", *origins]))
 

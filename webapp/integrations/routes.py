@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from webapp.clock import now
-from webapp.integrations.oauth import SLUGS, connect_policy, oauth_client, redirect_uri
-from webapp.meetings import PROVIDER_NAMES, ProviderError
+from webapp.integrations.oauth import connect_policy, oauth_client, redirect_uri
+from webapp.meetings import PROVIDER_NAMES, PROVIDERS, ProviderError, provider_by_slug
 from webapp.services import integrations
 from webapp.services.errors import NotAllowed
 
@@ -21,9 +21,10 @@ def no_store(response):
 
 def _key(slug: str) -> str:
     """Return the provider key of a URL slug, or 404."""
-    if slug not in SLUGS:
+    info = provider_by_slug(slug)
+    if info is None:
         abort(404)
-    return SLUGS[slug]
+    return info.key
 
 
 def _back():
@@ -36,7 +37,7 @@ def _back():
 def index():
     """List each meeting provider with its status and a Connect or Disconnect button."""
     html = render_template("integrations/index.html", statuses=integrations.integration_statuses(),
-                           slugs={key: slug for slug, key in SLUGS.items()})
+                           slugs={info.key: info.oauth.slug for info in PROVIDERS if info.oauth})
     return html, {"Content-Security-Policy": connect_policy()}
 
 

@@ -3,11 +3,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
-
 from webapp.mail.clean import one_line
 from webapp.mail.ics import build_calendar
 from webapp.mail.outgoing import Attachment, OutgoingEmail
+from webapp.mail.rendering import render_email
 from webapp.mail.timefmt import format_short, zoned_spans
 
 __all__ = ["Attachment", "MailSettings", "OutgoingEmail", "admin_cancellation", "admin_new_booking", "cancellation",
@@ -139,8 +138,8 @@ def _render(kind: str, settings: MailSettings, to: list[str], subject: str, cont
     return OutgoingEmail(
         to=[one_line(address) for address in to],
         subject=one_line(subject),
-        text=render_template(f"emails/{kind}.txt", **context),
-        html=render_template(f"emails/{kind}.html", **context),
+        text=render_email(f"emails/{kind}.txt", context),
+        html=render_email(f"emails/{kind}.html", context),
         from_email=settings.from_email,
         from_name=settings.from_name,
         reply_to=reply_to or settings.reply_to,

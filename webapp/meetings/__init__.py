@@ -15,7 +15,13 @@ from webapp.meetings.registry import (
     OAUTH_PROVIDERS,
     PROVIDER_KEYS,
     PROVIDER_NAMES,
+    PROVIDERS,
+    OAuthServer,
+    ProviderInfo,
     build_provider,
+    choice_label,
+    provider_by_slug,
+    provider_info,
 )
 
 __all__ = [
@@ -26,7 +32,13 @@ __all__ = [
     "OAUTH_PROVIDERS",
     "PROVIDER_KEYS",
     "PROVIDER_NAMES",
+    "PROVIDERS",
+    "OAuthServer",
+    "ProviderInfo",
     "ProviderAuthError",
     "ProviderError",
     "build_provider",
+    "choice_label",
+    "provider_by_slug",
+    "provider_info",
 ]

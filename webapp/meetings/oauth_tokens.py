@@ -29,7 +29,7 @@ class TokenCipher:
         self._fernet = MultiFernet(fernets)
 
     @classmethod
-    def from_setting(cls, value: str) -> "TokenCipher":
+    def from_setting(cls, value: str) -> TokenCipher:
         """Build from a config value listing keys separated by commas or spaces, newest first."""
         return cls(value.replace(",", " ").split())
 

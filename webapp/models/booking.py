@@ -7,12 +7,14 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.meetings.registry import PROVIDER_KEYS
 from webapp.models.types import UTCDateTime, created_at_column, updated_at_column
 
 BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
 #: statuses that hold their time on the calendar
 ACTIVE_STATUSES = ("pending", "confirmed")
-MEETING_PROVIDERS = ("jitsi", "google_meet", "zoom", "teams", "whereby")
+#: the registry's providers (webapp.meetings.registry is the one list)
+MEETING_PROVIDERS = PROVIDER_KEYS
 
 
 def new_uid() -> str:

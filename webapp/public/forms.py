@@ -3,13 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-MEETING_LABELS = {
-    "jitsi": "Jitsi Meet (no account needed)",
-    "google_meet": "Google Meet",
-    "zoom": "Zoom",
-    "teams": "Microsoft Teams",
-    "whereby": "Whereby",
-}
+from webapp.meetings import choice_label
 
 
 class BookingForm(FlaskForm):
@@ -30,4 +24,4 @@ class BookingForm(FlaskForm):
 
     def offer_providers(self, keys: list[str]) -> None:
         """Limit the meeting choices to the enabled providers."""
-        self.meeting_provider.choices = [(key, MEETING_LABELS.get(key, key)) for key in keys]
+        self.meeting_provider.choices = [(key, choice_label(key)) for key in keys]

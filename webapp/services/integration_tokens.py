@@ -77,7 +77,7 @@ class IntegrationTokens:
             settings.token_url, settings.client_id, settings.client_secret,
             self.cipher.decrypt(row.refresh_token_enc), settings.auth_method,
             # Microsoft's v2 endpoint wants the scopes again; the others keep the granted ones
-            scope=settings.scope if self.key == "teams" else None, timeout=REFRESH_TIMEOUT)
+            scope=settings.scope if settings.refresh_sends_scope else None, timeout=REFRESH_TIMEOUT)
 
     def _require_connected(self, row: ProviderIntegration | None, *, need_refresh: bool) -> None:
         """Raise ProviderAuthError unless the account is connected (with a refresh token)."""

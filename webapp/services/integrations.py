@@ -15,16 +15,13 @@ from flask import current_app
 
 from webapp.database import calendar_transaction
 from webapp.extensions import db
-from webapp.meetings import OAUTH_PROVIDERS, PROVIDER_NAMES
+from webapp.meetings import OAUTH_PROVIDERS, PROVIDER_NAMES, PROVIDERS
 from webapp.meetings.oauth_clients import oauth_client_settings
 from webapp.meetings.oauth_tokens import TokenCipher
 from webapp.models import ProviderIntegration
 from webapp.services.errors import NotAllowed
 
 log = logging.getLogger(__name__)
-
-#: the order providers appear on the admin page
-PAGE_ORDER = ("jitsi", "google_meet", "zoom", "teams", "whereby")
 
 
 @dataclass(frozen=True)
@@ -60,19 +57,19 @@ def integration_statuses() -> list[IntegrationStatus]:
     config = current_app.config
     rows = {row.provider: row for row in db.session.scalars(db.select(ProviderIntegration))}
     statuses = []
-    for key in PAGE_ORDER:
-        row = rows.get(key)
+    for info in PROVIDERS:  # in the registry's order
+        key, name, row = info.key, info.name, rows.get(info.key)
         error = row.last_error if row else None
-        if key == "jitsi":
-            statuses.append(IntegrationStatus(key, PROVIDER_NAMES[key], "builtin", True, True))
-        elif key == "whereby":
-            has_key = bool(config.get("WHEREBY_API_KEY"))
-            statuses.append(IntegrationStatus(key, PROVIDER_NAMES[key], "api_key", has_key, has_key,
+        if info.kind == "builtin":
+            statuses.append(IntegrationStatus(key, name, "builtin", True, True))
+        elif info.kind == "api_key":
+            has_key = bool(config.get(info.api_key_setting))
+            statuses.append(IntegrationStatus(key, name, "api_key", has_key, has_key,
                                               last_error=error))
         else:
             connected = row is not None and row.status == "connected"
             statuses.append(IntegrationStatus(
-                key, PROVIDER_NAMES[key], "oauth", oauth_client_settings(key, config).configured,
+                key, name, "oauth", oauth_client_settings(key, config).configured,
                 connected, row.account_email if row else None, error))
     return statuses
 

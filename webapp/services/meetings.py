@@ -7,9 +7,9 @@ tells the admin why. A create is never repeated once a meeting id is stored: the
 stored in its own transaction right after the provider answers.
 """
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from flask import current_app
 

@@ -1,7 +1,8 @@
 """Run-time settings: database rows over configuration defaults."""
+from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from webapp.extensions import db
 from webapp.models import ProviderIntegration, Setting
@@ -37,19 +38,31 @@ def defaults() -> Settings:
     )
 
 
-#: where a request keeps the settings it read (pages ask for them several times)
-_REQUEST_KEY = "studiocentos.settings"
+#: the settings read in the current unit of work; None (the default) reads them every time.
+#: The web layer opens one unit per request (pages ask for the settings several times).
+_read_once: ContextVar[dict | None] = ContextVar("settings_read_once", default=None)
+
+
+def start_reading_once() -> None:
+    """From now on in this context, read the settings at most once (until `stop_reading_once`)."""
+    _read_once.set({})
+
+
+def stop_reading_once() -> None:
+    """Forget the settings kept since `start_reading_once`; later reads query again."""
+    _read_once.set(None)
 
 
 def get_settings() -> Settings:
-    """Return the current settings (one query, at most once per web request)."""
-    if has_request_context() and _REQUEST_KEY in request.environ:
-        return request.environ[_REQUEST_KEY]
+    """Return the current settings (one query, at most once per unit of work)."""
+    kept = _read_once.get()
+    if kept is not None and "settings" in kept:
+        return kept["settings"]
     names = {f.name for f in fields(Settings)}
     stored = {row.key: row.value for row in db.session.scalars(db.select(Setting))}
     settings = replace(defaults(), **{k: v for k, v in stored.items() if k in names})
-    if has_request_context():
-        request.environ[_REQUEST_KEY] = settings
+    if kept is not None:
+        kept["settings"] = settings
     return settings
 
 
@@ -62,8 +75,9 @@ def save_settings(**changes) -> Settings:
     for key, value in changes.items():
         db.session.merge(Setting(key=key, value=value))
     db.session.commit()
-    if has_request_context():
-        request.environ.pop(_REQUEST_KEY, None)
+    kept = _read_once.get()
+    if kept is not None:
+        kept.pop("settings", None)
     return get_settings()
 
 

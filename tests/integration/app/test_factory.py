@@ -53,3 +53,21 @@ def test_client_address_comes_from_a_trusted_proxy_only():
             "/whoami", headers={"X-Forwarded-For": "203.0.113.9"},
             environ_base={"REMOTE_ADDR": "10.0.0.2"}).text)
     assert seen == ["10.0.0.2", "203.0.113.9"]
+
+
+def test_each_app_gets_the_sqlite_listeners_on_its_own_engine_once(tmp_path):
+    from sqlalchemy import event
+
+    from webapp import database
+    from webapp.extensions import db
+
+    apps = [create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{n}.db"})
+            for n in range(2)]
+    database.init_app(apps[0])  # a second registration adds nothing
+    for app in apps:
+        with app.app_context():
+            assert event.contains(db.engine, "begin", database._sqlite_on_begin)
+            # the connect listener ran (foreign keys on, write-ahead log); a begin listener
+            # registered twice would send BEGIN twice and SQLite would refuse the second
+            assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
+            assert db.session.execute(db.text("PRAGMA journal_mode")).scalar() == "wal"

@@ -4,7 +4,14 @@ import pytest
 from tests.integration.integrations.support import provider_config
 from tests.stubs import OAuthStub
 from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    _serve, google_oauth_stub, google_stub, graph_stub, whereby_stub, zoom_oauth_stub, zoom_stub)
+    _serve,
+    google_oauth_stub,
+    google_stub,
+    graph_stub,
+    whereby_stub,
+    zoom_oauth_stub,
+    zoom_stub,
+)
 
 
 @pytest.fixture

@@ -2,7 +2,14 @@
 import pytest
 
 from tests.integration.integrations.support import (
-    CLIENT_EMAIL, booking_with, connect_account, fresh, integration, move, now)
+    CLIENT_EMAIL,
+    booking_with,
+    connect_account,
+    fresh,
+    integration,
+    move,
+    now,
+)
 from webapp.extensions import db
 from webapp.meetings import ProviderError
 from webapp.services.meetings import delete_meeting, ensure_meeting, update_meeting

@@ -4,8 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.integration.integrations.support import (
-    KEY_NEW, KEY_OLD, connect_account, integration, now)
+from tests.integration.integrations.support import KEY_NEW, KEY_OLD, connect_account, integration, now
 from webapp import ConfigError, create_app
 from webapp.extensions import db
 from webapp.services.integration_tokens import IntegrationTokens

@@ -7,7 +7,7 @@ from aiosmtpd.controller import Controller
 
 from tests.integration.mail.sendgrid_stub import SendGridStub
 from tests.integration.mail.support import INVITE, Inbox, free_port
-from tests.unit.mail.conftest import app_context, make_booking, settings  # noqa: F401 (fixtures)
+from tests.unit.mail.conftest import make_booking, settings  # noqa: F401 (fixtures)
 from webapp.mail.outgoing import Attachment, OutgoingEmail
 
 

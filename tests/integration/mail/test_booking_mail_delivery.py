@@ -2,15 +2,12 @@
 from datetime import datetime, timezone
 from email import message_from_bytes, policy
 
-import pytest
 from icalendar import Calendar
 
 from webapp.mail import messages
 from webapp.mail.smtp import SmtpTransport
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
-
-pytestmark = pytest.mark.usefixtures("app_context")
 
 
 def _deliver(email, smtp_server):

@@ -3,8 +3,8 @@ import base64
 
 import pytest
 
-from tests.integration.mail.support import INVITE, free_port
 from tests.integration.mail.sendgrid_stub import API_KEY
+from tests.integration.mail.support import INVITE, free_port
 from webapp.mail.outgoing import MailError
 from webapp.mail.sendgrid import SendGridTransport
 

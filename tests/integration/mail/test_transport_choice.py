@@ -4,10 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.mail.support import free_port
 from tests.integration.mail.sendgrid_stub import API_KEY
-from webapp.mail.transports import (FallbackTransport, FileTransport, MailError,
-                                    SendGridTransport, SmtpTransport, transport_from_config)
+from tests.integration.mail.support import free_port
+from webapp.mail.transports import (
+    FallbackTransport,
+    FileTransport,
+    MailError,
+    SendGridTransport,
+    SmtpTransport,
+    transport_from_config,
+)
 
 SMTP = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 2525, "MAIL_USE_TLS": False}
 

@@ -1,15 +1,11 @@
-"""Fixtures for the mail tests: transient bookings, mail settings and a bare app for templates."""
+"""Fixtures for the mail tests: transient bookings and mail settings (emails render without an app)."""
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from flask import Flask
 
 from tests.factories import build_booking
 from webapp.mail.messages import MailSettings
 from webapp.models import Booking, BookingFollowUp
-
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 
 @pytest.fixture
@@ -31,14 +27,6 @@ def settings() -> MailSettings:
     return MailSettings(business_name="StudiocentOS", business_timezone="Europe/Rome",
                         from_email="noreply@studiocentos.it", from_name="StudiocentOS",
                         admin_email="admin@studiocentos.it")
-
-
-@pytest.fixture
-def app_context():
-    """Push a bare app whose templates are the project's, as render_template needs."""
-    app = Flask(__name__, template_folder=str(TEMPLATES))
-    with app.app_context():
-        yield app
 
 
 @pytest.fixture

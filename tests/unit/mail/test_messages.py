@@ -12,8 +12,6 @@ MANAGE = "https://book.example.org/manage/bk_Q2xpZW50VWlk?token=abc&x=1"
 CLIENT_TIME = "Monday 30 March 2026, 08:00–09:00 BST (Europe/London)"
 BUSINESS_TIME = "Monday 30 March 2026, 09:00–10:00 CEST (Europe/Rome)"
 
-pytestmark = pytest.mark.usefixtures("app_context")
-
 
 def _build_each_kind(booking, settings, follow_up):
     """Return every kind of email built for the booking."""

@@ -1,7 +1,16 @@
-"""build_provider and the OAuth client settings read from config."""
+"""The provider registry: build_provider, lookups, and the OAuth client settings read from config."""
 import pytest
 
-from webapp.meetings import PROVIDER_KEYS, PROVIDER_NAMES, ProviderAuthError, build_provider
+from webapp.meetings import (
+    OAUTH_PROVIDERS,
+    PROVIDER_KEYS,
+    PROVIDER_NAMES,
+    PROVIDERS,
+    ProviderAuthError,
+    build_provider,
+    choice_label,
+    provider_by_slug,
+)
 from webapp.meetings.oauth_clients import oauth_client_settings
 
 
@@ -46,3 +55,29 @@ def test_oauth_endpoints_default_to_the_provider_and_follow_config():
     assert zoom.auth_method == "client_secret_basic"
     assert not google.configured and google.token_url == "https://oauth2.googleapis.com/token"
     assert google.authorize_params["access_type"] == "offline"
+
+
+def test_each_oauth_provider_is_found_by_its_connect_slug():
+    slugs = {info.oauth.slug: info.key for info in PROVIDERS if info.oauth}
+
+    assert slugs == {"google": "google_meet", "zoom": "zoom", "teams": "teams"}
+    assert all(provider_by_slug(slug).key == key for slug, key in slugs.items())
+    assert provider_by_slug("jitsi") is None
+
+
+def test_only_microsoft_names_the_scopes_again_when_refreshing():
+    sends_scope = {key for key in OAUTH_PROVIDERS if oauth_client_settings(key, {}).refresh_sends_scope}
+
+    assert sends_scope == {"teams"}
+
+
+def test_the_booking_form_labels_come_from_the_registry():
+    assert choice_label("jitsi") == "Jitsi Meet (no account needed)"
+    assert choice_label("teams") == "Microsoft Teams"
+    assert choice_label("skype") == "skype"
+
+
+def test_the_booking_model_allows_exactly_the_registered_providers():
+    from webapp.models.booking import MEETING_PROVIDERS
+
+    assert MEETING_PROVIDERS == PROVIDER_KEYS == tuple(info.key for info in PROVIDERS)
