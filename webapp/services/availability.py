@@ -96,6 +96,16 @@ def _busy(start: datetime, end: datetime, exclude_booking_id: int | None) -> lis
             for s, e, before, after in db.session.execute(query)]
 
 
+def business_zone() -> ZoneInfo:
+    """Return the business zone, where weekly availability and the booking window are defined."""
+    return get_zone(get_settings().business_timezone)
+
+
+def booking_window_for(service: ServiceType, now: datetime) -> BookingWindow:
+    """Return when `service` can be booked at `now` (the one booking rule, see scheduling/rule.py)."""
+    return booking_window(limits_for(service), business_zone(), now)
+
+
 @dataclass(frozen=True)
 class _EngineInputs:
     """What the engine needs besides limits and now, loaded for a range in three queries."""
@@ -113,16 +123,6 @@ def _load(services: list[ServiceType], start: datetime, end: datetime,
     first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     return _EngineInputs(zone=zone, rules=_rules([service.key for service in services]),
                          blocks=_blocks(first, last), busy=_busy(start, end, exclude_booking_id))
-
-
-def business_zone() -> ZoneInfo:
-    """Return the business zone, where weekly availability and the booking window are defined."""
-    return get_zone(get_settings().business_timezone)
-
-
-def booking_window_for(service: ServiceType, now: datetime) -> BookingWindow:
-    """Return when `service` can be booked at `now` (the one booking rule, see scheduling/rule.py)."""
-    return booking_window(limits_for(service), business_zone(), now)
 
 
 def find_availability(services: list[ServiceType], start: datetime, end: datetime,
