@@ -163,9 +163,10 @@ def test_why_not_free_refuses_blocked_days_as_not_offered():
 def test_why_not_free_agrees_with_free_slots_on_every_start_of_a_day():
     now = utc(2026, 12, 1, 8, 10)
     limits = Limits(duration=timedelta(minutes=30), min_notice=timedelta(hours=2), max_days_ahead=1)
-    inputs = dict(rules=WEEKDAYS_9_TO_17, blocks=[], busy=[Busy(utc(2026, 12, 2, 9), utc(2026, 12, 2, 10))],
-                  limits=limits, zone=ROME, now=now)
-    offered = {slot.start for slot in free_slots(start=utc(2026, 11, 30), end=utc(2026, 12, 5), **inputs)}
+    booked = Busy(utc(2026, 12, 2, 9), utc(2026, 12, 2, 10))
+    inputs = dict(rules=WEEKDAYS_9_TO_17, blocks=[], busy=[booked], limits=limits, zone=ROME, now=now)
+    offered = {slot.start for slot in free_slots(start=utc(2026, 11, 30), end=utc(2026, 12, 5),
+                                                 **inputs)}
     candidates = [utc(2026, 11, 30) + timedelta(minutes=15 * n) for n in range(5 * 96)]
     assert offered and {s for s in candidates if why_not_free(s, **inputs) is None} == offered
 

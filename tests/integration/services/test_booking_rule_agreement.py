@@ -187,7 +187,8 @@ def test_picker_api_and_writes_agree_near_midnight(client, scenario, service):
     first_time = next(iter(open_days.values()))[0]
     csrf = csrf_from(client.get(first_time).text)
     for n, start in enumerate(sorted(picker)):
-        response = api_book(client, scenario, start, n) if n % 2 else form_book(client, scenario, start, csrf, n)
+        response = (api_book(client, scenario, start, n) if n % 2
+                    else form_book(client, scenario, start, csrf, n))
         assert response.status_code in (201, 303), (start, response.status_code)
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == len(picker)
 
