@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from webapp.scheduling import (
-    AmbiguousTimeError, Block, Busy, Limits, NonexistentTimeError, WeeklyRule, free_slots,
-    is_free, is_valid_zone, local_to_utc,
+    AmbiguousTimeError, Block, Busy, Limits, NonexistentTimeError, Refusal, WeeklyRule,
+    booking_window, free_slots, is_valid_zone, local_to_utc, why_not_free,
 )
 from webapp.scheduling.calendar import day_range_utc, group_by_day
 
@@ -142,12 +142,61 @@ def test_window_hides_days_beyond_max_days_ahead():
     assert slots_on(date(2026, 12, 9), limits=window, now=now) == []
 
 
-def test_is_free_answers_for_one_start():
+def test_why_not_free_answers_for_one_start_with_the_reason():
     inputs = dict(rules=WEEKDAYS_9_TO_17, blocks=[], limits=HALF_HOUR, zone=ROME, now=LONG_AGO)
     booked = Busy(utc(2026, 12, 1, 8), utc(2026, 12, 1, 8, 30))
-    assert is_free(utc(2026, 12, 1, 8), busy=[], **inputs)
-    assert not is_free(utc(2026, 12, 1, 8), busy=[booked], **inputs)
-    assert not is_free(utc(2026, 12, 1, 8, 10), busy=[], **inputs)  # not on the grid
+    assert why_not_free(utc(2026, 12, 1, 8), busy=[], **inputs) is None
+    assert why_not_free(utc(2026, 12, 1, 8), busy=[booked], **inputs) is Refusal.TAKEN
+    assert why_not_free(utc(2026, 12, 1, 8, 10), busy=[], **inputs) is Refusal.NOT_OFFERED
+    assert why_not_free(utc(2026, 12, 1, 20), busy=[], **inputs) is Refusal.NOT_OFFERED  # 21:00
+    assert why_not_free(utc(2026, 12, 5, 8), busy=[], **inputs) is Refusal.NOT_OFFERED  # Saturday
+
+
+def test_why_not_free_refuses_blocked_days_as_not_offered():
+    blocked = dict(rules=WEEKDAYS_9_TO_17, busy=[], limits=HALF_HOUR, zone=ROME, now=LONG_AGO)
+    assert why_not_free(utc(2026, 12, 1, 8), blocks=[Block(date(2026, 12, 1))], **blocked) \
+        is Refusal.NOT_OFFERED
+    assert why_not_free(utc(2026, 12, 1, 11), blocks=[Block(date(2026, 12, 1), time(12), time(13))],
+                        **blocked) is Refusal.NOT_OFFERED
+
+
+def test_why_not_free_agrees_with_free_slots_on_every_start_of_a_day():
+    now = utc(2026, 12, 1, 8, 10)
+    limits = Limits(duration=timedelta(minutes=30), min_notice=timedelta(hours=2), max_days_ahead=1)
+    booked = Busy(utc(2026, 12, 2, 9), utc(2026, 12, 2, 10))
+    inputs = dict(rules=WEEKDAYS_9_TO_17, blocks=[], busy=[booked], limits=limits, zone=ROME, now=now)
+    offered = {slot.start for slot in free_slots(start=utc(2026, 11, 30), end=utc(2026, 12, 5),
+                                                 **inputs)}
+    candidates = [utc(2026, 11, 30) + timedelta(minutes=15 * n) for n in range(5 * 96)]
+    assert offered and {s for s in candidates if why_not_free(s, **inputs) is None} == offered
+
+
+def test_window_refusals_name_past_notice_and_beyond():
+    now = utc(2026, 12, 1, 22, 30)  # 23:30 in Rome
+    window = booking_window(Limits(duration=timedelta(minutes=30), min_notice=timedelta(hours=2),
+                                   max_days_ahead=2), ROME, now)
+    assert window.refusal(now - timedelta(minutes=1)) is Refusal.PAST
+    assert window.refusal(now + timedelta(hours=1)) is Refusal.SHORT_NOTICE
+    assert window.refusal(now + timedelta(hours=2)) is None
+    assert window.last_day == date(2026, 12, 3)  # Rome's today (1st) + 2, inclusive
+    assert window.refusal(utc(2026, 12, 3, 22, 59)) is None  # 23:59 on the 3rd in Rome
+    assert window.refusal(utc(2026, 12, 3, 23)) is Refusal.BEYOND_WINDOW  # midnight in Rome
+
+
+def test_window_last_day_is_seen_from_each_viewer_zone():
+    now = utc(2026, 1, 29, 22, 59)  # 23:59 on the 29th in Rome: the window ends with 31 January
+    window = booking_window(Limits(duration=timedelta(minutes=30), max_days_ahead=2), ROME, now)
+    assert window.end == utc(2026, 1, 31, 23)
+    assert window.last_day_in(ZoneInfo("America/Los_Angeles")) == date(2026, 1, 31)
+    assert window.last_day_in(ZoneInfo("Pacific/Kiritimati")) == date(2026, 2, 1)
+
+
+def test_window_end_survives_a_midnight_skipped_by_dst():
+    havana = ZoneInfo("America/Havana")  # clocks jump from 00:00 to 01:00 on 8 March 2026
+    window = booking_window(Limits(duration=timedelta(minutes=30), max_days_ahead=1), havana,
+                            utc(2026, 3, 6, 17))
+    assert window.last_day == date(2026, 3, 7)
+    assert window.end.astimezone(havana).replace(tzinfo=None) == datetime(2026, 3, 8, 1)
 
 
 def test_overlapping_rules_do_not_offer_a_start_twice():

@@ -2,11 +2,19 @@
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
-from webapp.services.errors import NotAllowed, NotFound, ServiceError, SlotTaken, ValidationFailed
+from webapp.services.errors import (
+    NotAllowed,
+    NotFound,
+    ServiceError,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from webapp.services.idempotency import KeyInUse
 
 API_PREFIX = "/api/"
-STATUS = {ValidationFailed: 422, SlotTaken: 409, NotAllowed: 409, KeyInUse: 409, NotFound: 404}
+STATUS = {ValidationFailed: 422, SlotTaken: 409, SlotUnavailable: 409, NotAllowed: 409,
+          KeyInUse: 409, NotFound: 404}
 #: headers of werkzeug's own error response that a JSON error must keep (Allow, Retry-After ...)
 _DROPPED_HEADERS = {"content-type", "content-length"}
 

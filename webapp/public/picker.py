@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from webapp.models import ServiceType
 from webapp.scheduling import Slot, get_zone, is_valid_zone
 from webapp.scheduling.calendar import day_range_utc, group_by_day, month_weeks
-from webapp.services.availability import find_availability
+from webapp.services.availability import booking_window_for, find_availability
 
 
 class BadPickerInput(ValueError):
@@ -82,7 +82,8 @@ def build_view(service: ServiceType, state: PickerState, now: datetime,
                               exclude_booking_id=exclude_booking_id)
     by_day = group_by_day(found.slots[service.key], zone)
     today = now.astimezone(zone).date()
-    last_open = (now + timedelta(days=service.max_days_ahead + 1)).astimezone(zone).date()
+    # the same rule the engine and the writes apply: a next month only if it can hold a bookable day
+    last_open = booking_window_for(service, now).last_day_in(zone)
     return PickerView(
         weeks=month_weeks(state.month.year, state.month.month),
         open_days=set(by_day),

@@ -1,14 +1,16 @@
-"""Free slots from weekly rules, minus blocks, busy time, notice and window.
+"""Free slots from weekly rules, minus blocks, busy time, and the booking window.
 
 Inside, instants are whole seconds since the epoch: the month's hot loop then compares
 integers instead of aware datetimes.
 """
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from webapp.scheduling.rule import Refusal, booking_window
 from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import NonexistentTimeError, local_to_utc
 
@@ -106,6 +108,25 @@ def _day_starts(day: date, rules: list[WeeklyRule], duration_minutes: int, zone:
                 continue
 
 
+def _schedule_starts(day: date, by_day: dict[int, list[WeeklyRule]], whole_days: set[date],
+                     partial: dict[date, list[tuple[int, int]]], duration_minutes: int,
+                     zone: ZoneInfo) -> Iterable[int]:
+    """Return the UTC seconds of the starts the rules offer on business-zone `day`."""
+    day_rules = by_day.get(day.weekday())
+    if not day_rules or day in whole_days:
+        return ()
+    # the generator itself, not a wrapper around it: this runs in the month's hot loop
+    return _day_starts(day, day_rules, duration_minutes, zone, partial.get(day))
+
+
+def _rules_by_weekday(rules: list[WeeklyRule]) -> dict[int, list[WeeklyRule]]:
+    """Group weekly rules by their day of the week."""
+    by_day: dict[int, list[WeeklyRule]] = defaultdict(list)
+    for rule in rules:
+        by_day[rule.day_of_week].append(rule)
+    return by_day
+
+
 def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
                limits: Limits, zone: ZoneInfo, start: datetime, end: datetime,
                now: datetime) -> list[Slot]:
@@ -113,34 +134,45 @@ def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy]
 
     Rules are expanded per local day in the business `zone`, so 09:00 stays 09:00 across
     DST; wall times skipped by DST are not offered, repeated ones use their first instant.
+    Only starts inside the booking window (see `rule.py`) are offered.
     """
-    by_day: dict[int, list[WeeklyRule]] = defaultdict(list)
-    for rule in rules:
-        by_day[rule.day_of_week].append(rule)
+    by_day = _rules_by_weekday(rules)
     whole_days, partial = _blocked_parts(blocks)
     index = _BusyIndex(busy, limits)
+    window = booking_window(limits, zone, now)
     duration_minutes = limits.duration // timedelta(minutes=1)
     length = duration_minutes * 60
-    earliest = _seconds(max(start, now + limits.min_notice))
+    earliest = _seconds(max(start, window.earliest))
     stop = _seconds(end)
     day = start.astimezone(zone).date()
-    final_day = min(end.astimezone(zone).date(),
-                    now.astimezone(zone).date() + timedelta(days=limits.max_days_ahead))
+    final_day = min(end.astimezone(zone).date(), window.last_day)
     found: set[int] = set()
     while day <= final_day:
-        day_rules = by_day.get(day.weekday())
-        if day_rules and day not in whole_days:
-            for slot_start in _day_starts(day, day_rules, duration_minutes, zone,
-                                          partial.get(day)):
-                if earliest <= slot_start < stop and not index.conflicts(slot_start, slot_start + length):
-                    found.add(slot_start)
+        for slot_start in _schedule_starts(day, by_day, whole_days, partial, duration_minutes, zone):
+            if earliest <= slot_start < stop and not index.conflicts(slot_start, slot_start + length):
+                found.add(slot_start)
         day += ONE_DAY
     return [Slot(_instant(s), _instant(s + length)) for s in sorted(found)]
 
 
-def is_free(slot_start: datetime, **engine_inputs) -> bool:
-    """Return True if a slot starting at `slot_start` is among the free slots."""
-    slot_start = slot_start.astimezone(timezone.utc)
-    window_end = slot_start + timedelta(minutes=1)
-    slots = free_slots(start=slot_start, end=window_end, **engine_inputs)
-    return any(slot.start == slot_start for slot in slots)
+def why_not_free(slot_start: datetime, *, rules: list[WeeklyRule], blocks: list[Block],
+                 busy: list[Busy], limits: Limits, zone: ZoneInfo, now: datetime) -> Refusal | None:
+    """Return why a slot starting at `slot_start` cannot be booked, or None if it is free.
+
+    The same answer `free_slots` gives, with the reason: outside the booking window, never
+    on the schedule, or on it but clashing with a booking.
+    """
+    refusal = booking_window(limits, zone, now).refusal(slot_start)
+    if refusal is not None:
+        return refusal
+    start = _seconds(slot_start)
+    duration_minutes = limits.duration // timedelta(minutes=1)
+    whole_days, partial = _blocked_parts(blocks)
+    offered = _schedule_starts(slot_start.astimezone(zone).date(), _rules_by_weekday(rules),
+                               whole_days, partial, duration_minutes, zone)
+    if slot_start.microsecond or start not in offered:
+        return Refusal.NOT_OFFERED
+    if _BusyIndex(busy, limits).conflicts(start, start + duration_minutes * 60):
+        return Refusal.TAKEN
+    return None
+

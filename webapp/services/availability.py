@@ -1,13 +1,17 @@
 """Load the engine's inputs in a fixed number of queries and ask it for free slots."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func
 
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
-from webapp.scheduling import Block, Busy, Limits, Slot, WeeklyRule, free_slots, get_zone
+from webapp.scheduling import (
+    Block, BookingWindow, Busy, Limits, Refusal, Slot, WeeklyRule, booking_window, free_slots,
+    get_zone, why_not_free,
+)
 from webapp.services.settings import get_settings
 
 #: the longest buffer any booking may keep, so the busy query can look a little wider
@@ -92,6 +96,35 @@ def _busy(start: datetime, end: datetime, exclude_booking_id: int | None) -> lis
             for s, e, before, after in db.session.execute(query)]
 
 
+def business_zone() -> ZoneInfo:
+    """Return the business zone, where weekly availability and the booking window are defined."""
+    return get_zone(get_settings().business_timezone)
+
+
+def booking_window_for(service: ServiceType, now: datetime) -> BookingWindow:
+    """Return when `service` can be booked at `now` (the one booking rule, see scheduling/rule.py)."""
+    return booking_window(limits_for(service), business_zone(), now)
+
+
+@dataclass(frozen=True)
+class _EngineInputs:
+    """What the engine needs besides limits and now, loaded for a range in three queries."""
+
+    zone: ZoneInfo
+    rules: dict[str, list[WeeklyRule]]
+    blocks: list[Block]
+    busy: list[Busy]
+
+
+def _load(services: list[ServiceType], start: datetime, end: datetime,
+          exclude_booking_id: int | None) -> _EngineInputs:
+    """Load the rules, blocks and bookings that matter to [start, end): three queries."""
+    zone = business_zone()
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    return _EngineInputs(zone=zone, rules=_rules([service.key for service in services]),
+                         blocks=_blocks(first, last), busy=_busy(start, end, exclude_booking_id))
+
+
 def find_availability(services: list[ServiceType], start: datetime, end: datetime,
                       now: datetime, *, duration: int | None = None,
                       exclude_booking_id: int | None = None) -> Availability:
@@ -99,25 +132,22 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
 
     Three queries whatever the range or the number of types and bookings.
     """
-    zone = get_zone(get_settings().business_timezone)
-    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    rules = _rules([service.key for service in services])
-    blocks = _blocks(first, last)
-    busy = _busy(start, end, exclude_booking_id)
+    inputs = _load(services, start, end, exclude_booking_id)
     slots = {
-        service.key: free_slots(rules=rules[service.key], blocks=blocks, busy=busy,
-                                limits=limits_for(service, duration), zone=zone,
-                                start=start, end=end, now=now)
+        service.key: free_slots(rules=inputs.rules[service.key], blocks=inputs.blocks,
+                                busy=inputs.busy, limits=limits_for(service, duration),
+                                zone=inputs.zone, start=start, end=end, now=now)
         for service in services
     }
-    in_range = sum(1 for b in busy if b.start < end and b.end > start)
-    blocked = sorted({block.day for block in blocks if block.all_day})
+    in_range = sum(1 for b in inputs.busy if b.start < end and b.end > start)
+    blocked = sorted({block.day for block in inputs.blocks if block.all_day})
     return Availability(slots=slots, blocked_dates=blocked, bookings_count=in_range)
 
 
-def slot_is_free(service: ServiceType, start: datetime, duration: int, now: datetime,
-                 *, exclude_booking_id: int | None = None) -> bool:
-    """Return True if `service` can be booked at `start` for `duration` minutes."""
-    found = find_availability([service], start, start + timedelta(minutes=1), now,
-                              duration=duration, exclude_booking_id=exclude_booking_id)
-    return any(slot.start == start for slot in found.slots[service.key])
+def why_slot_not_free(service: ServiceType, start: datetime, duration: int, now: datetime,
+                      *, exclude_booking_id: int | None = None) -> Refusal | None:
+    """Return why `service` cannot be booked at `start` for `duration` minutes, or None if it can."""
+    inputs = _load([service], start, start + timedelta(minutes=duration), exclude_booking_id)
+    return why_not_free(start, rules=inputs.rules[service.key], blocks=inputs.blocks,
+                        busy=inputs.busy, limits=limits_for(service, duration), zone=inputs.zone,
+                        now=now)

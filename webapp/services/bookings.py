@@ -7,15 +7,22 @@ from webapp.database import ExclusionViolation, calendar_transaction
 from webapp.extensions import db
 from webapp.models import Booking, ServiceType
 from webapp.models.booking import new_uid
-from webapp.scheduling import is_valid_zone
+from webapp.scheduling import Refusal, is_valid_zone
 from webapp.services import notifications
-from webapp.services.availability import get_service_type, slot_is_free
-from webapp.services.errors import NotAllowed, NotFound, SlotTaken, ValidationFailed
+from webapp.services.availability import booking_window_for, get_service_type, why_slot_not_free
+from webapp.services.errors import (
+    NotAllowed,
+    NotFound,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationFailed,
+)
 from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
 
 TAKEN_MESSAGE = "That time was just taken. Please choose another."
+UNAVAILABLE_MESSAGE = "That time is not available. Please choose another."
 
 
 @dataclass(frozen=True)
@@ -44,17 +51,33 @@ class CreatedBooking:
     manage_token: str
 
 
+def _window_message(service: ServiceType, refusal: Refusal) -> str:
+    """Return the client's message for a start the booking window refuses."""
+    if refusal is Refusal.PAST:
+        return "That time is in the past."
+    if refusal is Refusal.SHORT_NOTICE:
+        return f"Bookings need at least {service.min_notice_minutes / 60:g} hours' notice."
+    return f"Bookings open at most {service.max_days_ahead} days ahead."
+
+
 def _check_time(errors: FieldErrors, service: ServiceType, start: datetime, now: datetime):
-    """Explain why a start time is out of the service's bounds, if it is."""
+    """Explain why a start time is outside the service's booking window, if it is."""
     if start.tzinfo is None:
         errors["scheduled_at"] = "Give a time zone or offset for the time."
-    elif start < now:
-        errors["scheduled_at"] = "That time is in the past."
-    elif start < now + timedelta(minutes=service.min_notice_minutes):
-        hours = service.min_notice_minutes / 60
-        errors["scheduled_at"] = f"Bookings need at least {hours:g} hours' notice."
-    elif start.date() > (now + timedelta(days=service.max_days_ahead + 1)).date():
-        errors["scheduled_at"] = f"Bookings open at most {service.max_days_ahead} days ahead."
+        return
+    refusal = booking_window_for(service, now).refusal(start)
+    if refusal is not None:
+        errors["scheduled_at"] = _window_message(service, refusal)
+
+
+def _ensure_free(service: ServiceType, start: datetime, duration: int, now: datetime,
+                 *, exclude_booking_id: int | None = None) -> None:
+    """Raise SlotUnavailable for a start never offered, SlotTaken for one a booking holds."""
+    refusal = why_slot_not_free(service, start, duration, now, exclude_booking_id=exclude_booking_id)
+    if refusal is Refusal.TAKEN:
+        raise SlotTaken(TAKEN_MESSAGE)
+    if refusal is not None:
+        raise SlotUnavailable(UNAVAILABLE_MESSAGE)
 
 
 def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, dict]:
@@ -94,13 +117,12 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
 
 
 def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
-    """Book a free slot for a client; raise ValidationFailed or SlotTaken."""
+    """Book a free slot for a client; raise ValidationFailed, SlotTaken or SlotUnavailable."""
     try:
         with calendar_transaction() as session:
             service, clean = validate_request(req, now)
             start = req.scheduled_at.astimezone(timezone.utc)
-            if not slot_is_free(service, start, clean["duration_minutes"], now):
-                raise SlotTaken(TAKEN_MESSAGE)
+            _ensure_free(service, start, clean["duration_minutes"], now)
             booking = Booking(scheduled_at=start, status="pending", **clean,
                               ends_at=start + timedelta(minutes=clean["duration_minutes"]))
             token = _assign_manage_token(booking)
@@ -185,8 +207,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
             if errors:
                 raise ValidationFailed("Please choose another time.", dict(errors))
             new_start = new_start.astimezone(timezone.utc)
-            if not slot_is_free(service, new_start, duration, now, exclude_booking_id=booking.id):
-                raise SlotTaken(TAKEN_MESSAGE)
+            _ensure_free(service, new_start, duration, now, exclude_booking_id=booking.id)
             previous = booking.scheduled_at, booking.ends_at
             booking.scheduled_at = new_start
             booking.duration_minutes = duration

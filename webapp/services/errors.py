@@ -24,6 +24,15 @@ class SlotTaken(ServiceError):
     code = "slot_taken"
 
 
+class SlotUnavailable(SlotTaken):
+    """The chosen time was never on offer (off the schedule, closed or blocked).
+
+    A SlotTaken, so every caller handles it the same way: it offers the day's other times.
+    """
+
+    code = "slot_unavailable"
+
+
 class NotFound(ServiceError):
     """No such thing, or not yours to see."""
 

@@ -142,10 +142,27 @@ def test_a_time_taken_meanwhile_keeps_the_details_and_offers_the_days_fresh_time
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 2
 
 
-def test_time_off_the_grid_is_refused(client):
+@pytest.mark.parametrize("start", [
+    "2026-12-02T08:10:00+00:00",  # 09:10 in Rome: between two steps
+    "2026-12-02T19:00:00+00:00",  # 20:00 in Rome: after hours
+    "2026-12-05T09:00:00+00:00",  # a Saturday: closed
+])
+def test_a_time_never_offered_is_not_available_and_the_days_times_are_offered(client, start):
     url, html = booking_form(client)
-    fields = form_fields(url, html, start="2026-12-02T08:10:00+00:00")
-    assert client.post("/book/consultation/details", data=fields).status_code == 409
+    response = client.post("/book/consultation/details", data=form_fields(url, html, start=start))
+    assert response.status_code == 409
+    assert "That time is not available. Please choose another." in response.text
+    assert "just taken" not in response.text
+    assert 'value="Mario Rossi"' in response.text or "data-picker" in response.text
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0
+
+
+def test_a_time_off_the_grid_offers_the_days_real_times(client):
+    url, html = booking_form(client)
+    response = client.post("/book/consultation/details",
+                           data=form_fields(url, html, start="2026-12-02T08:10:00+00:00"))
+    offered = re.findall(r'name="start" value="([^"]+)"', response.text)
+    assert offered[0] == "2026-12-02T08:00:00+00:00" and "2026-12-02T08:10:00+00:00" not in offered
 
 
 def test_time_before_minimum_notice_is_refused_with_a_message(client):
