@@ -67,6 +67,18 @@ def attach_errors(form: BookingForm, fields: dict[str, str]) -> list[str]:
     return unshown
 
 
+def refusal_text(form: BookingForm, refusal: ValidationFailed) -> str:
+    """Put the service's field errors on the form; return the text the alert above it shows.
+
+    The service's own message asks to correct the highlighted fields, so it is shown only
+    when a field is highlighted; errors no field can show follow as sentences.
+    """
+    unshown = attach_errors(form, refusal.fields)
+    highlighted = len(unshown) < len(refusal.fields)
+    lead = [refusal.message] if highlighted or not unshown else []
+    return " ".join(lead + unshown)
+
+
 class BookingFlow:
     """The site's booking flow; the widget subclasses it and changes only the hooks."""
 
@@ -139,7 +151,7 @@ class BookingFlow:
             try:
                 created = create_booking(booking_request(service, form, start, state), now())
             except ValidationFailed as exc:
-                error = " ".join([exc.message, *attach_errors(form, exc.fields)])
+                error = refusal_text(form, exc)
             except SlotTaken as exc:
                 return self._offer_other_times(service, form, start, state, exc.message)
             else:
