@@ -96,7 +96,11 @@ class BookingFlow:
         return BookingForm(formdata)
 
     def refuse_forged_post(self, service, start, state) -> None:
-        """Answer 4xx to a post that did not come from this flow's own form (CSRFProtect does)."""
+        """Answer 4xx to a post that did not come from this flow's own form.
+
+        Nothing to do on the site: CSRFProtect has refused a post without a valid token
+        before the view runs.
+        """
 
     def guard_fields(self, service, state, offered: list | None) -> dict[str, str]:
         """Return the hidden fields that let the form be posted back (`offered`: fresh starts)."""
