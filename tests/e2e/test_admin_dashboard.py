@@ -2,31 +2,16 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import ADMIN_EMAIL, log_in_admin
 from tests.factories import create_booking, create_rule
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
 from webapp.scheduling import get_zone
-from webapp.services.admin_accounts import create_admin, find_admin
+from webapp.services.admin_accounts import find_admin
 
-EMAIL, PASSWORD = "admin@studio.example", "correct horse battery"
 ZONE = "Europe/Rome"
-
-
-@pytest.fixture
-def admin(app):
-    """An admin account with a known password."""
-    return create_admin(EMAIL, PASSWORD)[0]
-
-
-def log_in(page: Page, base: str, password: str = PASSWORD) -> None:
-    """Fill and send the login form."""
-    page.goto(base + "/admin/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def public_day_url(base: str, day) -> str:
@@ -41,7 +26,7 @@ def test_admin_blocks_tomorrow_and_the_public_calendar_stops_offering_it(page: P
     page.goto(public_day_url(live_server, tomorrow))
     expect(page.locator("a.time").first).to_be_visible()
 
-    log_in(page, live_server)
+    log_in_admin(page, live_server)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("link", name="Blocked dates").click()
     page.get_by_label("From (day)").fill(tomorrow.isoformat())
@@ -59,7 +44,7 @@ def test_admin_blocks_tomorrow_and_the_public_calendar_stops_offering_it(page: P
 def test_admin_cancels_a_booking_and_the_client_is_sent_a_cancellation(page: Page, live_server, admin):
     start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
     booking = create_booking(status="confirmed", scheduled_at=start, client_email="client@example.com")
-    log_in(page, live_server)
+    log_in_admin(page, live_server)
     page.goto(f"{live_server}/admin/bookings/{booking.id}")
     page.evaluate("window.__marker = 'same page'")
     page.get_by_label("Reason (sent to the client)").fill("The trainer is ill.")
@@ -77,14 +62,14 @@ def test_admin_cancels_a_booking_and_the_client_is_sent_a_cancellation(page: Pag
 
 def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(page: Page, live_server, admin):
     for _attempt in range(5):
-        log_in(page, live_server, password="wrong password!")
+        log_in_admin(page, live_server, password="wrong password!")
         expect(page.get_by_role("alert")).to_contain_text("did not work")
 
-    log_in(page, live_server)  # the right password, too soon
+    log_in_admin(page, live_server)  # the right password, too soon
     expect(page.get_by_role("alert")).to_contain_text("too many attempts")
     expect(page.get_by_role("heading", name="Admin login")).to_be_visible()
     page.goto(live_server + "/admin/")
     expect(page).to_have_url(re.compile(r"/admin/login\?next="))
     db.session.remove()
-    locked_until = find_admin(EMAIL).locked_until
+    locked_until = find_admin(ADMIN_EMAIL).locked_until
     assert locked_until > datetime.now(timezone.utc) + timedelta(minutes=10)

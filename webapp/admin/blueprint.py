@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from webapp.extensions import login_manager
+from webapp.htmx import render_page_or_fragment, wants_fragment
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.settings import get_settings
 
@@ -19,7 +20,7 @@ def require_login():
     """Send anyone not logged in to the login page (every admin URL but the login itself)."""
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
-    if is_htmx():  # a fragment request cannot follow a redirect to a whole page: ask htmx to go
+    if wants_fragment():  # a fragment request cannot follow a redirect to a whole page: ask htmx to go
         response = current_app.make_response(("", 401))
         response.headers["HX-Redirect"] = url_for("admin.login_form", next=request.full_path)
         return response
@@ -38,23 +39,10 @@ def status_for(error: ServiceError) -> int:
     return {ValidationFailed: 422, NotFound: 404}.get(type(error), 409)
 
 
-def is_htmx() -> bool:
-    """Return True when htmx sent the request (it wants a fragment)."""
-    return request.headers.get("HX-Request") == "true"
-
-
-def partial(page: str, fragment: str, status: int = 200, **context):
-    """Render the whole page, or only the fragment for an htmx request (one view, two shapes)."""
-    template = fragment if is_htmx() else page
-    response = current_app.make_response((render_template(template, **context), status))
-    response.vary.add("HX-Request")
-    return response
-
-
 def done(message: str, fragment: str, back: str, **context):
     """Answer a successful action: the updated fragment for htmx, else a redirect with a flash."""
-    if is_htmx():
-        return partial(fragment, fragment, message=message, **context)
+    if wants_fragment():
+        return render_page_or_fragment(fragment, fragment, message=message, **context)
     flash(message)
     response = redirect(back, code=303)
     response.vary.add("HX-Request")

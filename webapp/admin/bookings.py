@@ -1,8 +1,9 @@
 """Bookings: the filtered list, CSV export, one booking's page and its actions."""
 from flask import Response, abort, render_template, request, url_for
 
-from webapp.admin.blueprint import bp, done, page_number, partial, status_for, zone
+from webapp.admin.blueprint import bp, done, page_number, status_for, zone
 from webapp.clock import now
+from webapp.htmx import render_page_or_fragment
 from webapp.services import booking_admin, booking_queries
 from webapp.services.bookings import cancel_booking, complete_booking, confirm_booking, mark_no_show
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
@@ -19,7 +20,8 @@ def bookings():
         return render_template("admin/bookings/list.html", error=exc, filter=booking_queries.BookingFilter(),
                                result=None, tz=zone()), 422
     result = booking_queries.list_bookings(filter_, zone(), page_number())
-    return partial("admin/bookings/list.html", "admin/bookings/_rows.html", filter=filter_, result=result, tz=zone())
+    return render_page_or_fragment("admin/bookings/list.html", "admin/bookings/_rows.html",
+                                   filter=filter_, result=result, tz=zone())
 
 
 @bp.get("/bookings.csv")
@@ -44,7 +46,8 @@ def _booking_or_404(booking_id: int):
 @bp.get("/bookings/<int:booking_id>")
 def booking(booking_id: int):
     """Show every field of a booking and what can be done with it."""
-    return partial("admin/bookings/detail.html", PANEL, booking=_booking_or_404(booking_id), tz=zone())
+    return render_page_or_fragment("admin/bookings/detail.html", PANEL,
+                                   booking=_booking_or_404(booking_id), tz=zone())
 
 
 def act(booking_id: int, message: str, action, status: int = 200):
@@ -54,8 +57,9 @@ def act(booking_id: int, message: str, action, status: int = 200):
     except ServiceError as exc:
         if isinstance(exc, NotFound):
             abort(404)
-        return partial("admin/bookings/detail.html", PANEL, status_for(exc), error=exc,
-                       form=request.form, booking=_booking_or_404(booking_id), tz=zone())
+        return render_page_or_fragment("admin/bookings/detail.html", PANEL, status_for(exc),
+                                       error=exc, form=request.form,
+                                       booking=_booking_or_404(booking_id), tz=zone())
     return done(message, PANEL, url_for("admin.booking", booking_id=booking_id),
                 booking=_booking_or_404(booking_id), tz=zone())
 

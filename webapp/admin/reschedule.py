@@ -1,10 +1,16 @@
 """Moving a booking: the public picker with admin links, a confirmation step, the move."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from webapp.admin.blueprint import bp, partial, status_for, zone
+from webapp.admin.blueprint import bp, status_for, zone
+from webapp.booking_flow.picker_pages import (
+    PICKER_FRAGMENT,
+    chosen_start_or_400,
+    picker_context,
+    picker_state_or_400,
+)
 from webapp.clock import now
+from webapp.htmx import render_page_or_fragment
 from webapp.scheduling import get_zone
-from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
 from webapp.services.availability import get_service_type
 from webapp.services.booking_queries import get_booking
 from webapp.services.bookings import reschedule_booking
@@ -25,25 +31,19 @@ def _movable(booking_id: int):
 def _context(booking_id: int, args: dict, **extra) -> dict:
     """Return the picker's context for moving a booking, its links pointing into the admin."""
     booking, service = _movable(booking_id)
-    try:
-        state = parse_state({"tz": zone(), "duration": booking.duration_minutes, **args},
-                            service, zone(), now())
-    except BadPickerInput as exc:
-        abort(400, description=str(exc))
-    return dict(
-        booking=booking, service=service, state=state, tz=zone(),
-        view=build_view(service, state, now(), exclude_booking_id=booking.id),
-        picker_href=lambda params: url_for("admin.reschedule", booking_id=booking.id, **params),
-        time_href=lambda slot: url_for("admin.reschedule_confirm", booking_id=booking.id,
-                                       start=slot.start.isoformat(), tz=state.tz, duration=state.duration),
-        **extra)
+    state = picker_state_or_400({"tz": zone(), "duration": booking.duration_minutes, **args},
+                                service, zone())
+    return picker_context(service, state, calendar="admin.reschedule",
+                          chosen="admin.reschedule_confirm", url_values={"booking_id": booking.id},
+                          exclude_booking_id=booking.id, booking=booking, tz=zone(), **extra)
 
 
 def _start() -> tuple:
     """Return the chosen start and duration from the request, or answer 400."""
     values = request.values
+    start = chosen_start_or_400(values.get("start"))
     try:
-        return parse_start(values.get("start", "")), int(values.get("duration", ""))
+        return start, int(values.get("duration", ""))
     except ValueError:
         abort(400, description="The chosen time is not valid.")
 
@@ -51,7 +51,8 @@ def _start() -> tuple:
 @bp.get("/bookings/<int:booking_id>/reschedule")
 def reschedule(booking_id: int):
     """Show the calendar of free times to move a booking to."""
-    return partial("admin/bookings/reschedule.html", "public/_picker.html", **_context(booking_id, request.args.to_dict()))
+    return render_page_or_fragment("admin/bookings/reschedule.html", PICKER_FRAGMENT,
+                                   **_context(booking_id, request.args.to_dict()))
 
 
 @bp.get("/bookings/<int:booking_id>/reschedule/confirm")
@@ -70,7 +71,8 @@ def reschedule_save(booking_id: int):
     try:
         reschedule_booking(booking_id, start, now(), duration_minutes=duration)
     except ServiceError as exc:
-        return partial("admin/bookings/reschedule.html", "public/_picker.html", status_for(exc),
-                       taken=exc.message, **_context(booking_id, {"day": f"{start.astimezone(get_zone(zone())):%Y-%m-%d}"}))
+        return render_page_or_fragment("admin/bookings/reschedule.html", PICKER_FRAGMENT,
+                                       status_for(exc), taken=exc.message,
+                                       **_context(booking_id, {"day": f"{start.astimezone(get_zone(zone())):%Y-%m-%d}"}))
     flash("Booking moved; the client will be told.")
     return redirect(url_for("admin.booking", booking_id=booking_id), code=303)

@@ -10,12 +10,17 @@ from flask import (
     url_for,
 )
 
+from webapp.booking_flow.picker_pages import (
+    PICKER_FRAGMENT,
+    chosen_start_or_400,
+    picker_context,
+    picker_state_or_400,
+)
 from webapp.clock import now
 from webapp.extensions import limiter
+from webapp.htmx import render_page_or_fragment
 from webapp.manage.calendar_links import booking_ics, google_calendar_url
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
-from webapp.public.flow import render_partial
-from webapp.public.picker import BadPickerInput, build_view, parse_start, parse_state
 from webapp.ratelimits import configured
 from webapp.scheduling import get_zone, is_valid_zone
 from webapp.services.availability import get_service_type
@@ -106,19 +111,11 @@ def cancel(token: str):
 
 def _reschedule_context(booking, token: str, service, args) -> dict:
     """Return the picker's context for moving `booking`, links pointing back here."""
-    try:
-        state = parse_state({"tz": booking.timezone, "duration": booking.duration_minutes,
-                             **args}, service, booking.timezone, now())
-    except BadPickerInput as exc:
-        abort(400, description=str(exc))
-    return dict(
-        booking=booking, token=token, service=service, state=state,
-        view=build_view(service, state, now(), exclude_booking_id=booking.id),
-        picker_href=lambda params: url_for("manage.reschedule", token=token, **params),
-        time_href=lambda slot: url_for("manage.reschedule_confirm", token=token,
-                                       start=slot.start.isoformat(), tz=state.tz,
-                                       duration=state.duration),
-    )
+    state = picker_state_or_400({"tz": booking.timezone, "duration": booking.duration_minutes,
+                                 **args}, service, booking.timezone)
+    return picker_context(service, state, calendar="manage.reschedule",
+                          chosen="manage.reschedule_confirm", url_values={"token": token},
+                          exclude_booking_id=booking.id, booking=booking, token=token)
 
 
 def _changeable_service(booking):
@@ -136,8 +133,9 @@ def reschedule(token: str):
     service = _changeable_service(booking)
     if service is None:
         return _page(booking, token, "manage/view.html", 409, error=_cannot_move(booking))
-    return render_partial("manage/reschedule.html", "public/_picker.html",
-                          **_reschedule_context(booking, token, service, request.args.to_dict()))
+    return render_page_or_fragment("manage/reschedule.html", PICKER_FRAGMENT,
+                                   **_reschedule_context(booking, token, service,
+                                                         request.args.to_dict()))
 
 
 def _cannot_move(booking) -> str:
@@ -158,10 +156,7 @@ def reschedule_confirm(token: str):
 
 def _chosen_time_or_400(form: RescheduleForm):
     """Return the chosen start after checking the form's time, zone and length, or answer 400."""
-    try:
-        start = parse_start(form.start.data or "")
-    except ValueError as exc:
-        abort(400, description=f"The chosen time is not valid: {exc}")
+    start = chosen_start_or_400(form.start.data)
     if not is_valid_zone(form.tz.data or "") or not (form.duration.data or "").isdigit():
         abort(400, description="The chosen time is not valid. Please choose the time again.")
     return start

@@ -2,7 +2,8 @@
 import html
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 import pytest
 
@@ -170,3 +171,20 @@ def test_confirmation_tells_the_partner_what_was_booked(client, details):
     assert detail == {"uid": booking.uid, "start": booking.scheduled_at.isoformat(),
                       "end": booking.ends_at.isoformat(), "timezone": "Europe/Rome",
                       "service_type": "consultation", "meeting_url": booking.meeting_url}
+
+
+def test_too_short_notice_is_explained_in_words_not_by_a_highlight(app, client):
+    """The notice error belongs to no field of the form, so the alert itself must say it."""
+    moment = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)  # 09:00 in Rome
+    app.config["CLOCK"] = lambda: moment
+    start = (moment + timedelta(minutes=30)).isoformat()
+    url = f"/embed/default/book/consultation/details?{urlencode({'start': start, 'tz': 'Europe/Rome', 'duration': 30})}"
+    form = client.get(url)
+    assert form.status_code == 200
+    response = post(client, url, form_fields(form.get_data(as_text=True)))
+    page = response.get_data(as_text=True)
+    alert = re.search(r'<p class="alert" role="alert">([^<]*)</p>', page).group(1)
+    assert response.status_code == 422
+    assert "hours&#39; notice" in alert and "highlighted" not in alert
+    assert 'class="error"' not in page  # nothing highlighted: the alert says it all
+    assert bookings() == 0

@@ -172,3 +172,13 @@ def test_reschedule_without_csrf_token_changes_nothing(client, book):
         "start": rome(TUESDAY, 15, 30).isoformat(), "tz": "Europe/Rome", "duration": "30"})
     assert response.status_code == 400
     assert refreshed(booking).version == 0
+
+
+def test_reschedule_picker_is_the_whole_page_for_an_htmx_history_restore(client, book):
+    _, token = book(rome(MONDAY, 10))
+    restored = client.get(f"/manage/{token}/reschedule?day={TUESDAY}",
+                          headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert restored.status_code == 200
+    assert "<html" in restored.text and "Choose a new time" in restored.text
+    assert f"/manage/{token}/reschedule/confirm" in restored.text  # the day's times are there
+    assert "HX-History-Restore-Request" in restored.headers["Vary"]

@@ -169,7 +169,9 @@ def test_time_before_minimum_notice_is_refused_with_a_message(client):
     url, html = booking_form(client)
     fields = form_fields(url, html, start=(NOW + timedelta(minutes=30)).isoformat())
     response = client.post("/book/consultation/details", data=fields)
-    assert response.status_code == 422 and "notice" in response.text
+    assert response.status_code == 422
+    alert = re.search(r'<p class="alert" role="alert">([^<]*)</p>', response.text).group(1)
+    assert "notice" in alert and "highlighted" not in alert  # no field shows it: the alert says it
 
 
 def test_unknown_confirmation_token_is_404(client):

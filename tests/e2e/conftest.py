@@ -1,0 +1,11 @@
+"""Fixtures the browser stories share."""
+import pytest
+
+from tests.e2e.steps import ADMIN_EMAIL, ADMIN_PASSWORD
+from webapp.services.admin_accounts import create_admin
+
+
+@pytest.fixture
+def admin(app):
+    """An admin account with a known password (log in with `steps.log_in_admin`)."""
+    return create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)[0]

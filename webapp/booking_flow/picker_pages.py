@@ -1,0 +1,61 @@
+"""The picker as pages show it: its state from the URL, its template context, the chosen time."""
+from datetime import datetime
+
+from flask import abort, url_for
+
+from webapp.clock import now
+from webapp.public.picker import BadPickerInput, PickerState, build_view, parse_start, parse_state
+from webapp.scheduling import get_zone
+from webapp.services.settings import get_settings
+
+#: the part of a picker page htmx swaps when a day or a month is chosen
+PICKER_FRAGMENT = "public/_picker.html"
+
+
+def picker_state_or_400(args, service, default_tz: str) -> PickerState:
+    """Parse the picker's parameters from `args`, or answer 400 with the reason."""
+    try:
+        return parse_state(args, service, default_tz, now())
+    except BadPickerInput as exc:
+        abort(400, description=str(exc))
+
+
+def picker_context(service, state: PickerState, *, calendar: str, chosen: str,
+                   url_values: dict, exclude_booking_id: int | None = None, **extra) -> dict:
+    """Return what the picker templates need, with links to the `calendar` and `chosen` endpoints.
+
+    `url_values` are the arguments both endpoints take besides the picker's own (a service
+    key, a manage token, a booking id); `exclude_booking_id` is the booking being moved,
+    whose own time counts as free.
+    """
+    return dict(
+        service=service, state=state,
+        view=build_view(service, state, now(), exclude_booking_id=exclude_booking_id),
+        picker_href=lambda params: url_for(calendar, **url_values, **params),
+        time_href=lambda slot: url_for(chosen, **url_values, start=slot.start.isoformat(),
+                                       tz=state.tz, duration=state.duration),
+        **extra,
+    )
+
+
+def chosen_start_or_400(value: str | None) -> datetime:
+    """Parse the chosen slot's start (a hidden field or a link parameter), or answer 400."""
+    try:
+        return parse_start(value or "")
+    except ValueError as exc:
+        abort(400, description=f"The chosen time is not valid: {exc}")
+
+
+def chosen_time(service, fields) -> tuple[datetime, PickerState]:
+    """Return the chosen start and the picker state on its day, or answer 400.
+
+    `fields` is any form with `start`, `tz` and `duration` fields (the booking form's hidden ones).
+    """
+    start = chosen_start_or_400(fields.start.data)
+    try:  # BadPickerInput is a ValueError, as is an unknown zone
+        day = start.astimezone(get_zone(fields.tz.data)).date().isoformat()
+        state = parse_state({"tz": fields.tz.data, "duration": fields.duration.data, "day": day},
+                            service, get_settings().business_timezone, now())
+    except ValueError as exc:
+        abort(400, description=f"The chosen time is not valid: {exc}")
+    return start, state
