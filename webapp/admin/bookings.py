@@ -9,8 +9,6 @@ from webapp.services.bookings import cancel_booking, complete_booking, confirm_b
 from webapp.services.errors import NotFound, ServiceError
 
 PANEL = "admin/bookings/_booking.html"
-
-
 FILTER_INVALID = "The filter is not valid."
 
 
@@ -58,8 +56,10 @@ def booking(booking_id: int):
 
 
 def act(booking_id: int, message: str, action, form=None):
-    """Validate `form` (if any) and run a booking action; answer with the updated booking,
-    or the booking with the refusal (the form as sent, messages beside its fields)."""
+    """Validate `form` (if any), run a booking action and answer with the updated booking panel.
+
+    On a refusal the panel shows the form as sent, with messages beside its fields.
+    """
     error = None
     if form is None or form.validate():
         try:

@@ -17,7 +17,9 @@ def _blank(valuelist) -> bool:
 class Filled:
     """Validator: the field was sent with something in it (spaces do not count)."""
 
-    field_flags = {"required": True}
+    def __init__(self):
+        """Flag the field as required."""
+        self.field_flags = {"required": True}  # renders the input's `required` attribute
 
     def __call__(self, form, field):
         """Stop with "required" when the raw input is blank, hiding any parse error."""
@@ -38,6 +40,7 @@ class PlainText:
     """
 
     def __init__(self, max_length: int, *, required: bool = False, multiline: bool = False):
+        """Remember the limits; `required` refuses blank text."""
         self.max_length, self.required, self.multiline = max_length, required, multiline
         self.field_flags = {"required": True} if required else {}
 
@@ -60,63 +63,66 @@ def email_address(form, field) -> None:
     field.data = value
 
 
-class WholeNumberField(IntegerField):
-    """A whole number; blank input gives `blank` (None unless told), bad input says so plainly."""
+class _ParsedFromText:
+    """Field mixin: the data is `parse(text)`; blank input gives `blank`, bad input tells `message`."""
+
+    blank = None
+    message = "Not valid."
+
+    @staticmethod
+    def parse(text: str):
+        """Return the typed value of the (stripped) text; raise ValueError if it has none."""
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        """Read the typed value from the posted text."""
+        if not valuelist:
+            return
+        self.data = self.blank
+        if _blank(valuelist):
+            return
+        try:
+            self.data = self.parse(str(valuelist[0]).strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self.message) from exc
+
+
+class WholeNumberField(_ParsedFromText, IntegerField):
+    """A whole number; blank input gives `blank` (None unless told)."""
+
+    message = "Must be a whole number."
+    parse = staticmethod(int)
 
     def __init__(self, label=None, validators=None, blank: int | None = None, **kwargs):
+        """Take IntegerField's arguments plus the value a blank input stands for."""
         super().__init__(label, validators, **kwargs)
         self.blank = blank
 
-    def process_formdata(self, valuelist):
-        """Read the number from the posted text."""
-        if not valuelist:
-            return
-        if _blank(valuelist):
-            self.data = self.blank
-            return
-        try:
-            self.data = int(str(valuelist[0]).strip())
-        except ValueError as exc:
-            self.data = None
-            raise ValueError("Must be a whole number.") from exc
 
-
-class ClockField(TimeField):
+class ClockField(_ParsedFromText, TimeField):
     """A wall-clock time written HH:MM (seconds accepted and dropped)."""
 
-    def process_formdata(self, valuelist):
-        """Read the time from the posted text; blank gives None."""
-        if not valuelist:
-            return
-        self.data = None
-        if _blank(valuelist):
-            return
-        try:
-            self.data = time.fromisoformat(str(valuelist[0]).strip()).replace(second=0, microsecond=0)
-        except ValueError as exc:
-            raise ValueError("Use a time such as 09:30.") from exc
+    message = "Use a time such as 09:30."
+
+    @staticmethod
+    def parse(text: str) -> time:
+        """Return the time to the minute."""
+        return time.fromisoformat(text).replace(second=0, microsecond=0)
 
 
-class DayField(DateField):
+class DayField(_ParsedFromText, DateField):
     """A day written YYYY-MM-DD."""
 
-    def process_formdata(self, valuelist):
-        """Read the day from the posted text; blank gives None."""
-        if not valuelist:
-            return
-        self.data = None
-        if _blank(valuelist):
-            return
-        try:
-            self.data = date.fromisoformat(str(valuelist[0]).strip())
-        except ValueError as exc:
-            raise ValueError("Use a date such as 2030-01-31.") from exc
+    message = "Use a date such as 2030-01-31."
+    parse = staticmethod(date.fromisoformat)
 
 
 class NumberListField(StringField):
     """Whole numbers separated by commas, each between low and high; the data is a sorted list."""
 
     def __init__(self, label=None, validators=None, *, low: int, high: int, **kwargs):
+        """Take StringField's arguments plus the range every number must be in."""
         super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
 
@@ -148,6 +154,7 @@ class ListedChoiceField(SelectField):
 
     def __init__(self, label=None, validators=None, message: str = "Choose one of the listed options.",
                  **kwargs):
+        """Take SelectField's arguments plus the message for an unlisted value."""
         super().__init__(label, validators, **kwargs)
         self.message = message
 

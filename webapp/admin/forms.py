@@ -3,8 +3,9 @@ from dataclasses import fields
 from datetime import time
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SearchField, SelectField, \
-    StringField, TextAreaField
+from wtforms import (
+    BooleanField, EmailField, HiddenField, PasswordField, SearchField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import Regexp, ValidationError
 
 from webapp.admin.form_fields import (

@@ -4,6 +4,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_
 
