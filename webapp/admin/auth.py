@@ -4,7 +4,8 @@ from datetime import timedelta
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
-from webapp.admin.blueprint import OPEN_ENDPOINTS, bp, safe_next
+from webapp.admin.blueprint import INVALID, OPEN_ENDPOINTS, bp, safe_next
+from webapp.admin.forms import LoginForm
 from webapp.clock import now
 from webapp.extensions import limiter
 from webapp.ratelimits import configured
@@ -21,22 +22,23 @@ def _lockout() -> timedelta:
 @bp.get("/login")
 def login_form():
     """Show the login form."""
-    return render_template("admin/login.html", next=request.args.get("next", ""))
+    return render_template("admin/login.html", form=LoginForm(next=request.args.get("next", "")))
 
 
 @bp.post("/login")
 @limiter.limit(configured("ADMIN_LOGIN_RATE_LIMIT"))
 def login():
-    """Log an admin in, or show the form again with one generic message."""
+    """Log an admin in, or show the form again: a blank field beside it, any refusal in one message."""
+    form = LoginForm()
+    if not form.validate():
+        return render_template("admin/login.html", form=form, error=INVALID), 422
     try:
-        admin = authenticate(request.form.get("email"), request.form.get("password"), now(),
-                             lockout=_lockout())
+        admin = authenticate(form.email.data, form.password.data, now(), lockout=_lockout())
     except LoginFailed as exc:
-        return render_template("admin/login.html", error=exc.message, email=request.form.get("email", ""),
-                               next=request.form.get("next", "")), 401
+        return render_template("admin/login.html", form=form, error=exc.message), 401
     session.clear()  # a fresh session at the privilege change
     login_user(admin)
-    return redirect(safe_next(request.form.get("next"), url_for("admin.dashboard")), code=303)
+    return redirect(safe_next(form.next.data, url_for("admin.dashboard")), code=303)
 
 
 @bp.post("/logout")

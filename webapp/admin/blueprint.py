@@ -6,11 +6,16 @@ from flask_login import current_user
 
 from webapp.extensions import login_manager
 from webapp.htmx import render_page_or_fragment, wants_fragment
+from webapp.booking_flow.flow import attach_errors
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.settings import get_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+#: the summary above a form whose fields were refused (the public forms say the same)
+INVALID = "Please correct the highlighted fields."
+#: no list has this many pages; a larger number would only overflow the database's offset
+MAX_PAGE = 100_000
 #: the only admin endpoints an anonymous visitor may reach
 OPEN_ENDPOINTS = {"admin.login"}
 
@@ -65,17 +70,39 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def page_number() -> int:
-    """Return the page number asked for (1 when missing or nonsense)."""
-    return request.args.get("page", 1, type=int) or 1
+    """Return the page number asked for (1 when missing or nonsense, never absurdly large)."""
+    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
-def form_action(action, *, message: str, back: str, page: str, context):
-    """Run a form's service call: redirect with a flash, or re-render the page with messages (422)."""
+def refusal(form, error: ServiceError | None) -> str:
+    """Put a refusal's field messages beside `form`'s fields; return the summary to show above."""
+    if error is None:
+        return INVALID
+    unshown = attach_errors(form, error.fields) if form is not None else list(error.fields.values())
+    return " ".join([error.message, *unshown])
+
+
+def form_action(action, *, message: str, back: str, page: str, context, form=None):
+    """Validate `form` (if any) and run the service call: redirect with a flash, or re-render.
+
+    On a refusal the page is rendered again from `context()` with the posted `form` (what the
+    admin typed, messages beside the fields) and a summary, as 422 (or 409 for a conflict).
+    """
+    if form is not None and not form.validate():
+        return _again(page, context, form, INVALID, 422)
     try:
         action()
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        return render_template(page, error=exc, form=request.form, **context()), status_for(exc)
+        return _again(page, context, form, refusal(form, exc), status_for(exc))
     flash(message)
     return redirect(back, code=303)
+
+
+def _again(page: str, context, form, error: str, status: int):
+    """Render `page` again with the posted form and the summary message."""
+    shown = context()
+    if form is not None:
+        shown["form"] = form
+    return render_template(page, **shown, error=error), status

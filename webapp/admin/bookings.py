@@ -1,37 +1,38 @@
 """Bookings: the filtered list, CSV export, one booking's page and its actions."""
 from flask import Response, abort, render_template, request, url_for
 
-from webapp.admin.blueprint import bp, done, page_number, status_for, zone
+from webapp.admin.blueprint import bp, done, page_number, refusal, status_for, zone
+from webapp.admin.forms import BookingFilterForm, CancelForm, FollowUpForm, NotesForm, booking_forms
 from webapp.clock import now
 from webapp.htmx import render_page_or_fragment
 from webapp.services import booking_admin, booking_queries
 from webapp.services.bookings import cancel_booking, complete_booking, confirm_booking, mark_no_show
-from webapp.services.errors import NotFound, ServiceError, ValidationFailed
+from webapp.services.errors import NotFound, ServiceError
 
 PANEL = "admin/bookings/_booking.html"
+FILTER_INVALID = "The filter is not valid."
 
 
 @bp.get("/bookings")
 def bookings():
-    """List bookings with filters and pages."""
-    try:
-        filter_ = booking_queries.parse_filter(request.args)
-    except ValidationFailed as exc:
-        return render_template("admin/bookings/list.html", error=exc, filter=booking_queries.BookingFilter(),
+    """List bookings with filters and pages; a bad filter is shown beside its field (422)."""
+    form = BookingFilterForm(request.args)
+    if not form.validate():
+        return render_template("admin/bookings/list.html", error=FILTER_INVALID, form=form,
                                result=None, tz=zone()), 422
+    filter_ = form.filter()
     result = booking_queries.list_bookings(filter_, zone(), page_number())
     return render_page_or_fragment("admin/bookings/list.html", "admin/bookings/_rows.html",
-                                   filter=filter_, result=result, tz=zone())
+                                   form=form, filter=filter_, result=result, tz=zone())
 
 
 @bp.get("/bookings.csv")
 def bookings_csv():
     """Download the filtered bookings as CSV."""
-    try:
-        filter_ = booking_queries.parse_filter(request.args)
-    except ValidationFailed as exc:
-        abort(400, description=exc.message)
-    return Response(booking_queries.bookings_csv(filter_, zone()), mimetype="text/csv",
+    form = BookingFilterForm(request.args)
+    if not form.validate():
+        abort(400, description=FILTER_INVALID)
+    return Response(booking_queries.bookings_csv(form.filter(), zone()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="bookings.csv"'})
 
 
@@ -43,25 +44,36 @@ def _booking_or_404(booking_id: int):
     return booking
 
 
+def _panel(booking_id: int, posted=None) -> dict:
+    """Return what the booking panel shows: the booking, its forms (`posted` as sent) and the zone."""
+    booking = _booking_or_404(booking_id)
+    return dict(booking=booking, tz=zone(), **booking_forms(booking, posted))
+
+
 @bp.get("/bookings/<int:booking_id>")
 def booking(booking_id: int):
     """Show every field of a booking and what can be done with it."""
-    return render_page_or_fragment("admin/bookings/detail.html", PANEL,
-                                   booking=_booking_or_404(booking_id), tz=zone())
+    return render_page_or_fragment("admin/bookings/detail.html", PANEL, **_panel(booking_id))
 
 
-def act(booking_id: int, message: str, action, status: int = 200):
-    """Run a booking action; answer with the updated booking, or the booking and the refusal."""
-    try:
-        action()
-    except ServiceError as exc:
-        if isinstance(exc, NotFound):
+def act(booking_id: int, message: str, action, form=None):
+    """Validate `form` (if any), run a booking action and answer with the updated booking panel.
+
+    On a refusal the panel shows the form as sent, with messages beside its fields.
+    """
+    error = None
+    if form is None or form.validate():
+        try:
+            action()
+        except NotFound:
             abort(404)
-        return render_page_or_fragment("admin/bookings/detail.html", PANEL, status_for(exc),
-                                       error=exc, form=request.form,
-                                       booking=_booking_or_404(booking_id), tz=zone())
-    return done(message, PANEL, url_for("admin.booking", booking_id=booking_id),
-                booking=_booking_or_404(booking_id), tz=zone())
+        except ServiceError as exc:
+            error = exc
+        else:
+            return done(message, PANEL, url_for("admin.booking", booking_id=booking_id), **_panel(booking_id))
+    return render_page_or_fragment("admin/bookings/detail.html", PANEL,
+                                   status_for(error) if error else 422,
+                                   error=refusal(form, error), **_panel(booking_id, form))
 
 
 @bp.post("/bookings/<int:booking_id>/confirm")
@@ -73,8 +85,9 @@ def confirm(booking_id: int):
 @bp.post("/bookings/<int:booking_id>/cancel")
 def cancel(booking_id: int):
     """Cancel a booking with a reason; the client is told."""
+    form = CancelForm()
     return act(booking_id, "Booking cancelled; the client will be told.",
-               lambda: cancel_booking(booking_id, request.form.get("cancellation_reason"), now()))
+               lambda: cancel_booking(booking_id, form.cancellation_reason.data, now()), form)
 
 
 @bp.post("/bookings/<int:booking_id>/complete")
@@ -92,15 +105,17 @@ def no_show(booking_id: int):
 @bp.post("/bookings/<int:booking_id>/notes")
 def notes(booking_id: int):
     """Save the booking's internal notes."""
+    form = NotesForm()
     return act(booking_id, "Notes saved.",
-               lambda: booking_admin.save_internal_notes(booking_id, request.form.get("internal_notes")))
+               lambda: booking_admin.save_internal_notes(booking_id, form.internal_notes.data), form)
 
 
 @bp.post("/bookings/<int:booking_id>/follow-up")
 def follow_up(booking_id: int):
     """Write a follow-up message; the worker sends it."""
+    form = FollowUpForm()
     return act(booking_id, "Follow-up queued.", lambda: booking_admin.write_follow_up(
-        booking_id, request.form.get("subject"), request.form.get("message"), now()))
+        booking_id, form.subject.data, form.message.data, now()), form)
 
 
 @bp.post("/bookings/<int:booking_id>/resend")

@@ -7,8 +7,8 @@ from sqlalchemy import func, update
 
 from webapp.extensions import db
 from webapp.models import AdminUser
-from webapp.services.admin_fields import AdminFieldErrors
-from webapp.services.errors import ServiceError
+from webapp.services.errors import ServiceError, ValidationFailed
+from webapp.services.validation import FieldErrors
 
 #: wrong passwords in a row that lock an account
 MAX_FAILED_LOGINS = 5
@@ -49,11 +49,12 @@ def find_admin(email: str) -> AdminUser | None:
 
 def create_admin(email: str, password: str) -> tuple[AdminUser, bool]:
     """Create an admin, or set a new password on an existing one; return (admin, created)."""
-    errors = AdminFieldErrors()
+    errors = FieldErrors()
     email = errors.email("email", email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    errors.raise_if_any()
+    if errors:
+        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
     admin = find_admin(email)
     created = admin is None
     if created:

@@ -4,7 +4,6 @@ from datetime import datetime
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp
 from webapp.services import notifications
-from webapp.services.admin_fields import AdminFieldErrors
 from webapp.services.errors import NotAllowed, NotFound
 
 
@@ -16,23 +15,16 @@ def _booking(booking_id: int) -> Booking:
     return booking
 
 
-def save_internal_notes(booking_id: int, notes) -> Booking:
+def save_internal_notes(booking_id: int, notes: str | None) -> Booking:
     """Replace a booking's internal notes (never shown to the client)."""
-    errors = AdminFieldErrors()
-    notes = errors.text("internal_notes", notes, required=False, max_length=10000, multiline=True)
-    errors.raise_if_any()
     booking = _booking(booking_id)
     booking.internal_notes = notes
     db.session.commit()
     return booking
 
 
-def write_follow_up(booking_id: int, subject, message, now: datetime) -> BookingFollowUp:
+def write_follow_up(booking_id: int, subject: str, message: str, now: datetime) -> BookingFollowUp:
     """Store a follow-up message to the client and queue it for the worker."""
-    errors = AdminFieldErrors()
-    subject = errors.text("subject", subject, required=True, max_length=200)
-    message = errors.text("message", message, required=True, max_length=10000, multiline=True)
-    errors.raise_if_any()
     booking = _booking(booking_id)
     follow_up = BookingFollowUp(booking=booking, subject=subject, message=message, send_after=now)
     db.session.add(follow_up)

@@ -1,11 +1,11 @@
 """Admin views of bookings: filtered pages, CSV export, the dashboard and calendar ranges."""
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from math import ceil
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_
 
 from webapp.extensions import db
@@ -13,7 +13,6 @@ from webapp.models import BlockedDate, Booking, OutboxMessage
 from webapp.models.booking import BOOKING_STATUSES
 from webapp.scheduling import get_zone
 from webapp.scheduling.calendar import day_range_utc
-from webapp.services.admin_fields import AdminFieldErrors
 
 PER_PAGE = 25
 CSV_COLUMNS = ("uid", "status", "service_type", "title", "scheduled_at", "ends_at",
@@ -42,29 +41,6 @@ class BookingFilter:
         return {key: value for key, value in values.items() if value}
 
 
-@dataclass(frozen=True)
-class BookingPage:
-    """One page of a filtered booking list."""
-
-    items: list[Booking]
-    total: int
-    page: int
-    pages: int
-
-
-def parse_filter(args: Mapping) -> BookingFilter:
-    """Read a booking filter from query parameters; raise ValidationFailed on nonsense."""
-    errors = AdminFieldErrors()
-    status = args.get("status") or None
-    if status is not None and status not in BOOKING_STATUSES:
-        errors["status"] = "Unknown status."
-    date_from = errors.day("date_from", args.get("date_from"), required=False)
-    date_to = errors.day("date_to", args.get("date_to"), required=False)
-    q = errors.text("q", args.get("q"), required=False, max_length=200)
-    errors.raise_if_any("The filter is not valid.")
-    return BookingFilter(status, args.get("service_type") or None, date_from, date_to, q)
-
-
 def _filtered(filter_: BookingFilter, zone_name: str):
     """Return the select statement for a filter, soonest first."""
     zone = get_zone(zone_name)
@@ -85,14 +61,13 @@ def _filtered(filter_: BookingFilter, zone_name: str):
 
 
 def list_bookings(filter_: BookingFilter, zone_name: str, page: int = 1,
-                  per_page: int = PER_PAGE) -> BookingPage:
-    """Return one page of the bookings matching a filter (two queries)."""
+                  per_page: int = PER_PAGE) -> Pagination:
+    """Return one page of the bookings matching a filter; a page past the end gives the last one."""
     query = _filtered(filter_, zone_name)
-    total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, ceil(total / per_page))
-    page = min(max(1, page), pages)
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return BookingPage(items, total, page, pages)
+    result = db.paginate(query, page=max(1, page), per_page=per_page, error_out=False)
+    if result.pages and result.page > result.pages:
+        result = db.paginate(query, page=result.pages, per_page=per_page, error_out=False)
+    return result
 
 
 def bookings_csv(filter_: BookingFilter, zone_name: str) -> Iterator[str]:

@@ -1,0 +1,274 @@
+"""The admin's forms: each turns what was posted into typed values for one service call."""
+from dataclasses import fields
+from datetime import time
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, EmailField, HiddenField, PasswordField, SearchField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import Regexp, ValidationError
+
+from webapp.admin.form_fields import (
+    ClockField, DayField, Filled, ListedChoiceField, NumberListField, PlainText, WholeNumberField,
+    between, email_address,
+)
+from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
+from webapp.models.service_type import MAX_DURATION, MIN_DURATION
+from webapp.scheduling import is_valid_zone
+from webapp.services.availability_admin import MAX_BLOCK_DAYS, MAX_BUFFER_MINUTES
+from webapp.services.booking_queries import BookingFilter
+from webapp.services.settings import Settings
+from webapp.services.settings_admin import ZOOM_RECORDING, parse_origin
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+END_AFTER_START = "The end must be after the start."
+
+
+class AdminForm(FlaskForm):
+    """A form whose fields (but the CSRF token) are named like the service's arguments."""
+
+    def values(self) -> dict:
+        """Return the typed values by field name, ready to pass to the service."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+def _end_after_start(form, field) -> None:
+    """Validator: the end time (this field) is later than the form's start_time."""
+    start = form.start_time.data
+    if field.data is not None and start is not None and field.data <= start:
+        raise ValidationError(END_AFTER_START)
+
+
+# ---- availability -----------------------------------------------------------------
+
+class RuleForm(AdminForm):
+    """A weekly availability rule; the service checks the type exists and overlaps."""
+
+    # choices come from the database (offer_service_types); the service refuses unknown keys
+    service_type = SelectField("Service type", validate_choice=False)
+    day_of_week = ListedChoiceField("Day", coerce=int, choices=list(enumerate(WEEKDAYS)),
+                                    validators=[Filled()], message="Choose a day of the week.")
+    start_time = ClockField("From", validators=[Filled()], default=time(9))
+    end_time = ClockField("To", validators=[Filled(), _end_after_start],
+                          default=time(17))
+    slot_duration = WholeNumberField("Slots every (minutes, 15–180)", default=30,
+                                     validators=[Filled(), between(MIN_DURATION, MAX_DURATION)])
+    is_active = BooleanField("Active", default=True)
+
+    def offer_service_types(self, services) -> None:
+        """Offer the service types to choose from."""
+        self.service_type.choices = [(service.key, service.name) for service in services]
+
+
+class BlockForm(AdminForm):
+    """Blocking a day or a range of days, all day or between two times."""
+
+    date_from = DayField("From (day)", validators=[Filled()])
+    date_to = DayField("To (day, optional: for a range)")
+    all_day = BooleanField("All day", default=True)
+    start_time = ClockField("Start time (part of a day)")
+    end_time = ClockField("End time (part of a day)", validators=[_end_after_start])
+    reason = StringField("Reason", validators=[PlainText(200, required=True)])
+    description = TextAreaField("Description", validators=[PlainText(5000, multiline=True)])
+
+    def validate_date_to(self, field) -> None:
+        """The range runs forwards and is not longer than MAX_BLOCK_DAYS."""
+        first, last = self.date_from.data, field.data
+        if first is None or last is None:
+            return
+        if last < first:
+            raise ValidationError("The last day must not be before the first.")
+        if (last - first).days >= MAX_BLOCK_DAYS:
+            raise ValidationError(f"Block at most {MAX_BLOCK_DAYS} days at once.")
+
+    def validate_start_time(self, field) -> None:
+        """Part of a day needs its start."""
+        self._needed_unless_all_day(field)
+
+    def validate_end_time(self, field) -> None:
+        """Part of a day needs its end."""
+        self._needed_unless_all_day(field)
+
+    def _needed_unless_all_day(self, field) -> None:
+        """Refuse a blank time when the block is not all day (a bad time is told already)."""
+        if not self.all_day.data and field.data is None and not field.errors:
+            raise ValidationError("This field is required.")
+
+
+# ---- service types ----------------------------------------------------------------
+
+class ServiceTypeForm(AdminForm):
+    """A service type's settings; the default duration is always bookable."""
+
+    name = StringField("Name", validators=[PlainText(120, required=True)])
+    default_duration = WholeNumberField("Default duration (minutes)", default=30,
+                                        validators=[Filled(), between(MIN_DURATION, MAX_DURATION)])
+    allowed_durations = NumberListField("Other durations (minutes, comma separated)",
+                                        low=MIN_DURATION, high=MAX_DURATION, default=list)
+    buffer_before = WholeNumberField("Buffer before (minutes)", blank=0, default=0,
+                                     validators=[between(0, MAX_BUFFER_MINUTES)])
+    buffer_after = WholeNumberField("Buffer after (minutes)", blank=0, default=0,
+                                    validators=[between(0, MAX_BUFFER_MINUTES)])
+    min_notice_minutes = WholeNumberField("Minimum notice (minutes)", blank=0, default=120,
+                                          validators=[between(0, 60 * 24 * 60)])
+    max_days_ahead = WholeNumberField("Bookable up to (days ahead)", default=60,
+                                      validators=[Filled(), between(1, 730)])
+    requires_approval = BooleanField("Requires approval")
+    description = TextAreaField("Description", validators=[PlainText(5000, multiline=True)])
+
+
+class NewServiceTypeForm(ServiceTypeForm):
+    """A new service type: its settings plus the key, which cannot change later."""
+
+    key = StringField("Key (in URLs, cannot change later)", validators=[
+        PlainText(40, required=True),
+        Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", message="Use lowercase letters, digits, - and _ only.")])
+
+
+# ---- settings ---------------------------------------------------------------------
+
+def _iana_zone(form, field) -> None:
+    """Validator: an IANA time zone name."""
+    field.data = (field.data or "").strip()
+    if not is_valid_zone(field.data):
+        raise ValidationError("Choose an IANA time zone such as Europe/Rome.")
+
+
+class OriginListField(TextAreaField):
+    """Web origins (scheme://host[:port]), one per line or comma; the data is a sorted list."""
+
+    def process_formdata(self, valuelist):
+        """Read and normalise the origins; the first one that is not an origin is named."""
+        if not valuelist:
+            return
+        self.data = []
+        items = [item.strip() for item in str(valuelist[0]).replace(",", "\n").splitlines() if item.strip()]
+        origins = set()
+        for item in items:
+            origin = parse_origin(item)
+            if origin is None:
+                raise ValueError(f"{item!r} is not an origin like https://example.com.")
+            origins.add(origin)
+        self.data = sorted(origins)
+
+    def _value(self) -> str:
+        """Show what was typed, else one origin per line."""
+        return self.raw_data[0] if self.raw_data else "\n".join(self.data or [])
+
+
+def _optional_email(form, field) -> None:
+    """Validator: blank (stored as ""), or an email address."""
+    if not (field.data or "").strip():
+        field.data = ""
+        return
+    email_address(form, field)
+
+
+class SettingsForm(AdminForm):
+    """Everything on the settings page; its field names are Settings' fields."""
+
+    business_name = StringField("Business name", validators=[PlainText(120, required=True)])
+    business_timezone = StringField("Business time zone", validators=[_iana_zone])
+    admin_email = EmailField("Admin notification email", validators=[_optional_email])
+    reminder_offsets_hours = NumberListField("Reminders (hours before, comma separated)",
+                                             low=1, high=24 * 14)
+    embed_allowed_origins = OriginListField(
+        "Sites allowed to embed the widget (one origin per line, e.g. https://partner.example)")
+    default_meeting_provider = ListedChoiceField("Default meeting provider", choices=MEETING_PROVIDERS,
+                                                 message="Choose one of the listed providers.")
+    self_service_cutoff_hours = WholeNumberField("Clients may change a booking until (hours before)",
+                                                 validators=[Filled(), between(0, 24 * 30)])
+    follow_up_delay_hours = WholeNumberField("Automatic follow-up after the meeting (hours, 0 = off)",
+                                             validators=[Filled(), between(0, 24 * 60)])
+    zoom_auto_recording = ListedChoiceField("Zoom meetings: recording", choices=list(ZOOM_RECORDING.items()),
+                                            message="Choose one of the listed recording options.")
+
+    def offer_providers(self, labelled: list[tuple[str, str]]) -> None:
+        """Show the providers with their labels."""
+        self.default_meeting_provider.choices = labelled
+
+    def values(self) -> dict:
+        """Return the settings to store, by Settings' field names."""
+        return {item.name: self[item.name].data for item in fields(Settings)}
+
+
+# ---- login ------------------------------------------------------------------------
+
+class LoginForm(FlaskForm):
+    """Email and password; the account service decides, with one answer for every refusal."""
+
+    email = EmailField("Email", validators=[Filled()])
+    password = PasswordField("Password", validators=[Filled()])
+    next = HiddenField()
+
+
+# ---- one booking ------------------------------------------------------------------
+
+class BookingPanelForm(AdminForm):
+    """A form on a booking's page; `slot` is its name in the page's context."""
+
+    slot = ""
+
+    @classmethod
+    def fresh(cls, booking) -> "BookingPanelForm":
+        """Return the form as the page first shows it for `booking`."""
+        return cls(formdata=None)
+
+
+class CancelForm(BookingPanelForm):
+    """Cancelling with a reason the client is sent."""
+
+    slot = "cancel_form"
+    cancellation_reason = TextAreaField("Reason (sent to the client)",
+                                        validators=[PlainText(2000, multiline=True)])
+
+
+class NotesForm(BookingPanelForm):
+    """The booking's internal notes."""
+
+    slot = "notes_form"
+    internal_notes = TextAreaField("Notes (never shown to the client)",
+                                   validators=[PlainText(10000, multiline=True)])
+
+    @classmethod
+    def fresh(cls, booking) -> "NotesForm":
+        """Return the form holding the notes as stored."""
+        return cls(formdata=None, internal_notes=booking.internal_notes)
+
+
+class FollowUpForm(BookingPanelForm):
+    """A follow-up message to the client."""
+
+    slot = "follow_up_form"
+    subject = StringField("Subject", validators=[PlainText(200, required=True)])
+    message = TextAreaField("Message", validators=[PlainText(10000, required=True, multiline=True)])
+
+
+def booking_forms(booking, posted: BookingPanelForm | None = None) -> dict:
+    """Return the booking page's forms by slot: fresh ones, and `posted` (as sent) in its own."""
+    return {cls.slot: posted if isinstance(posted, cls) else cls.fresh(booking)
+            for cls in (CancelForm, NotesForm, FollowUpForm)}
+
+
+# ---- the bookings list ------------------------------------------------------------
+
+class BookingFilterForm(FlaskForm):
+    """The bookings list's filters, read from the address (a GET form: no CSRF token)."""
+
+    class Meta:
+        """GET forms change nothing, so they carry no token."""
+
+        csrf = False
+
+    q = SearchField("Search", validators=[PlainText(200)])
+    status = ListedChoiceField("Status", choices=[("", "Any")] + [(value, value.replace("_", " "))
+                                                               for value in BOOKING_STATUSES],
+                               default="", message="Unknown status.")
+    service_type = StringField("Service type", validators=[PlainText(200)])
+    date_from = DayField("From")
+    date_to = DayField("To")
+
+    def filter(self) -> BookingFilter:
+        """Return the typed filter (valid form only)."""
+        return BookingFilter(status=self.status.data or None, service_type=self.service_type.data or None,
+                             date_from=self.date_from.data, date_to=self.date_to.data, q=self.q.data or None)
