@@ -30,7 +30,7 @@ _PUBLIC = {
     "enqueue": "dispatch", "runner": "dispatch",
     "run_outbox_message": "perform", "run_sweep": "sweep",
     "EmbeddedRunner": "runners", "RqRunner": "runners", "SweepTimer": "runners", "JOB": "runners",
-    "outbox_page": "admin", "retry_message": "admin",
+    "outbox_page": "admin", "retry_message": "admin", "failed_count": "admin",
     "init_app": "wiring",
 }
 __all__ = sorted(_PUBLIC)
