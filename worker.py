@@ -16,7 +16,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from webapp import create_app
-from webapp.queue import SweepTimer
+from webapp.outbox import SweepTimer
 
 
 def main() -> int:

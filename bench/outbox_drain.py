@@ -19,9 +19,10 @@ from aiosmtpd.controller import Controller
 from redis import Redis
 from rq import Queue, Worker
 
-from webapp import create_app, jobs
+from webapp import create_app, outbox
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
+from webapp.outbox.dispatch import NEW_ROWS
 from webapp.services.defaults import load_defaults
 from webapp.services.tokens import manage_token, token_hash
 
@@ -57,7 +58,7 @@ def fill(count: int, now: datetime) -> list[int]:
                                   booking_id=booking.id, recipient=booking.client_email,
                                   status="pending", attempts=0, payload={"version": 0}))
     db.session.add_all(rows)
-    db.session.info.pop("outbox_new_rows", None)  # enqueue below, once the worker is ready
+    db.session.info.pop(NEW_ROWS, None)  # enqueue below, once the worker is ready
     db.session.commit()
     return [row.id for row in rows]
 
@@ -102,7 +103,7 @@ def main() -> None:
                 while Worker.count(queue=queue) == 0:
                     time.sleep(0.1)
                 started = time.perf_counter()
-                jobs.enqueue(ids)
+                outbox.enqueue(ids)
                 enqueued = time.perf_counter()
                 while (sent := _sent()) < args.count:
                     time.sleep(0.05)

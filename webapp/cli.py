@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 from webapp.embed.demo import start_demo
 from webapp.extensions import db
 from webapp.models import ServiceType
-from webapp.queue import runner
+from webapp.outbox import run_sweep, runner
 from webapp.services.defaults import load_defaults
 
 
@@ -107,8 +107,6 @@ def rotate_token_keys_command() -> None:
 @click.command("sweep")
 def sweep_command() -> None:
     """Run the outbox sweep once (worker.py and `flask serve` run it every minute)."""
-    from webapp.jobs import run_sweep
-
     result = run_sweep()
     click.echo(f"completed {result['completed']} bookings; queued {result['enqueued']} messages")
 

@@ -1,4 +1,4 @@
-"""Engine set-up and the transaction that serialises writers of the calendar."""
+"""Engine set-up and the write transactions: one serialising booking writers, one plain."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -53,25 +53,43 @@ class ExclusionViolation(Exception):
 
 
 @contextmanager
-def calendar_transaction(*, calendar_lock: bool = True):
+def booking_write_transaction():
     """Run the block in one transaction that serialises booking writers, then commit.
 
-    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes an advisory
-    transaction lock, with the exclusion constraint as the backstop. With
-    `calendar_lock=False` PostgreSQL takes no advisory lock (the block locks its own rows
-    with SELECT ... FOR UPDATE), while SQLite still writes at BEGIN IMMEDIATE.
+    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes the advisory
+    transaction lock CALENDAR_LOCK_KEY, with the exclusion constraint as the backstop.
+    Use it for writes that must see every other booking (create, move, cancel, confirm).
     """
+    with _write_transaction(lock_bookings=True) as session:
+        yield session
+
+
+@contextmanager
+def write_transaction():
+    """Run the block in one plain write transaction, then commit; no booking lock.
+
+    The block locks the rows it changes itself (SELECT ... FOR UPDATE [SKIP LOCKED]) on
+    PostgreSQL; SQLite, with one writer at a time, still begins IMMEDIATE so a read never
+    has to be upgraded to a write halfway through.
+    """
+    with _write_transaction(lock_bookings=False) as session:
+        yield session
+
+
+@contextmanager
+def _write_transaction(*, lock_bookings: bool):
+    """Begin a fresh writing transaction (taking the booking lock if asked), commit or roll back."""
     session = db.session()
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
-            raise RuntimeError("calendar_transaction needs a session without pending changes")
+            raise RuntimeError("a write transaction needs a session without pending changes")
         session.rollback()
     token = _immediate.set(True)
     try:
         connection = session.connection()
     finally:
         _immediate.reset(token)
-    if calendar_lock and connection.dialect.name == "postgresql":
+    if lock_bookings and connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CALENDAR_LOCK_KEY})
     try:
         yield session

@@ -106,9 +106,9 @@ def register_blueprints(app: Flask) -> None:
 
 def init_jobs(app: Flask) -> None:
     """Hand outbox rows to RQ after commit, or to the in-process runner (no I/O here)."""
-    from webapp import jobs, queue  # noqa: F401  (jobs registers the after-commit hooks)
+    from webapp import outbox
 
-    queue.init_app(app)
+    outbox.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -42,9 +42,9 @@ def site(app, live_server):
     """The live site, its links in emails pointing at itself; stops the job thread after."""
     app.config["BASE_URL"] = live_server
     yield live_server
-    from webapp import queue
+    from webapp import outbox
 
-    queue.runner(app).stop()
+    outbox.runner(app).stop()
 
 
 @pytest.fixture

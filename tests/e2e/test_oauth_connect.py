@@ -6,9 +6,10 @@ from tests.e2e.steps import choose_first_time_next_month, fill_client
 from tests.integration.integrations.support import integration, provider_config
 from tests.integration.notifications.support import rows
 from tests.stubs.fixtures import google_oauth_stub, google_stub  # noqa: F401  (fixtures)
-from webapp import clock, jobs
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import Booking
+from webapp.outbox.perform import perform
 from webapp.services.admin_accounts import create_admin
 
 ADMIN, PASSWORD = "owner@studio.example", "correct horse battery"
@@ -24,7 +25,7 @@ def perform_outbox() -> None:
     """Do what the worker would: perform every due outbox row."""
     while ids := [r.id for r in rows() if r.status == "pending" and r.due_at <= clock.now()]:
         for row_id in ids:
-            jobs.perform(row_id, clock.now())
+            perform(row_id, clock.now())
 
 
 def test_admin_connects_google_and_a_booking_gets_a_calendar_event_with_a_meet_link(

@@ -3,7 +3,7 @@ from flask import render_template, request, url_for
 
 from webapp.admin.blueprint import bp, form_action, page_number, zone
 from webapp.clock import now
-from webapp.services.outbox_admin import outbox_page, retry_message
+from webapp.outbox import outbox_page, retry_message
 
 
 def _context() -> dict:

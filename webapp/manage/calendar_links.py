@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from webapp.mail.ics import build_calendar
 from webapp.models import Booking
-from webapp.outbox_actions import mail_settings
+from webapp.outbox.actions import mail_settings
 
 GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
 

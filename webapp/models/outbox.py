@@ -6,8 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
 from webapp.models.types import UTCDateTime, created_at_column, updated_at_column, utcnow
-
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+from webapp.outbox.kinds import Status
 
 
 class OutboxMessage(db.Model):
@@ -17,12 +16,12 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
-    #: what to do: confirmation, reminder, cancellation, update, admin_new_booking, admin_cancellation,
-    #: follow_up, manage_links, meeting_create, meeting_update, meeting_delete ...
+    #: what to do: a `Kind` value (stored as text, so an unknown one can be reported, not lost)
     kind: Mapped[str] = mapped_column(String(40))
     #: unique per (booking, kind, booking version[, detail]) so it happens at most once
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    #: a `Status` value
+    status: Mapped[str] = mapped_column(String(20), default=Status.PENDING, index=True)
     #: not performed before this instant (reminders, follow-ups, retries)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,9 +1,9 @@
 """Admin-only booking edits: internal notes, follow-up messages, resending the confirmation."""
 from datetime import datetime
 
+from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp
-from webapp.services import notifications
 from webapp.services.errors import NotAllowed, NotFound
 
 
@@ -28,7 +28,7 @@ def write_follow_up(booking_id: int, subject: str, message: str, now: datetime) 
     booking = _booking(booking_id)
     follow_up = BookingFollowUp(booking=booking, subject=subject, message=message, send_after=now)
     db.session.add(follow_up)
-    notifications.follow_up_written(follow_up, now)
+    outbox.follow_up_written(follow_up, now)
     db.session.commit()
     return follow_up
 
@@ -38,6 +38,6 @@ def resend_confirmation(booking_id: int, now: datetime) -> Booking:
     booking = _booking(booking_id)
     if booking.status != "confirmed":
         raise NotAllowed("Only a confirmed booking has a confirmation to resend.")
-    notifications.confirmation_resent(booking, now)
+    outbox.confirmation_resent(booking, now)
     db.session.commit()
     return booking

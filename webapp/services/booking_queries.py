@@ -9,7 +9,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_
 
 from webapp.extensions import db
-from webapp.models import BlockedDate, Booking, OutboxMessage
+from webapp.models import BlockedDate, Booking
+from webapp.outbox import failed_count
 from webapp.models.booking import BOOKING_STATUSES
 from webapp.scheduling import get_zone
 from webapp.scheduling.calendar import day_range_utc
@@ -124,7 +125,7 @@ def dashboard(now: datetime, zone_name: str) -> Dashboard:
     counts = dict(db.session.execute(db.select(Booking.status, func.count()).group_by(Booking.status)).all())
     pending = list(db.session.scalars(db.select(Booking).where(
         Booking.status == "pending", Booking.ends_at > now).order_by(Booking.scheduled_at).limit(50)))
-    failed = db.session.scalar(db.select(func.count()).where(OutboxMessage.status == "failed"))
+    failed = failed_count()
     return Dashboard(
         today=[b for b in upcoming if b.scheduled_at < day_end],
         next_days=[b for b in upcoming if b.scheduled_at >= day_end],

@@ -3,12 +3,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from webapp.database import ExclusionViolation, calendar_transaction
+from webapp import outbox
+from webapp.database import ExclusionViolation, booking_write_transaction
 from webapp.extensions import db
 from webapp.models import Booking, ServiceType
 from webapp.models.booking import new_uid
 from webapp.scheduling import Refusal, is_valid_zone
-from webapp.services import notifications
 from webapp.services.availability import booking_window_for, get_service_type, why_slot_not_free
 from webapp.services.errors import (
     NotAllowed,
@@ -119,7 +119,7 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
 def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
     """Book a free slot for a client; raise ValidationFailed, SlotTaken or SlotUnavailable."""
     try:
-        with calendar_transaction() as session:
+        with booking_write_transaction() as session:
             service, clean = validate_request(req, now)
             start = req.scheduled_at.astimezone(timezone.utc)
             _ensure_free(service, start, clean["duration_minutes"], now)
@@ -128,7 +128,7 @@ def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
             token = _assign_manage_token(booking)
             session.add(booking)
             session.flush()
-            notifications.booking_created(booking, service, now)
+            outbox.booking_created(booking, service, now)
     except ExclusionViolation:
         raise SlotTaken(TAKEN_MESSAGE) from None
     return CreatedBooking(booking, token)
@@ -168,7 +168,7 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
                          multiline=True)
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
-    with calendar_transaction() as session:
+    with booking_write_transaction() as session:
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise NotFound("No such booking.")
@@ -181,7 +181,7 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
         booking.cancelled_at = now
         booking.cancellation_reason = reason
         booking.version += 1
-        notifications.booking_cancelled(booking, now)
+        outbox.booking_cancelled(booking, now)
     return booking
 
 
@@ -189,7 +189,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
                        duration_minutes: int | None = None, policy: Policy | None = None) -> Booking:
     """Move an active booking to a free time; on any failure it stays where it was."""
     try:
-        with calendar_transaction() as session:
+        with booking_write_transaction() as session:
             booking = session.get(Booking, booking_id)
             if booking is None:
                 raise NotFound("No such booking.")
@@ -214,7 +214,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
             booking.ends_at = new_start + timedelta(minutes=duration)
             booking.reminder_sent = False
             booking.version += 1
-            notifications.booking_rescheduled(booking, *previous, now)
+            outbox.booking_rescheduled(booking, *previous, now)
     except ExclusionViolation:
         raise SlotTaken(TAKEN_MESSAGE) from None
     return booking
@@ -223,7 +223,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
 def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: str | None,
                 now: datetime, then=None) -> Booking:
     """Move a booking between statuses, refusing transitions that make no sense."""
-    with calendar_transaction() as session:
+    with booking_write_transaction() as session:
         booking = session.get(Booking, booking_id)
         if booking is None:
             raise NotFound("No such booking.")
@@ -242,13 +242,13 @@ def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: 
 def confirm_booking(booking_id: int, now: datetime) -> Booking:
     """Confirm a pending booking (an admin's approval, or automatic)."""
     return _transition(booking_id, ("pending",), "confirmed", "confirmed_at", now,
-                       notifications.booking_confirmed)
+                       outbox.booking_confirmed)
 
 
 def complete_booking(booking_id: int, now: datetime) -> Booking:
     """Mark a booking whose meeting took place as completed."""
     return _transition(booking_id, ("confirmed", "pending"), "completed", "completed_at", now,
-                       notifications.booking_completed)
+                       outbox.booking_completed)
 
 
 def mark_no_show(booking_id: int, now: datetime) -> Booking:

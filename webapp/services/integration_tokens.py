@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from webapp.database import calendar_transaction
+from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.meetings import PROVIDER_NAMES, ProviderAuthError
 from webapp.meetings.oauth_clients import oauth_client_settings
@@ -45,7 +45,7 @@ class IntegrationTokens:
     def refresh(self) -> None:
         """Refresh the access token, one refresh at a time per account."""
         self.refreshed = True
-        with calendar_transaction(calendar_lock=False) as session:
+        with write_transaction() as session:
             row = locked_integration(session, self.key)
             self._require_connected(row, need_refresh=True)
             # A newer version means another worker refreshed since we read: use its token.

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from webapp.database import calendar_transaction
+from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.meetings import OAUTH_PROVIDERS, PROVIDER_NAMES, PROVIDERS
 from webapp.meetings.oauth_clients import oauth_client_settings
@@ -110,7 +110,7 @@ def connect(key: str, token: dict, now: datetime) -> ProviderIntegration:
     if not token.get("access_token"):
         raise NotAllowed(f"{PROVIDER_NAMES[key]} did not issue an access token.")
     cipher = token_cipher()
-    with calendar_transaction(calendar_lock=False) as session:
+    with write_transaction() as session:
         row = locked_integration(session, key)
         if row is None:
             row = ProviderIntegration(provider=key, token_version=0)
@@ -122,7 +122,7 @@ def connect(key: str, token: dict, now: datetime) -> ProviderIntegration:
 
 def disconnect(key: str, now: datetime, reason: str | None = None) -> None:
     """Forget a provider's tokens and mark it disconnected (with the reason, if any)."""
-    with calendar_transaction(calendar_lock=False) as session:
+    with write_transaction() as session:
         row = locked_integration(session, key)
         if row is None:
             row = ProviderIntegration(provider=key, token_version=0)
@@ -139,7 +139,7 @@ def record_provider_error(key: str, message: str, now: datetime) -> None:
     if key in OAUTH_PROVIDERS:
         disconnect(key, now, message)
         return
-    with calendar_transaction(calendar_lock=False) as session:
+    with write_transaction() as session:
         row = locked_integration(session, key) or ProviderIntegration(provider=key, token_version=0)
         row.status, row.last_error, row.updated_at = "error", message, now
         session.add(row)
@@ -149,7 +149,7 @@ def rotate_token_keys() -> int:
     """Re-encrypt every stored token under the newest key; return how many rows changed."""
     cipher = token_cipher()
     changed = 0
-    with calendar_transaction(calendar_lock=False) as session:
+    with write_transaction() as session:
         rows = session.scalars(db.select(ProviderIntegration).with_for_update()).all()
         for row in rows:
             if row.access_token_enc or row.refresh_token_enc:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from webapp.database import calendar_transaction
+from webapp.database import booking_write_transaction
 from webapp.extensions import db
 from webapp.meetings import (
     FALLBACK_PROVIDER,
@@ -158,7 +158,7 @@ def _options(key: str) -> dict:
 def _store(snap: _Snapshot, meeting: Meeting, error: str | None, now: datetime, *,
            replace: bool) -> Meeting:
     """Store the meeting at once; then catch up with a move or cancel that happened meanwhile."""
-    with calendar_transaction() as session:
+    with booking_write_transaction() as session:
         booking = session.get(Booking, snap.booking_id, populate_existing=True)
         if booking is None:
             return meeting
@@ -177,7 +177,7 @@ def _store(snap: _Snapshot, meeting: Meeting, error: str | None, now: datetime, 
 
 def _set_error(booking_id: int, reason: str) -> None:
     """Record on the booking why its meeting could not follow it."""
-    with calendar_transaction() as session:
+    with booking_write_transaction() as session:
         booking = session.get(Booking, booking_id, populate_existing=True)
         if booking is not None:
             booking.meeting_error = reason

@@ -3,10 +3,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
+from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking
 from webapp.models.booking import ACTIVE_STATUSES
-from webapp.services import notifications
 from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking
 from webapp.services.errors import ValidationFailed
 from webapp.services.settings import get_settings
@@ -86,5 +86,5 @@ def send_lost_links(email: str, now: datetime) -> None:
     bookings = upcoming_bookings_of(email, now)
     if bookings:
         # Write to the address on file, not to the spelling typed into the form.
-        notifications.queue_manage_links(bookings[0].client_email,
+        outbox.queue_manage_links(bookings[0].client_email,
                                          [(b, manage_url(b.uid)) for b in bookings], now)

@@ -127,3 +127,15 @@ def test_only_failed_messages_can_be_retried(admin_client):
     db.session.commit()
     assert post_form(admin_client, f"/admin/outbox/{row.id}/retry", {}).status_code == 409
     assert reloaded(OutboxMessage, row.id).status == "sent"
+
+
+def test_the_outbox_pages_fifty_at_a_time_and_past_the_end_shows_the_last_page(admin_client):
+    db.session.add_all(OutboxMessage(kind="confirmation", key=f"p{i}", status="failed",
+                                     recipient=f"client{i}@example.com") for i in range(51))
+    db.session.commit()
+    first = admin_client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Failed (51)" in first and first.count("<tr>") == 51
+    for asked in (2, 99):
+        last = admin_client.get(f"/admin/outbox?status=failed&page={asked}").get_data(as_text=True)
+        assert "Page 2 of 2" in last and last.count("<tr>") == 2  # the header row and one message
+        assert 'href="/admin/outbox?page=1&amp;status=failed"' in last

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 
 from tests.integration.api.conftest import API, SEED_BOOKING, snapshot
-from webapp import jobs
+from webapp.outbox.sweep import sweep
 from webapp.extensions import db
 from webapp.models import ApiToken, Booking, IdempotencyRecord
 from webapp.services.api_tokens import verify_api_token
@@ -31,9 +31,9 @@ def test_the_stored_answer_holds_no_manage_token(client):
 def test_the_sweep_forgets_answers_after_a_day(client):
     client.post(BOOKINGS, json=SEED_BOOKING, headers={"Idempotency-Key": "old"})
     stored_at = db.session.scalar(db.select(IdempotencyRecord.created_at))
-    jobs.sweep(stored_at + timedelta(hours=23))
+    sweep(stored_at + timedelta(hours=23))
     assert db.session.scalar(db.select(db.func.count()).select_from(IdempotencyRecord)) == 1
-    jobs.sweep(stored_at + timedelta(hours=25))
+    sweep(stored_at + timedelta(hours=25))
     assert db.session.scalar(db.select(db.func.count()).select_from(IdempotencyRecord)) == 0
 
 

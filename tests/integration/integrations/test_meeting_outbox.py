@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from tests.integration.integrations.support import connect_account, fresh, now
 from tests.integration.notifications.support import book, rows, weekday_at
-from webapp import jobs
 from webapp.extensions import db
 from webapp.models import OutboxMessage
+from webapp.outbox.perform import perform
 from webapp.services.bookings import BookingRequest, cancel_booking, create_booking, reschedule_booking
 
 
@@ -13,7 +13,7 @@ def perform_due(at) -> list[str]:
     """Perform every row due at `at` (and what those rows add), as the worker would."""
     outcomes = []
     while ids := [r.id for r in rows() if r.status == "pending" and r.due_at <= at]:
-        outcomes += [jobs.perform(i, at) for i in ids]
+        outcomes += [perform(i, at) for i in ids]
     return outcomes
 
 
@@ -55,10 +55,10 @@ def test_a_zoom_outage_is_retried_with_backoff_then_the_booking_is_confirmed_on_
     booking = book_with("zoom", weekday_at(10, 3, now()))
     at = now()
 
-    outcomes = [jobs.perform(rows("meeting_create")[0].id, at)]
+    outcomes = [perform(rows("meeting_create")[0].id, at)]
     for _ in range(2):  # MEETING_ATTEMPTS = 3: wait out each backoff
         at = rows("meeting_create")[0].due_at
-        outcomes.append(jobs.perform(rows("meeting_create")[0].id, at))
+        outcomes.append(perform(rows("meeting_create")[0].id, at))
 
     assert outcomes == ["retry", "retry", "sent"]
     stored = fresh(booking.id)
@@ -99,10 +99,10 @@ def test_the_update_email_waits_for_the_meeting_to_move(app, stubs):
     reschedule_booking(booking.id, weekday_at(11, 4, now()), now())
 
     [update] = [r for r in rows("update")]
-    assert jobs.perform(update.id, now()) == "deferred"
+    assert perform(update.id, now()) == "deferred"
     waiting = db.session.get(OutboxMessage, update.id, populate_existing=True)
     assert waiting.status == "pending" and waiting.attempts == 0
     assert "meeting_update" in waiting.last_error
 
-    jobs.perform(rows("meeting_update")[0].id, now())
+    perform(rows("meeting_update")[0].id, now())
     assert perform_due(waiting.due_at) == ["sent"]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from aiosmtpd.controller import Controller
 
 from tests.integration.mail.support import Inbox, free_port
-from webapp import queue
+from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
 from webapp.services.bookings import BookingRequest, create_booking
@@ -110,13 +110,13 @@ def wait_settled(timeout: float = 30.0) -> None:
     while True:
         wait_until(settled, max(deadline - time.monotonic(), 0.1), "the outbox to settle")
         _barrier(max(deadline - time.monotonic(), 0.1))
-        if settled() and queue.runner().queue.count == 0:
+        if settled() and outbox.runner().queue.count == 0:
             return
 
 
 def _barrier(timeout: float) -> None:
     """Queue a no-op job and wait for it: one worker works in order, so all before it are done."""
-    job = queue.runner().queue.enqueue(queue.JOB, -1, job_id=f"barrier-{uuid.uuid4().hex}",
+    job = outbox.runner().queue.enqueue(outbox.JOB, -1, job_id=f"barrier-{uuid.uuid4().hex}",
                                        result_ttl=60)
     wait_until(lambda: job.get_status(refresh=True) == "finished", timeout, "the queue to drain")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.notifications.support import ADMIN, CLIENT, book, rows, wait_until, weekday_at
-from webapp import queue
+from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking
 
@@ -22,8 +22,8 @@ def app_config():
 @pytest.fixture
 def runner(app):
     """The app's in-process runner, stopped (its jobs finished) after the test."""
-    jobs = queue.runner(app)
-    assert isinstance(jobs, queue.EmbeddedRunner)
+    jobs = outbox.runner(app)
+    assert isinstance(jobs, outbox.EmbeddedRunner)
     yield jobs
     jobs.stop()
 
@@ -54,6 +54,6 @@ def test_the_runner_stays_idle_under_testing_unless_asked(tmp_path, app_config):
     from webapp import create_app
 
     quiet = create_app({**base_config(tmp_path, f"sqlite:///{tmp_path / 'q.db'}"), "REDIS_URL": None})
-    jobs = queue.runner(quiet)
+    jobs = outbox.runner(quiet)
     jobs.enqueue([1])
     assert jobs._executor is None

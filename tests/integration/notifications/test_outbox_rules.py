@@ -6,10 +6,11 @@ import pytest
 from tests.factories import create_rule, create_service_type
 from tests.integration.notifications.support import (
     ADMIN, CLIENT, Mailbox, book, calendar_part, rows, text_part, weekday_at)
-from webapp import jobs
+from webapp import outbox
 from webapp.extensions import db
-from webapp.models import Booking, BookingFollowUp
-from webapp.services import notifications
+from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.outbox.perform import claim, perform
+from webapp.outbox.sweep import sweep
 from webapp.services.bookings import cancel_booking, confirm_booking
 from webapp.services.settings import save_settings
 
@@ -26,7 +27,7 @@ def perform_due(now: datetime) -> list[str]:
     """Perform every due row (and what they cause) the way the worker would, at `now`."""
     outcomes = []
     while ids := [r.id for r in rows() if r.status == "pending" and r.due_at <= now]:
-        outcomes += [jobs.perform(i, now) for i in ids]
+        outcomes += [perform(i, now) for i in ids]
     return outcomes
 
 
@@ -57,8 +58,8 @@ def test_reminder_sent_turns_true_only_after_the_last_reminder(app, mailbox):
 
 def test_keys_are_unique_per_booking_kind_and_version(app):
     booking = book(weekday_at(10, 3, NOW), NOW)
-    notifications.booking_confirmed(booking, NOW)
-    notifications.booking_confirmed(booking, NOW)
+    outbox.booking_confirmed(booking, NOW)
+    outbox.booking_confirmed(booking, NOW)
     db.session.commit()
 
     keys = [r.key for r in rows()]
@@ -110,7 +111,7 @@ def test_a_written_follow_up_is_sent_once_and_recorded(app, mailbox):
     booking = book(weekday_at(10, 3, NOW), NOW)
     follow_up = BookingFollowUp(booking_id=booking.id, subject="Your notes", message="Here.")
     db.session.add(follow_up)
-    notifications.follow_up_written(follow_up, NOW)
+    outbox.follow_up_written(follow_up, NOW)
     db.session.commit()
     perform_due(NOW)
     perform_due(NOW)
@@ -126,7 +127,7 @@ def test_the_sweep_completes_ended_bookings_and_sends_the_automatic_follow_up(ap
     perform_due(NOW)
     after_end = booking.ends_at + timedelta(minutes=1)
 
-    assert jobs.sweep(after_end)["completed"] == 1
+    assert sweep(after_end)["completed"] == 1
     assert db.session.get(Booking, booking.id).status == "completed"
     perform_due(after_end)
     assert [m["To"] for m in mailbox.messages() if "Thank you" in m["Subject"]] == []
@@ -139,12 +140,12 @@ def test_the_sweep_completes_ended_bookings_and_sends_the_automatic_follow_up(ap
 def test_a_row_left_sending_by_a_dead_worker_is_sent_after_its_lease(app, mailbox):
     book(weekday_at(10, 3, NOW), NOW)
     admin = rows("admin_new_booking")[0]
-    assert jobs.claim(admin.id, NOW) is not None  # the worker died right after claiming
+    assert claim(admin.id, NOW) is not None  # the worker died right after claiming
 
     perform_due(NOW)
     assert rows("admin_new_booking")[0].status == "sending"
-    assert jobs.sweep(NOW + timedelta(minutes=6))["enqueued"] >= 1
-    assert jobs.perform(admin.id, NOW + timedelta(minutes=6)) == "sent"
+    assert sweep(NOW + timedelta(minutes=6))["enqueued"] >= 1
+    assert perform(admin.id, NOW + timedelta(minutes=6)) == "sent"
     assert len([m for m in mailbox.messages() if m["To"] == ADMIN]) == 1
 
 
@@ -180,7 +181,27 @@ def test_a_cancellation_tells_the_client_and_the_business_with_the_reason(app, m
 def test_an_admin_can_resend_the_confirmation_as_a_new_email(app, mailbox):
     booking = book(weekday_at(10, 3, NOW), NOW)
     perform_due(NOW)
-    notifications.confirmation_resent(db.session.get(Booking, booking.id), NOW)
+    outbox.confirmation_resent(db.session.get(Booking, booking.id), NOW)
     db.session.commit()
     perform_due(NOW)
     assert len(mailbox.subjects("Confirmed:")) == 2
+
+
+def test_every_kind_has_an_action():
+    from webapp.outbox.actions import ACTIONS
+
+    assert set(ACTIONS) == set(outbox.Kind)
+
+
+def test_an_unknown_kind_fails_at_once_with_a_clear_error_and_is_logged(app, mailbox, caplog):
+    row = OutboxMessage(kind="carrier_pigeon", key="unknown:1", due_at=NOW, recipient=CLIENT)
+    db.session.add(row)
+    db.session.commit()
+
+    assert perform(row.id, NOW) == "failed"
+
+    failed = db.session.get(OutboxMessage, row.id, populate_existing=True)
+    assert (failed.status, failed.attempts) == ("failed", 1)  # no retries: none would help
+    assert failed.last_error == "unknown outbox kind 'carrier_pigeon'"
+    assert "unknown outbox kind 'carrier_pigeon'" in caplog.text
+    assert mailbox.messages() == []

@@ -6,12 +6,12 @@ from icalendar import Calendar
 from tests.integration.notifications.support import (
     ADMIN, CLIENT, book, calendar_part, make_due, rows, text_part, wait_settled, wait_until,
     weekday_at)
-from webapp import jobs
-from webapp.database import calendar_transaction
+from webapp import outbox
+from webapp.database import booking_write_transaction
 from webapp.extensions import db
 from webapp.mail.timefmt import format_short
 from webapp.models import Booking, OutboxMessage
-from webapp.services import notifications
+from webapp.outbox.sweep import sweep
 from webapp.services.bookings import cancel_booking, reschedule_booking
 
 
@@ -21,7 +21,7 @@ def _now():
 
 def _requeue_everything():
     """Hand every row to the queue again, as a confused sweep might: nothing may repeat."""
-    jobs.enqueue([row.id for row in rows()])
+    outbox.enqueue([row.id for row in rows()])
 
 
 def test_confirmation_and_invite_arrive_exactly_once(app, mailbox, start_worker):
@@ -32,7 +32,7 @@ def test_confirmation_and_invite_arrive_exactly_once(app, mailbox, start_worker)
     wait_settled()
     _requeue_everything()
     wait_settled()
-    jobs.sweep(_now())
+    sweep(_now())
     wait_settled()
 
     confirmations = [m for m in mailbox.messages() if m["Subject"].startswith("Confirmed:")]
@@ -58,7 +58,7 @@ def test_cancel_before_the_reminder_sends_no_reminder(app, mailbox, start_worker
     cancel_booking(booking.id, "Plans changed\nsorry", _now())
     wait_until(lambda: mailbox.subjects("Cancelled:"), what="the cancellation")
     make_due("reminder")
-    jobs.sweep(_now())
+    sweep(_now())
     wait_settled()
 
     assert mailbox.subjects("Reminder:") == []
@@ -81,7 +81,7 @@ def test_reschedule_sends_exactly_one_reminder_at_the_new_time(app, mailbox, sta
     reschedule_booking(booking.id, moved, _now())
     wait_until(lambda: mailbox.subjects("Rescheduled:"), what="the update invite")
     make_due("reminder")
-    jobs.sweep(_now())
+    sweep(_now())
     wait_settled()
 
     reminders = [m for m in mailbox.messages() if m["Subject"].startswith("Reminder:")]
@@ -114,7 +114,7 @@ def test_a_rolled_back_booking_sends_nothing(app, mailbox, start_worker):
     start_worker()
     start = weekday_at(10, 3, _now())
     try:
-        with calendar_transaction() as session:
+        with booking_write_transaction() as session:
             booking = Booking(
                 scheduled_at=start, ends_at=start + timedelta(minutes=30), duration_minutes=30,
                 client_name="Rolled Back", client_email="gone@example.com",
@@ -122,7 +122,7 @@ def test_a_rolled_back_booking_sends_nothing(app, mailbox, start_worker):
                 manage_token_hash="x" * 64, status="confirmed")
             session.add(booking)
             session.flush()
-            notifications.booking_confirmed(booking, _now())
+            outbox.booking_confirmed(booking, _now())
             raise RuntimeError("the transaction fails after the outbox row was written")
     except RuntimeError:
         pass

@@ -1,4 +1,4 @@
-"""Hand outbox ids to whoever performs them: RQ on Redis, or threads in this process.
+"""Who performs outbox jobs: RQ on Redis, or a thread of this process; and the sweep timer.
 
 With REDIS_URL the web app only enqueues; `worker.py` performs the jobs and runs the sweep.
 Without it the embedded runner performs each job on one background thread after commit
@@ -9,12 +9,15 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from flask import Flask, current_app
+from flask import Flask
+
+from webapp.outbox.perform import run_outbox_message
+from webapp.outbox.sweep import run_sweep
 
 log = logging.getLogger(__name__)
 
-JOB = "webapp.jobs.run_outbox_message"
-EXTENSION = "booking_jobs"
+#: the RQ job's import path (the worker imports it by name)
+JOB = f"{run_outbox_message.__module__}.{run_outbox_message.__name__}"
 #: RQ job states in which an id needs no second enqueue
 WAITING = ("queued", "started", "scheduled", "deferred")
 
@@ -113,8 +116,6 @@ class EmbeddedRunner:
 
     def _run(self, message_id: int) -> None:
         """Perform one outbox row inside an app context."""
-        from webapp.jobs import run_outbox_message
-
         with self._lock:
             self._waiting.discard(message_id)
         with self.app.app_context():
@@ -125,8 +126,6 @@ class EmbeddedRunner:
 
     def _sweep(self) -> None:
         """Run the sweep inside an app context."""
-        from webapp.jobs import run_sweep
-
         with self.app.app_context():
             try:
                 run_sweep()
@@ -159,24 +158,10 @@ class SweepTimer(threading.Thread):
 
     def _sweep_here(self) -> None:
         """Run the sweep on this thread (the RQ worker's timer)."""
-        from webapp.jobs import run_sweep
-
         with self.app.app_context():
             run_sweep()
 
 
-def runner(app: Flask | None = None):
-    """Return the app's runner, creating it (without I/O) on first use."""
-    app = app or current_app._get_current_object()
-    existing = app.extensions.get(EXTENSION)
-    if existing is None:
-        existing = RqRunner(app) if app.config.get("REDIS_URL") else EmbeddedRunner(app)
-        app.extensions[EXTENSION] = existing
-    return existing
-
-
-def init_app(app: Flask) -> None:
-    """Create the runner; the embedded one starts at the first request (not under TESTING)."""
-    jobs = runner(app)
-    if isinstance(jobs, EmbeddedRunner) and jobs.autostart:
-        app.before_request(jobs.start)
+def create_runner(app: Flask) -> RqRunner | EmbeddedRunner:
+    """Return the runner `app`'s configuration asks for (RQ with REDIS_URL), without I/O."""
+    return RqRunner(app) if app.config.get("REDIS_URL") else EmbeddedRunner(app)

@@ -1,7 +1,8 @@
 """What each outbox kind does: re-check the booking, then build the email or the meeting.
 
 `prepare(row, now)` runs before any I/O and returns an Action, or a Skip with the reason
-the row no longer applies (booking cancelled, moved to a new version, already started).
+the row no longer applies (booking cancelled, moved to a new version, already started), or
+UnknownKind for a kind no action exists for (a bug or a row written by another version).
 """
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,6 +14,8 @@ from webapp.extensions import db
 from webapp.mail import messages
 from webapp.mail.outgoing import OutgoingEmail
 from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.outbox.kinds import Kind, Status
+from webapp.outbox.write import booking_confirmed
 from webapp.services import meetings
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
@@ -24,6 +27,10 @@ class Skip(Exception):
 
 class Defer(Exception):
     """The row must wait for another step; it is put back without counting an attempt."""
+
+
+class UnknownKind(Exception):
+    """No action exists for the row's kind; retrying cannot help, so it ends as `failed`."""
 
 
 @dataclass
@@ -46,14 +53,14 @@ def mail_settings() -> messages.MailSettings:
 
 
 def prepare(row: OutboxMessage, now: datetime) -> Action:
-    """Return what to do for `row`, or raise Skip."""
+    """Return what to do for `row`, or raise Skip, Defer or UnknownKind."""
+    action = ACTIONS.get(row.kind)
+    if action is None:
+        raise UnknownKind(f"unknown outbox kind {row.kind!r}")
     booking = db.session.get(Booking, row.booking_id) if row.booking_id else None
     if row.booking_id and booking is None:
         raise Skip("the booking no longer exists")
-    handler = HANDLERS.get(row.kind)
-    if handler is None:
-        raise Skip(f"unknown outbox kind {row.kind!r}")
-    return handler(row, booking, now)
+    return action(row, booking, now)
 
 
 def _require(booking: Booking, row: OutboxMessage, statuses: tuple[str, ...]) -> None:
@@ -89,11 +96,11 @@ def _reminder(row, booking, now):
                   record=lambda fresh, _result, _now: _mark_reminded(fresh, version, last))
 
 
-def _wait_for_meeting_step(booking: Booking, kind: str) -> None:
+def _wait_for_meeting_step(booking: Booking, kind: Kind) -> None:
     """Defer while the booking's meeting step of this version is unfinished (its link may change)."""
     unfinished = db.session.scalar(db.select(OutboxMessage.id).where(
         OutboxMessage.booking_id == booking.id, OutboxMessage.kind == kind,
-        OutboxMessage.status.in_(("pending", "sending")),
+        OutboxMessage.status.in_((Status.PENDING, Status.SENDING)),
         OutboxMessage.key.endswith(f":v{booking.version}")))
     if unfinished is not None:
         raise Defer(f"waiting for {kind} of version {booking.version}")
@@ -108,7 +115,7 @@ def _mark_reminded(booking: Booking | None, version: int, last: bool) -> None:
 def _update(row, booking, now):
     """The moved invite (same UID, higher SEQUENCE) with the previous time."""
     _require(booking, row, ("pending", "confirmed"))
-    _wait_for_meeting_step(booking, "meeting_update")
+    _wait_for_meeting_step(booking, Kind.MEETING_UPDATE)
     return Action(messages.update(
         booking, settings=mail_settings(), manage_url=manage_url(booking.uid), now=now,
         previous_start=_instant(row.payload.get("previous_start")),
@@ -192,13 +199,11 @@ def _final(row: OutboxMessage) -> bool:
 
 def _confirm_after_meeting(booking: Booking | None, auto_confirm: bool, now: datetime) -> None:
     """Confirm a booking whose type needs no approval, once its meeting is stored."""
-    from webapp.services import notifications
-
     if booking is None or not booking.is_active:
         return
     if auto_confirm and booking.status == "pending":
         booking.status, booking.confirmed_at = "confirmed", now
-        notifications.booking_confirmed(booking, now)
+        booking_confirmed(booking, now)
 
 
 def _instant(value: str | None) -> datetime | None:
@@ -206,17 +211,18 @@ def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-HANDLERS = {
-    "confirmation": _confirmation,
-    "pending_approval": _pending_approval,
-    "reminder": _reminder,
-    "update": _update,
-    "cancellation": _cancellation,
-    "admin_new_booking": _admin_notice(messages.admin_new_booking),
-    "admin_cancellation": _admin_notice(messages.admin_cancellation),
-    "follow_up": _follow_up,
-    "manage_links": _manage_links,
-    "meeting_create": _meeting_create,
-    "meeting_update": _meeting_update,
-    "meeting_delete": _meeting_delete,
+#: what each kind does (a test checks every Kind has its action)
+ACTIONS = {
+    Kind.CONFIRMATION: _confirmation,
+    Kind.PENDING_APPROVAL: _pending_approval,
+    Kind.REMINDER: _reminder,
+    Kind.UPDATE: _update,
+    Kind.CANCELLATION: _cancellation,
+    Kind.ADMIN_NEW_BOOKING: _admin_notice(messages.admin_new_booking),
+    Kind.ADMIN_CANCELLATION: _admin_notice(messages.admin_cancellation),
+    Kind.FOLLOW_UP: _follow_up,
+    Kind.MANAGE_LINKS: _manage_links,
+    Kind.MEETING_CREATE: _meeting_create,
+    Kind.MEETING_UPDATE: _meeting_update,
+    Kind.MEETING_DELETE: _meeting_delete,
 }

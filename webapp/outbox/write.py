@@ -1,7 +1,7 @@
-"""Outbox writes: one function per event, called inside the transaction that causes it.
+"""Writing outbox rows: one function per event, called inside the transaction that causes it.
 
 Each function only adds OutboxMessage rows to the current session; the caller commits.
-After the commit `webapp.jobs` hands the due rows to the queue (see `webapp.queue`).
+After the commit `dispatch` hands the due rows to the app's runner (see `runners`).
 Keys are unique per (booking, kind, version[, detail]), so an email happens at most once.
 
 Reminder rule: a reminder whose due time (start - offset) has already passed when the
@@ -15,19 +15,17 @@ from datetime import datetime, timedelta
 
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType
+from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
 from webapp.services.settings import get_settings
 
-#: emails that describe one version of a booking and lapse when it changes
-VERSIONED_KINDS = ("confirmation", "pending_approval", "reminder", "update")
 
-
-def outbox_key(booking: Booking, kind: str, detail: object = None) -> str:
+def outbox_key(booking: Booking, kind: Kind, detail: object = None) -> str:
     """Return the unique key of `kind` for this booking at its current version."""
     key = f"booking:{booking.id}:{kind}:v{booking.version}"
     return f"{key}:{detail}" if detail is not None else key
 
 
-def _add(kind: str, key: str, due_at: datetime, *, booking: Booking | None = None,
+def _add(kind: Kind, key: str, due_at: datetime, *, booking: Booking | None = None,
          recipient: str | None = None, **payload) -> OutboxMessage:
     """Add one outbox row to the session (no commit), unless its key already exists."""
     existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.key == key))
@@ -35,7 +33,7 @@ def _add(kind: str, key: str, due_at: datetime, *, booking: Booking | None = Non
         return existing
     if booking is not None:
         payload.setdefault("version", booking.version)
-    row = OutboxMessage(kind=kind, key=key, due_at=due_at, status="pending", attempts=0,
+    row = OutboxMessage(kind=kind, key=key, due_at=due_at, status=Status.PENDING, attempts=0,
                         booking_id=booking.id if booking else None,
                         recipient=recipient or (booking.client_email if booking else None),
                         payload=payload)
@@ -46,15 +44,15 @@ def _add(kind: str, key: str, due_at: datetime, *, booking: Booking | None = Non
 
 def booking_created(booking: Booking, service: ServiceType, now: datetime) -> None:
     """Queue the meeting link (then automatic confirmation), the admin notice and reminders."""
-    _add("meeting_create", outbox_key(booking, "meeting_create"), now, booking=booking,
+    _add(Kind.MEETING_CREATE, outbox_key(booking, Kind.MEETING_CREATE), now, booking=booking,
          auto_confirm=not service.requires_approval)
     if service.requires_approval:
-        _add("pending_approval", outbox_key(booking, "pending_approval"), now, booking=booking)
-    _add_admin_notice(booking, "admin_new_booking", now)
+        _add(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking)
+    _add_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now)
     _add_reminders(booking, now)
 
 
-def _add_admin_notice(booking: Booking, kind: str, now: datetime) -> None:
+def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
     """Queue a notice to the business's address, when one is set."""
     admin_email = get_settings().admin_email
     if admin_email:
@@ -63,24 +61,24 @@ def _add_admin_notice(booking: Booking, kind: str, now: datetime) -> None:
 
 def booking_confirmed(booking: Booking, now: datetime) -> None:
     """Queue the confirmation with its invite (METHOD:REQUEST)."""
-    _add("confirmation", outbox_key(booking, "confirmation"), now, booking=booking)
+    _add(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION), now, booking=booking)
 
 
 def booking_cancelled(booking: Booking, now: datetime) -> None:
     """Queue the cancellation with METHOD:CANCEL (the version was already bumped)."""
     _lapse_earlier_versions(booking)
-    _add_meeting_step(booking, "meeting_delete", now)
-    _add("cancellation", outbox_key(booking, "cancellation"), now, booking=booking)
-    _add_admin_notice(booking, "admin_cancellation", now)
+    _add_meeting_step(booking, Kind.MEETING_DELETE, now)
+    _add(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking)
+    _add_admin_notice(booking, Kind.ADMIN_CANCELLATION, now)
 
 
 def confirmation_resent(booking: Booking, now: datetime) -> None:
     """Queue the confirmation again (an admin asked), under a key of its own."""
-    _add("confirmation", outbox_key(booking, "confirmation", f"resend-{uuid.uuid4().hex}"), now,
+    _add(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION, f"resend-{uuid.uuid4().hex}"), now,
          booking=booking)
 
 
-def _add_meeting_step(booking: Booking, kind: str, now: datetime) -> None:
+def _add_meeting_step(booking: Booking, kind: Kind, now: datetime) -> None:
     """Queue a meeting update or delete, ahead of the email (a Jitsi room needs neither)."""
     if booking.meeting_provider != "jitsi":
         _add(kind, outbox_key(booking, kind), now, booking=booking)
@@ -89,19 +87,19 @@ def _add_meeting_step(booking: Booking, kind: str, now: datetime) -> None:
 def _lapse_earlier_versions(booking: Booking) -> None:
     """Skip the unsent emails of earlier versions now (the worker would skip them anyway)."""
     rows = db.session.scalars(db.select(OutboxMessage).where(
-        OutboxMessage.booking_id == booking.id, OutboxMessage.status == "pending",
+        OutboxMessage.booking_id == booking.id, OutboxMessage.status == Status.PENDING,
         OutboxMessage.kind.in_(VERSIONED_KINDS)))
     for row in rows:
         if row.payload.get("version") != booking.version:
-            row.status, row.last_error = "skipped", f"superseded by version {booking.version}"
+            row.status, row.last_error = Status.SKIPPED, f"superseded by version {booking.version}"
 
 
 def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end: datetime,
                         now: datetime) -> None:
     """Queue the update invite and the reminders of the new time (old ones lapse by version)."""
     _lapse_earlier_versions(booking)
-    _add_meeting_step(booking, "meeting_update", now)
-    _add("update", outbox_key(booking, "update"), now, booking=booking,
+    _add_meeting_step(booking, Kind.MEETING_UPDATE, now)
+    _add(Kind.UPDATE, outbox_key(booking, Kind.UPDATE), now, booking=booking,
          previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat())
     _add_reminders(booking, now)
 
@@ -113,21 +111,21 @@ def _add_reminders(booking: Booking, now: datetime) -> None:
     due = [(h, booking.scheduled_at - timedelta(hours=h)) for h in offsets]
     due = [(h, at) for h, at in due if at > now]
     for index, (hours, at) in enumerate(due):
-        _add("reminder", outbox_key(booking, "reminder", f"{hours}h"), at, booking=booking,
+        _add(Kind.REMINDER, outbox_key(booking, Kind.REMINDER, f"{hours}h"), at, booking=booking,
              offset_hours=hours, last=index == len(due) - 1)
 
 
 def follow_up_written(follow_up: BookingFollowUp, now: datetime) -> None:
     """Queue a follow-up message for its send time (now when it has none)."""
     db.session.flush()
-    _add("follow_up", f"follow_up:{follow_up.id}", max(follow_up.send_after or now, now),
+    _add(Kind.FOLLOW_UP, f"follow_up:{follow_up.id}", max(follow_up.send_after or now, now),
          booking=follow_up.booking, follow_up_id=follow_up.id)
 
 
 def manage_links_requested(email: str, bookings: list[Booking], now: datetime) -> None:
     """Queue one email with the manage links of `bookings` (links are derived, not stored)."""
     digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
-    _add("manage_links", f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email,
+    _add(Kind.MANAGE_LINKS, f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email,
          booking_ids=[b.id for b in bookings])
 
 
