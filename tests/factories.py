@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
 from webapp.models.booking import new_uid
+from webapp.services.bookings import BookingRequest, CreatedBooking, create_booking
 from webapp.services.tokens import manage_token, token_hash
 
 
@@ -62,10 +63,27 @@ def build_booking(**params) -> Booking:
     return Booking(**params)
 
 
-def create_booking(**params) -> Booking:
-    """Store a booking directly (bypassing the service), with its manage-token hash."""
+def store_booking(**params) -> Booking:
+    """Store a booking row directly, bypassing the service, with its manage-token hash.
+
+    For states a client cannot book into (past, completed, cancelled, a time off the
+    schedule); a test that needs a booking as a client makes it uses `book`.
+    """
     booking = build_booking(**params)
     booking.manage_token_hash = booking.manage_token_hash or token_hash(manage_token(booking.uid))
     db.session.add(booking)
     db.session.commit()
     return booking
+
+
+def book(start: datetime, now: datetime, **fields) -> CreatedBooking:
+    """Book `start` through the booking service, as a client would; defaults fill the rest.
+
+    Defaults: a consultation in Europe/Rome for Mario Rossi <mario@example.com>. Returns the
+    booking and the manage token its client received.
+    """
+    fields.setdefault("service_type", "consultation")
+    fields.setdefault("timezone", "Europe/Rome")
+    fields.setdefault("client_name", "Mario Rossi")
+    fields.setdefault("client_email", "mario@example.com")
+    return create_booking(BookingRequest(scheduled_at=start, **fields), now)

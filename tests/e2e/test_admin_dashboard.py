@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import ADMIN_EMAIL, log_in_admin
-from tests.factories import create_booking, create_rule
+from tests.factories import create_rule, store_booking
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
 from webapp.scheduling import get_zone
@@ -43,7 +43,7 @@ def test_admin_blocks_tomorrow_and_the_public_calendar_stops_offering_it(page: P
 
 def test_admin_cancels_a_booking_and_the_client_is_sent_a_cancellation(page: Page, live_server, admin):
     start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
-    booking = create_booking(status="confirmed", scheduled_at=start, client_email="client@example.com")
+    booking = store_booking(status="confirmed", scheduled_at=start, client_email="client@example.com")
     log_in_admin(page, live_server)
     page.goto(f"{live_server}/admin/bookings/{booking.id}")
     page.evaluate("window.__marker = 'same page'")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import go_to_next_month, log_in_admin
-from tests.factories import create_booking
+from tests.factories import store_booking
 
 #: the site's htmx-config (history restores are plain requests), and htmx's own default
 #: (they carry HX-Request too): the server must answer both with the whole page
@@ -84,7 +84,7 @@ def test_back_after_filtering_the_bookings_list_restores_the_whole_page(page: Pa
     for offset, (name, status) in enumerate([("Anna Bianchi", "confirmed"),
                                              ("Carlo Verdi", "confirmed"),
                                              ("Bea Neri", "pending")]):
-        create_booking(client_name=name, status=status, scheduled_at=start + timedelta(hours=offset))
+        store_booking(client_name=name, status=status, scheduled_at=start + timedelta(hours=offset))
     log_in_admin(page, live_server)
     page.goto(live_server + "/admin/bookings")
     use_restore_mode(page, mode)

@@ -4,8 +4,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import (choose_first_time_next_month, fill_client, go_to_next_month,
-                             open_first_free_day)
+from tests.e2e.steps import choose_first_time_next_month, fill_client, go_to_next_month, open_first_free_day
 from webapp.extensions import db
 from webapp.models import Booking
 

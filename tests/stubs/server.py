@@ -84,7 +84,7 @@ class StubServer:
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> "StubServer":
+    def start(self) -> StubServer:
         """Start serving in a daemon thread."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True

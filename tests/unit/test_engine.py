@@ -5,8 +5,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from webapp.scheduling import (
-    AmbiguousTimeError, Block, Busy, Limits, NonexistentTimeError, Refusal, WeeklyRule,
-    booking_window, free_slots, is_valid_zone, local_to_utc, why_not_free,
+    AmbiguousTimeError,
+    Block,
+    Busy,
+    Limits,
+    NonexistentTimeError,
+    Refusal,
+    WeeklyRule,
+    booking_window,
+    free_slots,
+    is_valid_zone,
+    local_to_utc,
+    why_not_free,
 )
 from webapp.scheduling.calendar import day_range_utc, group_by_day
 

@@ -1,6 +1,14 @@
 """The admin dashboard: blueprint `admin` at /admin, one view module per area."""
 from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
-    auth, availability, bookings, calendar, dashboard, outbox, reschedule, service_types, settings,
+    auth,
+    availability,
+    bookings,
+    calendar,
+    dashboard,
+    outbox,
+    reschedule,
+    service_types,
+    settings,
 )
 from webapp.admin.blueprint import bp
 

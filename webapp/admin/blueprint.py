@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.booking_flow.flow import attach_errors
 from webapp.extensions import login_manager
 from webapp.htmx import render_page_or_fragment, wants_fragment
-from webapp.booking_flow.flow import attach_errors
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.settings import get_settings
 

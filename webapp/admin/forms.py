@@ -4,13 +4,27 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, EmailField, HiddenField, PasswordField, SearchField, SelectField, StringField, TextAreaField,
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import Regexp, ValidationError
 
 from webapp.admin.form_fields import (
-    ClockField, DayField, Filled, ListedChoiceField, NumberListField, PlainText, WholeNumberField,
-    between, email_address,
+    ClockField,
+    DayField,
+    Filled,
+    ListedChoiceField,
+    NumberListField,
+    PlainText,
+    WholeNumberField,
+    between,
+    email_address,
 )
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION

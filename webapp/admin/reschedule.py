@@ -38,6 +38,11 @@ def _context(booking_id: int, args: dict, **extra) -> dict:
                           exclude_booking_id=booking.id, booking=booking, tz=zone(), **extra)
 
 
+def _business_day(start) -> str:
+    """Return the business-zone date of an instant, as the picker's `day` parameter."""
+    return f"{start.astimezone(get_zone(zone())):%Y-%m-%d}"
+
+
 def _start() -> tuple:
     """Return the chosen start and duration from the request, or answer 400."""
     values = request.values
@@ -73,6 +78,6 @@ def reschedule_save(booking_id: int):
     except ServiceError as exc:
         return render_page_or_fragment("admin/bookings/reschedule.html", PICKER_FRAGMENT,
                                        status_for(exc), taken=exc.message,
-                                       **_context(booking_id, {"day": f"{start.astimezone(get_zone(zone())):%Y-%m-%d}"}))
+                                       **_context(booking_id, {"day": _business_day(start)}))
     flash("Booking moved; the client will be told.")
     return redirect(url_for("admin.booking", booking_id=booking_id), code=303)

@@ -4,9 +4,9 @@
 the row no longer applies (booking cancelled, moved to a new version, already started), or
 UnknownKind for a kind no action exists for (a bug or a row written by another version).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable
 
 from flask import current_app
 

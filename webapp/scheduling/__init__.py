@@ -3,7 +3,11 @@ from webapp.scheduling.rule import BookingWindow, Refusal, booking_window
 from webapp.scheduling.slots import free_slots, why_not_free
 from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import (
-    AmbiguousTimeError, NonexistentTimeError, get_zone, is_valid_zone, local_to_utc,
+    AmbiguousTimeError,
+    NonexistentTimeError,
+    get_zone,
+    is_valid_zone,
+    local_to_utc,
 )
 
 __all__ = [

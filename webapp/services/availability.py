@@ -9,8 +9,17 @@ from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.scheduling import (
-    Block, BookingWindow, Busy, Limits, Refusal, Slot, WeeklyRule, booking_window, free_slots,
-    get_zone, why_not_free,
+    Block,
+    BookingWindow,
+    Busy,
+    Limits,
+    Refusal,
+    Slot,
+    WeeklyRule,
+    booking_window,
+    free_slots,
+    get_zone,
+    why_not_free,
 )
 from webapp.services.settings import get_settings
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, or_
 
 from webapp.extensions import db
 from webapp.models import BlockedDate, Booking
-from webapp.outbox import failed_count
 from webapp.models.booking import BOOKING_STATUSES
+from webapp.outbox import failed_count
 from webapp.scheduling import get_zone
 from webapp.scheduling.calendar import day_range_utc
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.integration.admin.conftest import post_form, reloaded
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp, OutboxMessage
@@ -20,9 +20,9 @@ def soon(days: int = 3, hour: int = 9) -> datetime:
 
 
 def test_the_list_filters_by_text_status_and_date(admin_client):
-    create_booking(client_name="Anna Bianchi", client_company="Acme 100%", status="confirmed",
+    store_booking(client_name="Anna Bianchi", client_company="Acme 100%", status="confirmed",
                    scheduled_at=datetime(2030, 1, 7, 9, tzinfo=timezone.utc))
-    create_booking(client_name="Carlo Verdi", status="pending",
+    store_booking(client_name="Carlo Verdi", status="pending",
                    scheduled_at=datetime(2030, 1, 9, 9, tzinfo=timezone.utc))
     def names(query: str) -> list[str]:
         html = admin_client.get("/admin/bookings" + query).get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_a_bad_filter_is_explained(admin_client):
 
 def test_the_list_is_paginated_and_htmx_gets_only_the_rows(admin_client):
     for day in range(30):
-        create_booking(client_name=f"Client {day:02d}",
+        store_booking(client_name=f"Client {day:02d}",
                        scheduled_at=datetime(2030, 1, 1, 9, tzinfo=timezone.utc) + timedelta(days=day))
     first = admin_client.get("/admin/bookings").get_data(as_text=True)
     assert "Page 1 of 2" in first and "Client 29" in first and "Client 00" not in first
@@ -54,8 +54,8 @@ def test_the_list_is_paginated_and_htmx_gets_only_the_rows(admin_client):
 
 
 def test_csv_export_follows_the_filter_and_defuses_formulas(admin_client):
-    create_booking(client_name="=HYPERLINK(\"http://evil\")", status="confirmed")
-    create_booking(client_name="Other", status="cancelled")
+    store_booking(client_name="=HYPERLINK(\"http://evil\")", status="confirmed")
+    store_booking(client_name="Other", status="cancelled")
     response = admin_client.get("/admin/bookings.csv?status=confirmed")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -64,7 +64,7 @@ def test_csv_export_follows_the_filter_and_defuses_formulas(admin_client):
 
 
 def test_the_booking_page_shows_every_field(admin_client):
-    booking = create_booking(client_phone="+39 06 1234", client_company="Acme", description="About X",
+    booking = store_booking(client_phone="+39 06 1234", client_company="Acme", description="About X",
                              client_notes="Ring twice", internal_notes="VIP")
     html = admin_client.get(f"/admin/bookings/{booking.id}").get_data(as_text=True)
     for text in ("Mario Rossi", "mario@example.com", "+39 06 1234", "Acme", "About X", "Ring twice", "VIP",
@@ -73,7 +73,7 @@ def test_the_booking_page_shows_every_field(admin_client):
 
 
 def test_confirm_as_htmx_returns_the_updated_booking_fragment(admin_client):
-    booking = create_booking(status="pending", scheduled_at=soon())
+    booking = store_booking(status="pending", scheduled_at=soon())
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/confirm", {}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and "data-booking" in html
@@ -82,7 +82,7 @@ def test_confirm_as_htmx_returns_the_updated_booking_fragment(admin_client):
 
 
 def test_confirm_without_javascript_redirects_back_with_a_message(admin_client):
-    booking = create_booking(status="pending", scheduled_at=soon())
+    booking = store_booking(status="pending", scheduled_at=soon())
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/confirm", {})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/admin/bookings/{booking.id}"
@@ -90,7 +90,7 @@ def test_confirm_without_javascript_redirects_back_with_a_message(admin_client):
 
 
 def test_cancel_with_a_reason_queues_the_clients_email(admin_client):
-    booking = create_booking(status="confirmed", scheduled_at=soon())
+    booking = store_booking(status="confirmed", scheduled_at=soon())
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/cancel",
                          {"cancellation_reason": "Ill"}, headers=HX)
     assert response.status_code == 200
@@ -103,7 +103,7 @@ def test_cancel_with_a_reason_queues_the_clients_email(admin_client):
 @pytest.mark.parametrize("status, action", [("cancelled", "complete"), ("cancelled", "confirm"),
                                             ("completed", "cancel"), ("no_show", "confirm")])
 def test_an_action_the_status_does_not_allow_is_refused_in_place(admin_client, status, action):
-    booking = create_booking(status=status)
+    booking = store_booking(status=status)
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/{action}", {}, headers=HX)
     assert response.status_code == 409
     assert 'role="alert"' in response.get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_an_action_the_status_does_not_allow_is_refused_in_place(admin_client, s
 
 
 def test_complete_and_no_show(admin_client):
-    first, second = create_booking(status="confirmed"), create_booking(
+    first, second = store_booking(status="confirmed"), store_booking(
         status="confirmed", scheduled_at=datetime(2030, 2, 1, 9, tzinfo=timezone.utc))
     post_form(admin_client, f"/admin/bookings/{first.id}/complete", {})
     post_form(admin_client, f"/admin/bookings/{second.id}/no-show", {})
@@ -120,7 +120,7 @@ def test_complete_and_no_show(admin_client):
 
 
 def test_internal_notes_are_saved_and_too_long_notes_refused(admin_client):
-    booking = create_booking()
+    booking = store_booking()
     post_form(admin_client, f"/admin/bookings/{booking.id}/notes", {"internal_notes": "Pays late"})
     assert reloaded(Booking, booking.id).internal_notes == "Pays late"
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/notes", {"internal_notes": "x" * 10001})
@@ -129,7 +129,7 @@ def test_internal_notes_are_saved_and_too_long_notes_refused(admin_client):
 
 
 def test_a_follow_up_is_stored_and_queued(admin_client):
-    booking = create_booking(status="completed")
+    booking = store_booking(status="completed")
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/follow-up",
                          {"subject": "Slides", "message": "Here they are."})
     assert response.status_code == 303
@@ -140,7 +140,7 @@ def test_a_follow_up_is_stored_and_queued(admin_client):
 
 
 def test_a_follow_up_without_a_subject_is_refused(admin_client):
-    booking = create_booking(status="completed")
+    booking = store_booking(status="completed")
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/follow-up", {"message": "Hi"})
     assert response.status_code == 422
     db.session.rollback()
@@ -148,7 +148,7 @@ def test_a_follow_up_without_a_subject_is_refused(admin_client):
 
 
 def test_resending_the_confirmation_queues_another_one(admin_client):
-    booking = create_booking(status="confirmed", scheduled_at=soon())
+    booking = store_booking(status="confirmed", scheduled_at=soon())
     for _ in range(2):
         assert post_form(admin_client, f"/admin/bookings/{booking.id}/resend", {}).status_code == 303
     db.session.rollback()
@@ -162,7 +162,7 @@ def test_an_unknown_booking_is_404(admin_client):
 
 
 def test_reschedule_offers_free_times_and_moves_the_booking(admin_client):
-    booking = create_booking(status="confirmed", scheduled_at=soon(days=7, hour=9))
+    booking = store_booking(status="confirmed", scheduled_at=soon(days=7, hour=9))
     page = admin_client.get(f"/admin/bookings/{booking.id}/reschedule?tz=Europe/Rome")
     assert page.status_code == 200 and "data-picker" in page.get_data(as_text=True)
     new_start = soon(days=8, hour=12)
@@ -181,8 +181,8 @@ def test_reschedule_onto_a_taken_time_is_refused(admin_client):
     start = soon(days=9, hour=10)
     while start.weekday() >= 5:
         start += timedelta(days=1)
-    other = create_booking(status="confirmed", scheduled_at=start)
-    booking = create_booking(status="confirmed", scheduled_at=start + timedelta(hours=3))
+    other = store_booking(status="confirmed", scheduled_at=start)
+    booking = store_booking(status="confirmed", scheduled_at=start + timedelta(hours=3))
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/reschedule",
                          {"start": other.scheduled_at.isoformat(), "duration": "30"})
     assert response.status_code == 409

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from tests.conftest import csrf_from
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.integration.admin.conftest import log_in, post_form, reloaded
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, BookingFollowUp, ServiceType
@@ -258,7 +258,7 @@ def soon() -> datetime:
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_refused_booking_action_keeps_what_was_typed_and_changes_nothing(admin_client, action, data, field,
                                                                            message, htmx):
-    booking = create_booking(status="confirmed", scheduled_at=soon(), internal_notes="Pays late")
+    booking = store_booking(status="confirmed", scheduled_at=soon(), internal_notes="Pays late")
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/{action}", data,
                          headers={"HX-Request": "true"} if htmx else {})
     page = assert_refused(response, field, message, data[field].strip() or None)
@@ -271,7 +271,7 @@ def test_a_refused_booking_action_keeps_what_was_typed_and_changes_nothing(admin
 
 
 def test_a_follow_up_is_stored_trimmed(admin_client):
-    booking = create_booking(status="completed")
+    booking = store_booking(status="completed")
     response = post_form(admin_client, f"/admin/bookings/{booking.id}/follow-up",
                          {"subject": "  Slides ", "message": "\nHere they are.\n"})
     assert response.status_code == 303
@@ -306,7 +306,7 @@ def test_the_filter_form_shows_the_filter_in_use(admin_client):
 def thirty_bookings(admin_client):
     """Thirty bookings, one a day from 1 January 2030: two pages of 25."""
     for day in range(30):
-        create_booking(client_name=f"Client {day:02d}",
+        store_booking(client_name=f"Client {day:02d}",
                        scheduled_at=datetime(2030, 1, 1, 9, tzinfo=timezone.utc) + timedelta(days=day))
 
 

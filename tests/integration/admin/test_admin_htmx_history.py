@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.factories import create_booking
+from tests.factories import store_booking
 
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
@@ -20,7 +20,7 @@ def soon() -> datetime:
     ("/admin/bookings/{id}/reschedule", "data-picker"),
 ])
 def test_a_history_restore_of_an_htmx_page_gets_the_whole_page(admin_client, path, marker):
-    booking = create_booking(client_name="Anna Bianchi", status="confirmed", scheduled_at=soon())
+    booking = store_booking(client_name="Anna Bianchi", status="confirmed", scheduled_at=soon())
     url = path.format(id=booking.id)
     fragment = admin_client.get(url, headers={"HX-Request": "true"})
     restored = admin_client.get(url, headers=RESTORE)

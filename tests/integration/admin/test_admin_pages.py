@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from tests.factories import create_block, create_booking
+from tests.factories import create_block, store_booking
 from tests.integration.admin.conftest import post_form, reloaded
 from webapp.admin.calendar_grid import build_week
 from webapp.extensions import db
@@ -16,8 +16,8 @@ ROME = get_zone("Europe/Rome")
 
 def test_dashboard_shows_today_the_week_counts_and_attention(admin_client):
     now = datetime.now(timezone.utc)
-    create_booking(client_name="Later This Week", status="pending", scheduled_at=now + timedelta(days=2))
-    create_booking(client_name="Next Month", status="confirmed", scheduled_at=now + timedelta(days=40))
+    store_booking(client_name="Later This Week", status="pending", scheduled_at=now + timedelta(days=2))
+    store_booking(client_name="Next Month", status="confirmed", scheduled_at=now + timedelta(days=40))
     db.session.add(OutboxMessage(kind="confirmation", key="k1", status="failed", last_error="SMTP down"))
     db.session.commit()
     html = admin_client.get("/admin/").get_data(as_text=True)
@@ -53,9 +53,9 @@ def test_week_grid_stretches_to_early_bookings():
 
 
 def test_calendar_pages_link_to_bookings_and_show_blocks(admin_client):
-    booking = create_booking(client_name="Anna", status="confirmed",
+    booking = store_booking(client_name="Anna", status="confirmed",
                              scheduled_at=datetime(2030, 1, 8, 9, tzinfo=timezone.utc))
-    create_booking(client_name="Gone", status="cancelled", scheduled_at=datetime(2030, 1, 8, 12, tzinfo=timezone.utc))
+    store_booking(client_name="Gone", status="cancelled", scheduled_at=datetime(2030, 1, 8, 12, tzinfo=timezone.utc))
     create_block(blocked_date=date(2030, 1, 10), reason="Holiday")
     week = admin_client.get("/admin/calendar?week=2030-01-09").get_data(as_text=True)
     assert f'href="/admin/bookings/{booking.id}"' in week and "Blocked: Holiday" in week and "Gone" not in week

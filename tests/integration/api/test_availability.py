@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event
 
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.integration.api.conftest import API, SEED_AVAILABILITY
 from webapp.extensions import db
 
@@ -70,7 +70,7 @@ def many_bookings(app):
     start = datetime(2025, 11, 5, 8, tzinfo=timezone.utc)
     for n in range(200):
         at = start + timedelta(days=n % 60, minutes=30 * (n // 60))
-        create_booking(scheduled_at=at, status="confirmed")
+        store_booking(scheduled_at=at, status="confirmed")
 
 
 def count_queries(action) -> int:

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 
 from tests.integration.api.conftest import API, SEED_BOOKING, snapshot
-from webapp.outbox.sweep import sweep
 from webapp.extensions import db
 from webapp.models import ApiToken, Booking, IdempotencyRecord
+from webapp.outbox.sweep import sweep
 from webapp.services.api_tokens import verify_api_token
 
 BOOKINGS = f"{API}/bookings"

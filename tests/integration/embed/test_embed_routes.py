@@ -14,7 +14,6 @@ from webapp.models import Booking
 from webapp.services.settings import save_settings
 
 
-
 def test_embed_pages_may_be_framed_only_by_allowed_origins(client):
     response = client.get(CALENDAR)
     csp = response.headers["Content-Security-Policy"]

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from cryptography.fernet import Fernet
 
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.stubs import OAuthStub, StubServer
 from webapp.extensions import db
 from webapp.models import Booking, ProviderIntegration
@@ -64,7 +64,7 @@ def integration(key: str) -> ProviderIntegration | None:
 def booking_with(provider: str, *, days_ahead: int = 5, **params) -> Booking:
     """Store an active booking that chose `provider`, a few days ahead."""
     start = now().replace(minute=0, second=0) + timedelta(days=days_ahead)
-    return create_booking(meeting_provider=provider, scheduled_at=start, client_email=CLIENT_EMAIL,
+    return store_booking(meeting_provider=provider, scheduled_at=start, client_email=CLIENT_EMAIL,
                           client_name="Ada Lovelace", **params)
 
 

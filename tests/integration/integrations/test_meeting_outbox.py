@@ -6,7 +6,7 @@ from tests.integration.notifications.support import book, rows, weekday_at
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.outbox.perform import perform
-from webapp.services.bookings import BookingRequest, cancel_booking, create_booking, reschedule_booking
+from webapp.services.bookings import cancel_booking, reschedule_booking
 
 
 def perform_due(at) -> list[str]:
@@ -19,9 +19,7 @@ def perform_due(at) -> list[str]:
 
 def book_with(provider: str, start):
     """Book through the service, choosing `provider` as a client does in the form."""
-    request = BookingRequest("consultation", start, "Europe/Rome", "Ada Lovelace", "ada@example.com",
-                             meeting_provider=provider)
-    return create_booking(request, now()).booking
+    return book(start, now(), meeting_provider=provider)
 
 
 def test_a_google_booking_is_confirmed_with_its_meet_link_then_moved_then_deleted(app, stubs):

@@ -3,8 +3,8 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
+from tests import factories
 from webapp.scheduling import get_zone, local_to_utc
-from webapp.services.bookings import BookingRequest, create_booking
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)  # a Wednesday, 09:00 in Rome
 
@@ -24,10 +24,6 @@ def app_config():
 def book(app):
     """Make a booking through the service; returns (booking, manage token)."""
     def make(start: datetime, email: str = "mario@example.com", **fields):
-        created = create_booking(BookingRequest(
-            service_type=fields.pop("service_type", "consultation"), scheduled_at=start,
-            timezone=fields.pop("timezone", "Europe/Rome"), client_name="Mario Rossi",
-            client_email=email, duration_minutes=fields.pop("duration_minutes", 30), **fields,
-        ), NOW)
+        created = factories.book(start, NOW, client_email=email, **fields)
         return created.booking, created.manage_token
     return make

@@ -2,7 +2,7 @@
 from datetime import date, timedelta
 
 from tests.conftest import csrf_from
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.integration.manage.conftest import NOW, rome
 from webapp.extensions import db
 from webapp.models import OutboxMessage
@@ -49,8 +49,8 @@ def test_a_malformed_address_is_refused_and_queues_nothing(client):
 
 
 def test_only_active_bookings_that_have_not_ended_count(app):
-    upcoming = create_booking(scheduled_at=NOW + timedelta(days=2))
-    create_booking(scheduled_at=NOW - timedelta(days=2))
-    create_booking(scheduled_at=NOW + timedelta(days=3), status="cancelled")
-    create_booking(scheduled_at=NOW + timedelta(days=4), client_email="luigi@example.com")
+    upcoming = store_booking(scheduled_at=NOW + timedelta(days=2))
+    store_booking(scheduled_at=NOW - timedelta(days=2))
+    store_booking(scheduled_at=NOW + timedelta(days=3), status="cancelled")
+    store_booking(scheduled_at=NOW + timedelta(days=4), client_email="luigi@example.com")
     assert upcoming_bookings_of("MARIO@example.com", NOW) == [upcoming]

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import csrf_from
-from tests.factories import create_booking
+from tests.factories import store_booking
 from tests.integration.manage.conftest import NOW
 from webapp.extensions import db
 from webapp.models import Booking
@@ -20,13 +20,13 @@ def test_a_booking_just_outside_the_window_can_be_changed(app, book):
 
 
 def test_a_booking_inside_the_window_cannot_be_changed_and_names_the_contact(app):
-    booking = create_booking(scheduled_at=NOW + timedelta(hours=23, minutes=59))
+    booking = store_booking(scheduled_at=NOW + timedelta(hours=23, minutes=59))
     message = change_refusal(booking, NOW)
     assert "less than 24 hours" in message and "owner@studio.example" in message
 
 
 def test_the_window_follows_the_setting(app):
-    booking = create_booking(scheduled_at=NOW + timedelta(hours=23, minutes=30))
+    booking = store_booking(scheduled_at=NOW + timedelta(hours=23, minutes=30))
     save_settings(self_service_cutoff_hours=2)
     assert change_refusal(booking, NOW) is None
     assert "less than 2 hours" in change_refusal(booking, booking.scheduled_at - timedelta(hours=1))

@@ -66,7 +66,7 @@ def start_worker(app, tmp_path):
                "MAIL_DIR": str(tmp_path / "worker-mail"), "SWEEP_INTERVAL_SECONDS": "1",
                "OUTBOX_RETRY_BASE_SECONDS": "1", "RATELIMIT_STORAGE_URI": "memory://",
                **env_overrides}
-        log = open(tmp_path / f"worker-{len(processes)}.log", "wb")
+        log = open(tmp_path / f"worker-{len(processes)}.log", "wb")  # noqa: SIM115 (closed at teardown)
         process = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
         processes.append((process, log))

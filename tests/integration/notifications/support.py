@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 
+from tests import factories
 from tests.integration.mail.support import Inbox, free_port
 from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
-from webapp.services.bookings import BookingRequest, create_booking
 
 ROME = ZoneInfo("Europe/Rome")
 CLIENT = "ada@example.com"
@@ -70,10 +70,10 @@ def weekday_at(hour: int, days_ahead: int, now: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ROME).astimezone(timezone.utc)
 
 
-def book(start: datetime, now: datetime, service: str = "consultation") -> Booking:
-    """Create a booking through the service, as a client would."""
-    request = BookingRequest(service, start, "Europe/Rome", "Ada Lovelace", CLIENT)
-    return create_booking(request, now).booking
+def book(start: datetime, now: datetime, service: str = "consultation", **fields) -> Booking:
+    """Book through the service for Ada Lovelace <CLIENT>, as a client would."""
+    return factories.book(start, now, service_type=service, client_name="Ada Lovelace",
+                          client_email=CLIENT, **fields).booking
 
 
 def rows(kind: str | None = None) -> list[OutboxMessage]:

@@ -5,7 +5,15 @@ import pytest
 
 from tests.factories import create_rule, create_service_type
 from tests.integration.notifications.support import (
-    ADMIN, CLIENT, Mailbox, book, calendar_part, rows, text_part, weekday_at)
+    ADMIN,
+    CLIENT,
+    Mailbox,
+    book,
+    calendar_part,
+    rows,
+    text_part,
+    weekday_at,
+)
 from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp, OutboxMessage

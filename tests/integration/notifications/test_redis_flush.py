@@ -3,8 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.integration.notifications.support import (
-    book, make_due, rows, wait_settled, wait_until, weekday_at)
+from tests.integration.notifications.support import book, make_due, rows, wait_settled, wait_until, weekday_at
 
 
 @pytest.fixture

@@ -4,8 +4,17 @@ from datetime import datetime, timedelta, timezone
 from icalendar import Calendar
 
 from tests.integration.notifications.support import (
-    ADMIN, CLIENT, book, calendar_part, make_due, rows, text_part, wait_settled, wait_until,
-    weekday_at)
+    ADMIN,
+    CLIENT,
+    book,
+    calendar_part,
+    make_due,
+    rows,
+    text_part,
+    wait_settled,
+    wait_until,
+    weekday_at,
+)
 from webapp import outbox
 from webapp.database import booking_write_transaction
 from webapp.extensions import db

@@ -1,8 +1,8 @@
 """Twenty clients posting the same slot at once get one booking, through two web processes."""
 import re
 import threading
-from datetime import date, datetime, time, timedelta
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta
 
 import httpx
 import pytest

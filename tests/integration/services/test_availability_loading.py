@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import event
 
-from tests.factories import create_block, create_booking
+from tests.factories import create_block, store_booking
 from webapp.extensions import db
 from webapp.services.availability import active_service_types, find_availability
 
@@ -38,7 +38,7 @@ def test_query_count_does_not_grow_with_days_or_bookings(app):
     empty_week = queries_for(7)
     for n in range(200):
         start = datetime(2026, 12, 1, 8, tzinfo=timezone.utc) + timedelta(days=n % 60, minutes=30 * (n % 7))
-        create_booking(scheduled_at=start, status="confirmed" if n % 2 else "pending")
+        store_booking(scheduled_at=start, status="confirmed" if n % 2 else "pending")
     for n in range(10):
         create_block(blocked_date=date(2026, 12, 10) + timedelta(days=n), all_day=n % 2 == 0,
                      start_time=None if n % 2 == 0 else time(12), end_time=None if n % 2 == 0 else time(14))
@@ -48,7 +48,7 @@ def test_query_count_does_not_grow_with_days_or_bookings(app):
 def test_bookings_of_another_type_take_the_time_for_every_type(app):
     services = active_service_types()
     start = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
-    create_booking(scheduled_at=start, service_type="training", duration_minutes=60)
+    store_booking(scheduled_at=start, service_type="training", duration_minutes=60)
     found = find_availability(services, start, start + timedelta(hours=3), NOW)
     for service in services:
         assert start not in [slot.start for slot in found.slots[service.key]], service.key
@@ -58,6 +58,6 @@ def test_bookings_of_another_type_take_the_time_for_every_type(app):
 def test_cancelled_bookings_free_their_time(app):
     services = active_service_types()
     start = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
-    create_booking(scheduled_at=start, status="cancelled")
+    store_booking(scheduled_at=start, status="cancelled")
     found = find_availability(services, start, start + timedelta(hours=1), NOW)
     assert start in [slot.start for slot in found.slots["consultation"]]
