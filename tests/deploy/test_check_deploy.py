@@ -118,10 +118,10 @@ def test_the_command_prints_every_finding_and_fails_on_errors(app, monkeypatch):
     result = app.test_cli_runner().invoke(check_deploy_command, ["--web-processes", "1"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "error    SESSION_COOKIE_SECURE: is false: the admin session cookie may be sent over plain HTTP;"
-        " set it to true",
-        "warning  DATABASE_URL: is SQLite: fine on one host (back it up with `.backup`), but several"
-        " hosts need PostgreSQL",
+        ("error    SESSION_COOKIE_SECURE: is false: the admin session cookie may be sent over"
+         " plain HTTP; set it to true"),
+        ("warning  DATABASE_URL: is SQLite: fine on one host (back it up with `.backup`), but"
+         " several hosts need PostgreSQL"),
         "1 error(s), 1 warning(s)"]
 
 

@@ -3,22 +3,16 @@ import os
 import re
 import runpy
 import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.deploy.tools import DEPLOY, ROOT, clean_environment, free_port
-
-CONF = DEPLOY / "gunicorn.conf.py"
-STARTUP_SECONDS = 60
-WORKERS = 2
+from tests.deploy.conftest import CONF, WORKERS
+from tests.deploy.tools import wait_until, worker_pids
 
 
 @pytest.fixture(scope="module")
@@ -54,63 +48,6 @@ def test_workers_default_to_twice_the_cores_plus_one_at_most_eight(conf):
     assert [conf["default_workers"](cores) for cores in (1, 2, 3, 16)] == [3, 5, 7, 8]
 
 
-def worker_pids(master: int) -> set[int]:
-    """Return the pids of the processes whose parent is `master` (gunicorn's workers)."""
-    pids = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        if int(fields[1]) == master:
-            pids.add(int(stat.parent.name))
-    return pids
-
-
-def wait_until(predicate, what: str, seconds: float = STARTUP_SECONDS):
-    """Poll `predicate` until it returns something true; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def server(app, database_url, tmp_path):
-    """gunicorn with the deploy configuration on the test's SQLite database and a free port."""
-    port = free_port()
-    logs = {"access": tmp_path / "access.log", "error": tmp_path / "error.log"}
-    environment = clean_environment(
-        DATABASE_URL=database_url, SECRET_KEY="gunicorn-test-" + "k" * 32, APP_ENV="development",
-        MAIL_DIR=str(tmp_path / "mail"), BASE_URL=f"http://127.0.0.1:{port}",
-        RATELIMIT_ENABLED="false", GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(WORKERS),
-        GUNICORN_ACCESS_LOG=str(logs["access"]), GUNICORN_ERROR_LOG=str(logs["error"]))
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(CONF), "wsgi:app"],
-                               cwd=ROOT, env=environment)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=10) as client:
-            def healthy():
-                assert process.poll() is None, logs["error"].read_text()
-                try:
-                    return client.get("/api/v1/booking/health").status_code == 200
-                except httpx.TransportError:
-                    return False
-            wait_until(healthy, "gunicorn to answer")
-            wait_until(lambda: len(worker_pids(process.pid)) == WORKERS, "both workers")
-            yield process, client, logs
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def book(client: httpx.Client, email: str) -> dict:
     """Book the first free consultation of the coming two weeks through the API."""
     today = date.today()
@@ -125,30 +62,30 @@ def book(client: httpx.Client, email: str) -> dict:
     return answer.json()
 
 
-def assert_logs_hold_no_secret(logs: dict, booking: dict, email: str) -> None:
+def assert_logs_hold_no_secret(server, booking: dict, email: str) -> None:
     """The access log has the requests, redacted; neither log has a token, uid, query or email."""
     token = urlsplit(booking["manage_url"]).path.rsplit("/", 1)[1]
-    access = logs["access"].read_text()
+    access = server.access_log.read_text()
     assert '"GET /manage/[redacted]" 200' in access
     assert '"GET /api/v1/booking/bookings/[redacted]" 200' in access
     assert re.search(r'^127\.0\.0\.0 "POST /api/v1/booking/bookings" 201 ', access, re.MULTILINE)
-    for log in (access, logs["error"].read_text()):
+    for log in (access, server.error_log.read_text()):
         for secret in (token, booking["uid"], "utm_source", "query-secret", email, "?"):
             assert secret not in log
 
 
-def test_gunicorn_serves_bookings_and_logs_no_token_or_query(server):
-    process, client, logs = server
+def test_gunicorn_serves_bookings_and_logs_no_token_or_query(gunicorn):
+    client = gunicorn.client
     email = "giulia.bianchi@example.com"
     booking = book(client, email)
     manage_path = urlsplit(booking["manage_url"]).path
     assert client.get(manage_path, params={"utm_source": "query-secret"}).status_code == 200
     assert client.get(f"/api/v1/booking/bookings/{booking['uid']}").status_code == 200
-    assert_logs_hold_no_secret(logs, booking, email)
+    assert_logs_hold_no_secret(gunicorn, booking, email)
 
 
-def test_hup_replaces_every_worker_without_failing_a_request(server):
-    process, client, logs = server
+def test_hup_replaces_every_worker_without_failing_a_request(gunicorn):
+    process, client = gunicorn.process, gunicorn.client
     before = worker_pids(process.pid)
     statuses, errors, stop = [], [], threading.Event()
 
@@ -178,4 +115,4 @@ def test_hup_replaces_every_worker_without_failing_a_request(server):
     booking = book(client, email)  # the new workers serve writes too, and log the same way
     assert client.get(urlsplit(booking["manage_url"]).path).status_code == 200
     assert client.get(f"/api/v1/booking/bookings/{booking['uid']}").status_code == 200
-    assert_logs_hold_no_secret(logs, booking, email)
+    assert_logs_hold_no_secret(gunicorn, booking, email)

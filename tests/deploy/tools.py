@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def require_tool(name: str) -> str:
 
 def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
     """Run a checker with a time limit; return its result (never raises on failure)."""
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, **kwargs)
 
 
 def free_port() -> int:
@@ -38,3 +39,27 @@ def clean_environment(**overrides: str) -> dict:
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(overrides)
     return environment
+
+
+def wait_until(predicate, what: str, seconds: float = 60):
+    """Poll `predicate` until it returns something true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def worker_pids(master: int) -> set[int]:
+    """Return the pids of the processes whose parent is `master` (gunicorn's workers)."""
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == master:
+            pids.add(int(stat.parent.name))
+    return pids
