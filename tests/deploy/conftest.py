@@ -2,6 +2,7 @@
 import signal
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,17 @@ class Gunicorn:
     port: int
     access_log: Path
     error_log: Path
+
+    def settled_access_log(self) -> str:
+        """Return the access log once the lines of the requests answered so far are written.
+
+        gunicorn logs a request just after answering it, so a test that reads the log at once
+        may miss the last line: ask for a marker page and wait for its line.
+        """
+        marker = f"/log-marker-{uuid.uuid4().hex}"
+        self.client.get(marker)
+        return wait_until(lambda: marker in (text := self.access_log.read_text()) and text,
+                          "the access log to catch up", seconds=10)
 
 
 @pytest.fixture
