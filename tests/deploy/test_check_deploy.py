@@ -1,8 +1,12 @@
 """`flask check-deploy`: every unsafe or missing production setting, reported in one run."""
+import subprocess
+import sys
+
 import pytest
 from cryptography.fernet import Fernet
 
 import config as settings
+from tests.deploy.tools import ROOT, clean_environment
 from webapp.cli import check_deploy_command
 from webapp.deploy_checks import ERROR, WARNING, check_deploy, has_errors, render
 
@@ -131,3 +135,14 @@ def test_the_command_passes_with_warnings_only(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["check-deploy", "--web-processes", "1"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "0 error(s), 1 warning(s)"
+
+
+def test_the_module_reports_even_when_the_app_refuses_to_start(tmp_path):
+    """APP_ENV=production with the default key: create_app refuses, the module still reports."""
+    environment = clean_environment(APP_ENV="production", SECRET_KEY=settings.DEV_SECRET_KEY,
+                                    DATABASE_URL=f"sqlite:///{tmp_path / 'booking.db'}")
+    result = subprocess.run([sys.executable, "-m", "webapp.deploy_checks"], cwd=ROOT, check=False,
+                            env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "error    SECRET_KEY: is the development default" in result.stdout
+    assert "APP_ENV" not in result.stdout  # it is production
