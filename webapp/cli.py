@@ -116,7 +116,7 @@ def sweep_command() -> None:
 @click.command("check-deploy")
 @click.option("--web-processes", type=int, envvar="WEB_CONCURRENCY",
               help="Web processes per host (environment: WEB_CONCURRENCY)  [default: 2]")
-def check_deploy_command(web_processes: int) -> None:
+def check_deploy_command(web_processes: int | None) -> None:
     """Report every unsafe or missing production setting; exit 1 if any is an error."""
     import os
 
