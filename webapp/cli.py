@@ -111,6 +111,22 @@ def sweep_command() -> None:
     click.echo(f"completed {result['completed']} bookings; queued {result['enqueued']} messages")
 
 
+@click.command("check-deploy")
+@click.option("--web-processes", type=int, envvar="WEB_CONCURRENCY",
+              help="Web processes per host (environment: WEB_CONCURRENCY)  [default: 2]")
+def check_deploy_command(web_processes: int | None) -> None:
+    """Report every unsafe or missing production setting; exit 1 if any is an error."""
+    import os
+
+    from webapp.deploy_checks import ASSUMED_WEB_PROCESSES, check_deploy, has_errors, render
+
+    findings = check_deploy(current_app.config, environ=os.environ,
+                            web_processes=web_processes or ASSUMED_WEB_PROCESSES)
+    click.echo(render(findings))
+    if has_errors(findings):
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to `app`."""
     app.cli.add_command(seed_demo)
@@ -119,3 +135,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_api_token_command)
     app.cli.add_command(rotate_token_keys_command)
     app.cli.add_command(sweep_command)
+    app.cli.add_command(check_deploy_command)
