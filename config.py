@@ -49,6 +49,8 @@ def from_env() -> dict:
     return {
         "ENV_NAME": os.environ.get("APP_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        #: derives manage links instead of SECRET_KEY when set (rotate one without the other)
+        "MANAGE_TOKEN_KEY": os.environ.get("MANAGE_TOKEN_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'booking.db'}"
         ),

@@ -75,9 +75,6 @@ def check_keys(config: Mapping, deployment: Deployment) -> Iterable[Finding]:
     if manage_key and len(manage_key) < MIN_KEY_LENGTH:
         yield Finding(ERROR, "MANAGE_TOKEN_KEY", f"is {len(manage_key)} characters: use at least "
                                                  f"{MIN_KEY_LENGTH} random ones")
-    if deployment.environ.get("MANAGE_TOKEN_KEY") and not manage_key:
-        yield Finding(WARNING, "MANAGE_TOKEN_KEY", "is set in the environment but the app does not "
-                                                   "read it: manage links are derived from SECRET_KEY")
 
 
 def check_urls(config: Mapping, deployment: Deployment) -> Iterable[Finding]:
