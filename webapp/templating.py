@@ -1,14 +1,13 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-import pytz
 from flask import Flask
 
+from webapp.clock import now
 from webapp.meetings import choice_label
+from webapp.public.zone_choices import ZONE_NAMES, zone_options
 from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
-
-ALL_ZONES = sorted(pytz.all_timezones)
 
 
 def format_time(value: datetime, zone_name: str) -> str:
@@ -32,6 +31,11 @@ def provider_label(key: str) -> str:
     return choice_label(key)
 
 
+def zone_options_now(selected: str):
+    """Return the zone <option>s with `selected` chosen, offsets as of today."""
+    return zone_options(selected, now())
+
+
 def _site_context() -> dict:
     """Give every template the business name."""
     return {"business_name": get_settings().business_name}
@@ -44,4 +48,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_time, "time_in")
     app.add_template_filter(format_datetime, "datetime_in")
     app.add_template_filter(format_date, "date_in")
-    app.add_template_global(ALL_ZONES, "all_zones")
+    app.add_template_global(ZONE_NAMES, "all_zones")
+    app.add_template_global(zone_options_now, "zone_options")

@@ -17,10 +17,34 @@
     form.submit();
   }
 
-  document.addEventListener("change", function (event) {
-    var form = event.target.closest("[data-zone-form]");
-    if (form && event.target.tagName === "SELECT") form.submit();
+  // The zone applies only when the client presses the button (or Enter in the search box):
+  // a select that reloads on change would navigate on every arrow key (WCAG 3.2.2).
+  function filterZones(search) {
+    var select = search.form.querySelector("[data-zone-select]");
+    var words = search.value.toLowerCase().replace(/_/g, " ").split(/\s+/).filter(Boolean);
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var text = option.textContent.toLowerCase().replace(/_/g, " ");
+      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      option.hidden = !match;
+      if (match && !first) first = option;
+    });
+    var chosen = select.options[select.selectedIndex];
+    if (first && (!chosen || chosen.hidden)) select.value = first.value;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-zone-search]")) filterZones(event.target);
   });
+
+  function revealZoneSearch() {
+    document.querySelectorAll("[data-zone-search]").forEach(function (search) {
+      search.hidden = false;
+    });
+  }
+
+  document.addEventListener("htmx:afterSettle", revealZoneSearch);
+  document.addEventListener("DOMContentLoaded", revealZoneSearch);
 
   document.addEventListener("DOMContentLoaded", adoptBrowserZone);
 })();

@@ -1,4 +1,6 @@
 """A keyboard-only client books: focus follows every step, so Tab always reaches what comes next."""
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -60,3 +62,27 @@ def test_the_picker_shows_it_is_busy_while_a_day_loads(page: Page, live_server):
     }""")
     assert busy == ["true", True, '""'], busy
     expect(page.locator("a.time").first).to_be_focused()
+
+
+def test_arrow_keys_in_the_zone_list_do_not_reload_and_a_new_zone_keeps_the_day(page: Page, live_server):
+    page.goto(live_server + "/book/demo?tz=Europe/Rome")
+    page.get_by_role("link", name="Next month ›").click()
+    page.locator("td.open a").first.click()
+    expect(page.locator("a.time").first).to_be_focused()
+    day_url = page.url
+    page.evaluate("window.__marker = 'still here'")
+
+    zones = page.get_by_label("Times shown in")
+    zones.focus()
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowDown"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.url == day_url and page.evaluate("window.__marker") == "still here"
+
+    # Search narrows the list to matching zones, each with its offset; the button applies it.
+    page.get_by_label("Search time zones").fill("new york")
+    expect(zones).to_have_value("America/New_York")
+    expect(zones.locator("option:checked")).to_have_text(re.compile(r"America/New_York \(UTC-0[45]:00\)"))
+    page.get_by_role("button", name="Show times").click()
+    expect(page).to_have_url(re.compile(r"day=\d{4}-\d\d-\d\d.*New_York|New_York.*day=\d{4}"))
+    expect(page.locator(".times-title")).to_contain_text("times in America/New_York")

@@ -9,7 +9,7 @@ from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
 
 #: the part of a picker page htmx swaps when a day or a month is chosen
-PICKER_FRAGMENT = "public/_picker.html"
+PICKER_FRAGMENT = "public/_picker_swap.html"
 
 
 def picker_state_or_400(args, service, default_tz: str) -> PickerState:
