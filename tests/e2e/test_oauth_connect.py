@@ -53,7 +53,7 @@ def test_admin_connects_google_and_a_booking_gets_a_calendar_event_with_a_meet_l
     fill_client(page, "Ada Lovelace", "ada@example.com")
     page.get_by_label("Video call").select_option("google_meet")
     page.get_by_role("button", name="Book this time").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is confirmed")
 
     perform_outbox()
 

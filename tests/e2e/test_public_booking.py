@@ -34,7 +34,7 @@ def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: P
     page.get_by_label("Company").fill("Acme Inc")
     page.get_by_role("button", name="Book this time").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is confirmed")
     expect(page.get_by_text(f"({zone}, UTC")).to_be_visible()
     expect(page.get_by_role("link", name="Manage this booking")).to_have_attribute(
         "href", re.compile(r"/manage/[A-Za-z0-9_-]{43}$"))
@@ -72,13 +72,13 @@ def test_a_time_taken_meanwhile_keeps_the_details_and_offers_other_times(page: P
     other.goto(page.url)
     fill_client(other, "Anna Bianchi", "anna@example.com")
     other.get_by_role("button", name="Book this time").click()
-    expect(other.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Your booking is confirmed")
 
     page.get_by_role("button", name="Book this time").click()
     expect(page.get_by_role("alert")).to_contain_text("just taken")
     expect(page.get_by_label("Your name")).to_have_value("Luigi Verdi")
     page.get_by_role("radio").nth(1).check()
     page.get_by_role("button", name="Book this time").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your booking is confirmed")
     db.session.remove()
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 2

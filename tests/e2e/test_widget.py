@@ -99,7 +99,7 @@ def test_partner_page_books_through_the_inline_widget_and_hears_booking_created(
     page.wait_for_function("window.bookingEvents.some((e) => e.type === 'booking:slot-selected')")
 
     widget.get_by_role("button", name="Book this time").click()
-    expect(widget.get_by_role("heading", level=1)).to_have_text("Your booking is received")
+    expect(widget.get_by_role("heading", level=1)).to_have_text("Your booking is confirmed")
     confirmation = settled_height(page)
     assert confirmation < form, "the iframe shrinks when the content gets shorter"
 

@@ -17,6 +17,7 @@ from webapp.booking_flow.picker_pages import (
 )
 from webapp.clock import now
 from webapp.htmx import render_page_or_fragment
+from webapp.manage.calendar_links import add_to_calendar_links
 from webapp.public.forms import BookingForm
 from webapp.public.picker import build_view
 from webapp.services.availability import get_service_type
@@ -142,6 +143,8 @@ class BookingFlow:
             abort(404)
         response = current_app.make_response(self._render(
             CONFIRMED_PAGE, booking=booking, manage_url=manage_url(booking.uid),
+            calendar_links=add_to_calendar_links(booking),
+            ics_url=url_for("manage.ics", token=token),
             event=self.booking_created_event(booking)))
         response.headers["Referrer-Policy"] = "no-referrer"
         return response

@@ -4,12 +4,19 @@ from datetime import datetime
 from flask import abort, url_for
 
 from webapp.clock import now
-from webapp.public.picker import BadPickerInput, PickerState, build_view, parse_start, parse_state
+from webapp.public.picker import (
+    BadPickerInput,
+    PickerState,
+    build_view,
+    first_month_with_times,
+    parse_start,
+    parse_state,
+)
 from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
 
 #: the part of a picker page htmx swaps when a day or a month is chosen
-PICKER_FRAGMENT = "public/_picker.html"
+PICKER_FRAGMENT = "public/_picker_swap.html"
 
 
 def picker_state_or_400(args, service, default_tz: str) -> PickerState:
@@ -28,9 +35,11 @@ def picker_context(service, state: PickerState, *, calendar: str, chosen: str,
     key, a manage token, a booking id); `exclude_booking_id` is the booking being moved,
     whose own time counts as free.
     """
+    view = build_view(service, state, now(), exclude_booking_id=exclude_booking_id)
+    later = None if view.open_days else first_month_with_times(
+        service, state, now(), view, exclude_booking_id=exclude_booking_id)
     return dict(
-        service=service, state=state,
-        view=build_view(service, state, now(), exclude_booking_id=exclude_booking_id),
+        service=service, state=state, view=view, first_open_month=later,
         picker_href=lambda params: url_for(calendar, **url_values, **params),
         time_href=lambda slot: url_for(chosen, **url_values, start=slot.start.isoformat(),
                                        tz=state.tz, duration=state.duration),

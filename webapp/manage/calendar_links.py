@@ -1,4 +1,4 @@
-"""'Add to calendar' for a booking: the .ics file and a Google Calendar link."""
+"""'Add to calendar' for a booking: the .ics file and links to Google Calendar, Outlook.com and Office 365."""
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
@@ -37,3 +37,25 @@ def google_calendar_url(booking: Booking) -> str:
     if booking.meeting_url:
         params["location"] = booking.meeting_url
     return f"{GOOGLE_TEMPLATE_URL}?{urlencode(params)}"
+
+
+OUTLOOK_HOSTS = {"Outlook.com": "https://outlook.live.com", "Office 365": "https://outlook.office.com"}
+
+
+def outlook_calendar_url(booking: Booking, host: str) -> str:
+    """Return a link that opens Outlook's (outlook.com or Office 365 at `host`) new-event page."""
+    params = {
+        "path": "/calendar/action/compose", "rru": "addevent", "subject": booking.title,
+        "startdt": booking.scheduled_at.astimezone(timezone.utc).isoformat(),
+        "enddt": booking.ends_at.astimezone(timezone.utc).isoformat(),
+        "body": f"Join: {booking.meeting_url}" if booking.meeting_url else booking.title,
+    }
+    if booking.meeting_url:
+        params["location"] = booking.meeting_url
+    return f"{host}/calendar/0/deeplink/compose?{urlencode(params)}"
+
+
+def add_to_calendar_links(booking: Booking) -> list[tuple[str, str]]:
+    """Return (calendar name, link) for every web calendar a client can add the booking to."""
+    return [("Google Calendar", google_calendar_url(booking)),
+            *((name, outlook_calendar_url(booking, host)) for name, host in OUTLOOK_HOSTS.items())]

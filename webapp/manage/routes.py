@@ -19,7 +19,7 @@ from webapp.booking_flow.picker_pages import (
 from webapp.clock import now
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment
-from webapp.manage.calendar_links import booking_ics, google_calendar_url
+from webapp.manage.calendar_links import add_to_calendar_links, booking_ics
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
 from webapp.ratelimits import configured
 from webapp.scheduling import get_zone, is_valid_zone
@@ -64,7 +64,8 @@ def _page(booking, token: str, template: str = "manage/view.html", status: int =
     """Render a manage page with what every one of them shows."""
     return render_template(template, booking=booking, token=token,
                            refusal=change_refusal(booking, now()),
-                           google_url=google_calendar_url(booking), **extra), status
+                           calendar_links=add_to_calendar_links(booking),
+                           ics_url=url_for("manage.ics", token=token), **extra), status
 
 
 @bp.get("/<token>")
@@ -111,8 +112,10 @@ def cancel(token: str):
 
 def _reschedule_context(booking, token: str, service, args) -> dict:
     """Return the picker's context for moving `booking`, links pointing back here."""
-    state = picker_state_or_400({"tz": booking.timezone, "duration": booking.duration_minutes,
-                                 **args}, service, booking.timezone)
+    defaults = {"tz": booking.timezone, "duration": booking.duration_minutes}
+    if not args.get("month") and not args.get("day"):  # open on the booking's own month
+        defaults["month"] = f"{booking.scheduled_at.astimezone(get_zone(booking.timezone)):%Y-%m}"
+    state = picker_state_or_400({**defaults, **args}, service, booking.timezone)
     return picker_context(service, state, calendar="manage.reschedule",
                           chosen="manage.reschedule_confirm", url_values={"token": token},
                           exclude_booking_id=booking.id, booking=booking, token=token)

@@ -95,6 +95,24 @@ def build_view(service: ServiceType, state: PickerState, now: datetime,
     )
 
 
+def first_month_with_times(service: ServiceType, state: PickerState, now: datetime, view: PickerView,
+                           *, exclude_booking_id: int | None = None, limit: int = 12) -> date | None:
+    """Return the first month after `state.month` with a free time (None if none can be booked).
+
+    Asks `build_view` month by month, so the booking rule decides how far it may look.
+    """
+    month = view.next_month
+    for _ in range(limit):
+        if month is None:
+            return None
+        later = build_view(service, replace(state, month=month, day=None), now,
+                           exclude_booking_id=exclude_booking_id)
+        if later.open_days:
+            return month
+        month = later.next_month
+    return None
+
+
 def parse_start(value: str) -> datetime:
     """Parse the hidden form field carrying a slot's UTC start."""
     start = datetime.fromisoformat(value)

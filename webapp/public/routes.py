@@ -1,5 +1,5 @@
 """Public pages: choose a service, a day, a time; fill the form; see the confirmation."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from webapp.booking_flow.flow import BookingFlow
 from webapp.extensions import limiter
@@ -16,6 +16,13 @@ flow = BookingFlow()
 def index():
     """List the services a client can book."""
     return render_template("public/index.html", services=active_service_types())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Answer the browsers' default icon request with the site's SVG icon (cached a day)."""
+    return send_from_directory(current_app.static_folder, "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/book/<key>")

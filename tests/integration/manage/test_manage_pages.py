@@ -24,7 +24,7 @@ def test_manage_page_shows_the_booking_in_the_clients_zone(client, book):
     booking, token = book(rome(MONDAY, 10), timezone="America/New_York")
     page = client.get(f"/manage/{token}")
     assert page.status_code == 200
-    assert "Monday 30 November 2026, 04:00 (America/New_York" in page.text
+    assert "Monday 30 November 2026, 04:00–04:30 (America/New_York" in page.text
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert f"/manage/{token}/reschedule" in page.text and f"/manage/{token}/cancel" in page.text
 

@@ -87,7 +87,7 @@ def test_booking_through_the_form_lands_on_the_confirmation(client):
     response = client.post("/book/consultation/details", data=form_fields(url, html))
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
-    assert "Wednesday 2 December 2026, 09:00 (Europe/Rome" in page.text
+    assert "Wednesday 2 December 2026, 09:00–09:30 (Europe/Rome" in page.text
     assert "/manage/" in page.text and page.headers["Referrer-Policy"] == "no-referrer"
     booking = db.session.scalar(db.select(Booking))
     assert booking.status == "pending" and booking.client_name == "Mario Rossi"
