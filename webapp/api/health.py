@@ -1,11 +1,10 @@
 """Health (liveness: the process and its database answer) and readiness (fit to take traffic)."""
-from functools import lru_cache
-
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
+from webapp.schema_version import migration_state
 from webapp.version import VERSION
 
 
@@ -42,41 +41,6 @@ def health_report() -> tuple[dict, int]:
     return body, 503 if database != "ok" else 200
 
 
-@lru_cache
-def _migration_scripts(directory: str):
-    """Return the migrations this code ships (read once: they do not change while it runs)."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(directory)
-
-
-def _migrations_state() -> str:
-    """Return "ok" at head, "ahead" when a newer release migrated, "behind" or "unknown"."""
-    from alembic.migration import MigrationContext
-
-    try:
-        with db.engine.connect() as connection:
-            current = set(MigrationContext.configure(connection).get_current_heads())
-    except SQLAlchemyError:
-        return "unknown"
-    scripts = _migration_scripts(current_app.extensions["migrate"].directory)
-    if current == set(scripts.get_heads()):
-        return "ok"
-    # A revision this code does not know was written by a newer release: expand-then-contract
-    # migrations keep this version working on it, so it stays ready during a rolling upgrade.
-    return "ahead" if current and not any(_is_known(scripts, rev) for rev in current) else "behind"
-
-
-def _is_known(scripts, revision: str) -> bool:
-    """Return True when `revision` is one of this code's migrations."""
-    from alembic.util import CommandError
-
-    try:
-        return scripts.get_revision(revision) is not None
-    except CommandError:
-        return False
-
-
 def _workers_state() -> str:
     """Return "in-process" without Redis, "ok" with a live worker, else "none" or "unreachable"."""
     url = current_app.config.get("REDIS_URL")
@@ -102,7 +66,7 @@ READY_STATES = {"database": {"ok"}, "migrations": {"ok", "ahead"}, "queue": {"ok
 def readiness_report() -> tuple[dict, int]:
     """Return every readiness check, the failing ones listed, and 200 or 503."""
     checks = {"database": _database_state()}
-    checks["migrations"] = _migrations_state() if checks["database"] == "ok" else "unknown"
+    checks["migrations"] = migration_state() if checks["database"] == "ok" else "unknown"
     checks["queue"] = _queue_state()
     checks["workers"] = _workers_state() if checks["queue"] != "unreachable" else "unknown"
     failing = [name for name, state in checks.items() if state not in READY_STATES[name]]
