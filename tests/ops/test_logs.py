@@ -17,7 +17,7 @@ def app_config():
     return {"CLOCK": lambda: NOW, "LOG_FORMAT": "json", "PROPAGATE_EXCEPTIONS": False}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def root_level():
     """Give the root logger its level back after the test (the JSON set-up changes it)."""
     level = logging.getLogger().level
@@ -26,7 +26,7 @@ def root_level():
 
 
 @pytest.fixture
-def log_lines(app, root_level):
+def log_lines(app):
     """The JSON handler's output, as a function returning the lines written so far."""
     root = logging.getLogger()
     handler = next(h for h in root.handlers if h.get_name() == logs.HANDLER_NAME)
