@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
-from webapp.outbox.kinds import Status
+from webapp.outbox.kinds import Kind, Status
 
 #: the metrics each process counts (aggregated from files in multiprocess mode)
 LIVE = CollectorRegistry()
@@ -176,7 +176,11 @@ class OutboxCollector:
             "booking_outbox_messages",
             "Outbox rows by kind and status: sent rows are deliveries, failed rows gave up.",
             labels=["kind", "status"])
-        for kind, status, count in counts:
+        # Every known kind and status, zeros included: an alert on "failed went up" then also
+        # sees the first failure of a kind (a series that appears at 1 has not "gone up").
+        found = {(kind, status): count for kind, status, count in counts}
+        known = {(kind.value, status.value): 0 for kind in Kind for status in Status}
+        for (kind, status), count in sorted({**known, **found}.items()):
             rows.add_metric([kind, status], count)
         yield rows
         sending = sum(count for _kind, status, count in counts if status == Status.SENDING)
