@@ -54,7 +54,10 @@ def request_id_from(header: str | None) -> str:
 def install_json_handler(level: str) -> None:
     """Make the root logger write JSON lines to standard error (once per process)."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+    # Replace an earlier JSON handler and a plain one from logging.basicConfig (worker.py calls
+    # it first): the lines would be doubled, once as text. Test-capture handlers are subclasses.
+    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME
+                    or type(h) is logging.StreamHandler]:
         root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(HANDLER_NAME)

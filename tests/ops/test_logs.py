@@ -85,6 +85,24 @@ def test_logs_hold_no_email_name_token_or_query(client, log_lines, monkeypatch):
         assert all(secret not in line for line in lines), secret
 
 
+def test_json_mode_replaces_a_plain_root_handler(tmp_path, root_level):
+    from tests.conftest import base_config
+    from webapp import create_app
+
+    plain = logging.StreamHandler(io.StringIO())
+    logging.getLogger().addHandler(plain)  # what logging.basicConfig (worker.py) installs
+    try:
+        create_app({**base_config(tmp_path, f"sqlite:///{tmp_path / 'b.db'}"), "LOG_FORMAT": "json"})
+        handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)
+                    and type(h).__module__ == "logging"]
+        assert [h.get_name() for h in handlers] == [logs.HANDLER_NAME]
+    finally:
+        for handler in list(logging.getLogger().handlers):
+            if handler is plain or handler.get_name() == logs.HANDLER_NAME:
+                logging.getLogger().removeHandler(handler)
+        logging.getLogger("werkzeug").setLevel(logging.NOTSET)
+
+
 def test_text_logs_are_the_default(tmp_path):
     from tests.conftest import base_config
     from webapp import create_app
