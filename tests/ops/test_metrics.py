@@ -118,3 +118,10 @@ def test_a_wrong_allow_list_stops_the_start(tmp_path):
 
 def test_the_exposition_parses(client):
     assert samples(client.get("/metrics").get_data(as_text=True))
+
+
+def test_an_unreachable_database_is_reported_not_raised(tmp_path):
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'missing' / 'booking.db'}"))
+    scraped = scrape(app.test_client())
+    assert value(scraped, "booking_database_up") == 0
+    assert ("booking_outbox_depth", ()) not in scraped
