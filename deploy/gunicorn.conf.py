@@ -11,6 +11,9 @@ import ipaddress
 import multiprocessing
 import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -91,3 +94,38 @@ class SafeAccessLogger(Logger):
 
 
 logger_class = SafeAccessLogger
+
+
+#: the metrics folder this master made (removed at exit); None when the environment named one
+_own_metrics_dir: str | None = None
+
+
+def on_starting(server):
+    """Give the workers one folder for their metrics, so /metrics adds up every process.
+
+    prometheus-client's multiprocess mode (webapp/metrics.py) keeps each worker's counters in
+    PROMETHEUS_MULTIPROC_DIR. A folder named in the environment is emptied (an earlier run's
+    counts would add to this one's); without one, the master makes a fresh one. Workers
+    inherit the variable at fork, also after a HUP reload, so counts survive reloads.
+    """
+    global _own_metrics_dir
+    named = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if named:
+        for stale in Path(named).glob("*.db"):
+            stale.unlink()
+        return
+    _own_metrics_dir = tempfile.mkdtemp(prefix="booking-metrics-", dir=worker_tmp_dir)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+
+
+def child_exit(server, worker):
+    """Tell prometheus-client a worker is gone, so its per-process gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics folder this master made."""
+    if _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)

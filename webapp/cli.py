@@ -127,6 +127,48 @@ def check_deploy_command(web_processes: int | None) -> None:
         sys.exit(1)
 
 
+@click.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The JSON file to write ('-' for standard output).")
+def export_command(output: str) -> None:
+    """Export service types, rules, blocked dates, settings and bookings as JSON (no admins)."""
+    import json
+
+    from webapp.clock import now
+    from webapp.services.backup import TABLES, export_data
+
+    document = export_data(now())
+    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as stream:
+        json.dump(document, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    if output != "-":
+        counts = _counts_text({name: len(document[name]) for name in TABLES})
+        click.echo(f"exported {counts} to {output} (it holds clients' personal data: keep it safe)")
+
+
+@click.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_command(file) -> None:
+    """Import an export into this empty, migrated database (refused otherwise)."""
+    import json
+
+    from webapp.services.backup import ImportRefused, import_data
+
+    try:
+        counts = import_data(json.load(file))
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file.name} is not JSON ({exc.msg}, line {exc.lineno}).") from None
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"imported {_counts_text(counts)}")
+    click.echo("Admins and API tokens are not in exports: `flask create-admin` makes one.")
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    """Return "3 service_types, 12 bookings, ..." for an export's or import's row counts."""
+    return ", ".join(f"{count} {name}" for name, count in counts.items())
+
+
 def register(app: Flask) -> None:
     """Attach the commands to `app`."""
     app.cli.add_command(seed_demo)
@@ -136,3 +178,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(rotate_token_keys_command)
     app.cli.add_command(sweep_command)
     app.cli.add_command(check_deploy_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     check_config(app)
     Path(app.instance_path).mkdir(exist_ok=True)
     init_extensions(app)
+    init_observability(app)
     init_security(app)
     init_templates(app)
     register_blueprints(app)
@@ -67,6 +68,14 @@ def init_extensions(app: Flask) -> None:
     oauth.init_app(app)
     limiter.init_app(app)
     request_settings.init_app(app)
+
+
+def init_observability(app: Flask) -> None:
+    """Give requests an id, write logs without personal data, count requests for /metrics."""
+    from webapp import logs, metrics
+
+    logs.init_app(app)
+    metrics.init_app(app)
 
 
 def init_security(app: Flask) -> None:

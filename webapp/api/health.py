@@ -1,9 +1,10 @@
-"""The health report: is the database reachable, and how are jobs queued."""
+"""Health (liveness: the process and its database answer) and readiness (fit to take traffic)."""
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
+from webapp.schema_version import migration_state
 from webapp.version import VERSION
 
 
@@ -38,3 +39,37 @@ def health_report() -> tuple[dict, int]:
     body = {"status": status, "service": "booking", "version": VERSION,
             "database": database, "queue": queue}
     return body, 503 if database != "ok" else 200
+
+
+def _workers_state() -> str:
+    """Return "in-process" without Redis, "ok" with a live worker, else "none" or "unreachable"."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "in-process"
+    import redis
+
+    from webapp.clock import now
+    from webapp.heartbeats import worker_heartbeats
+
+    try:
+        heartbeats = worker_heartbeats(url)
+    except (redis.RedisError, OSError):
+        return "unreachable"
+    return "ok" if any(beat.is_live(now()) for beat in heartbeats) else "none"
+
+
+#: the states of each readiness check that let the process take traffic
+READY_STATES = {"database": {"ok"}, "migrations": {"ok", "ahead"}, "queue": {"ok", "in-process"},
+                "workers": {"ok", "in-process"}}
+
+
+def readiness_report() -> tuple[dict, int]:
+    """Return every readiness check, the failing ones listed, and 200 or 503."""
+    checks = {"database": _database_state()}
+    checks["migrations"] = migration_state() if checks["database"] == "ok" else "unknown"
+    checks["queue"] = _queue_state()
+    checks["workers"] = _workers_state() if checks["queue"] != "unreachable" else "unknown"
+    failing = [name for name, state in checks.items() if state not in READY_STATES[name]]
+    body = {"status": "not ready" if failing else "ready", "service": "booking", "version": VERSION,
+            "checks": checks, "failing": failing}
+    return body, 503 if failing else 200

@@ -5,7 +5,7 @@ from werkzeug.exceptions import Unauthorized
 
 from webapp.api import errors
 from webapp.api.cors import apply_cors
-from webapp.api.health import health_report
+from webapp.api.health import health_report, readiness_report
 from webapp.api.openapi import openapi_document
 from webapp.api.parsing import (
     availability_query,
@@ -113,6 +113,13 @@ def cancel(public_id: str):
 def health():
     """Report whether the service, its database and its queue are up."""
     body, status = health_report()
+    return jsonify(body), status
+
+
+@bp.get("/booking/ready")
+def ready():
+    """Report whether this process may take traffic: database, migrations, queue, workers."""
+    body, status = readiness_report()
     return jsonify(body), status
 
 
