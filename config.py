@@ -8,6 +8,15 @@ ROOT = Path(__file__).resolve().parent
 load_dotenv(ROOT / ".env")
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+#: the values APP_ENV may take (compared case-insensitively); anything else refuses to start
+APP_ENVS = ("development", "test", "production")
+#: SECRET_KEY values published somewhere (this code, its tests, common examples): never in production
+WELL_KNOWN_SECRET_KEYS = frozenset({
+    DEV_SECRET_KEY, "test-secret-key", "secret", "secret-key", "secretkey", "secret_key",
+    "changeme", "change-me", "change_me", "please-change-me", "your-secret-key", "dev", "development",
+})
+#: the shortest SECRET_KEY production accepts
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -47,7 +56,7 @@ RATE_LIMITS = {
 def from_env() -> dict:
     """Return the app configuration read from the environment now."""
     return {
-        "ENV_NAME": os.environ.get("APP_ENV", "development"),
+        "ENV_NAME": (os.environ.get("APP_ENV") or "development").strip().lower(),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'booking.db'}"
