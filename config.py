@@ -111,8 +111,12 @@ def from_env() -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Rate limits (Flask-Limiter syntax), per client address unless said otherwise
         **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
-        #: how long an admin account stays locked after 5 wrong passwords in a row
-        "ADMIN_LOCKOUT_MINUTES": _int("ADMIN_LOCKOUT_MINUTES", 15),
+        #: the longest wait failed logins impose on one address (delays double up to it)
+        "ADMIN_LOGIN_MAX_DELAY_MINUTES": _int("ADMIN_LOGIN_MAX_DELAY_MINUTES", 15),
+        #: an admin session ends after this long without a request ...
+        "ADMIN_SESSION_IDLE_MINUTES": _int("ADMIN_SESSION_IDLE_MINUTES", 120),
+        #: ... and this long after its login, whatever happens
+        "ADMIN_SESSION_MAX_HOURS": _int("ADMIN_SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 64 * 1024,
