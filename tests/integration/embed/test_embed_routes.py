@@ -10,8 +10,8 @@ import pytest
 from tests.integration.embed.support import CALENDAR, PARTNER, bookings, form_fields, post
 from webapp.clock import now
 from webapp.extensions import db
-from webapp.models import Booking
 from webapp.mail.references import booking_reference
+from webapp.models import Booking
 from webapp.services.settings import save_settings
 
 
