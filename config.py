@@ -8,6 +8,15 @@ ROOT = Path(__file__).resolve().parent
 load_dotenv(ROOT / ".env")
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+#: the values APP_ENV may take (compared case-insensitively); anything else refuses to start
+APP_ENVS = ("development", "test", "production")
+#: SECRET_KEY values published somewhere (this code, its tests, common examples): never in production
+WELL_KNOWN_SECRET_KEYS = frozenset({
+    DEV_SECRET_KEY, "test-secret-key", "secret", "secret-key", "secretkey", "secret_key",
+    "changeme", "change-me", "change_me", "please-change-me", "your-secret-key", "dev", "development",
+})
+#: the shortest SECRET_KEY production accepts
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -47,7 +56,7 @@ RATE_LIMITS = {
 def from_env() -> dict:
     """Return the app configuration read from the environment now."""
     return {
-        "ENV_NAME": os.environ.get("APP_ENV", "development"),
+        "ENV_NAME": (os.environ.get("APP_ENV") or "development").strip().lower(),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
         #: derives manage links instead of SECRET_KEY when set (rotate one without the other)
         "MANAGE_TOKEN_KEY": os.environ.get("MANAGE_TOKEN_KEY") or None,
@@ -104,8 +113,12 @@ def from_env() -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Rate limits (Flask-Limiter syntax), per client address unless said otherwise
         **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
-        #: how long an admin account stays locked after 5 wrong passwords in a row
-        "ADMIN_LOCKOUT_MINUTES": _int("ADMIN_LOCKOUT_MINUTES", 15),
+        #: the longest wait failed logins impose on one address (delays double up to it)
+        "ADMIN_LOGIN_MAX_DELAY_MINUTES": _int("ADMIN_LOGIN_MAX_DELAY_MINUTES", 15),
+        #: an admin session ends after this long without a request ...
+        "ADMIN_SESSION_IDLE_MINUTES": _int("ADMIN_SESSION_IDLE_MINUTES", 120),
+        #: ... and this long after its login, whatever happens
+        "ADMIN_SESSION_MAX_HOURS": _int("ADMIN_SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 64 * 1024,

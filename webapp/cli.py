@@ -92,6 +92,22 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
     click.echo(f"{'created' if created else 'updated'} admin {email}")
 
 
+@click.command("sign-out-everywhere")
+@click.argument("email", required=False)
+def sign_out_everywhere_command(email: str | None) -> None:
+    """End every session of the admin EMAIL (of every admin without EMAIL); they log in again."""
+    from webapp.services.admin_accounts import end_every_admins_sessions, end_sessions, find_admin
+
+    if email is None:
+        click.echo(f"ended the sessions of {end_every_admins_sessions()} admin(s)")
+        return
+    admin = find_admin(email)
+    if admin is None:
+        raise click.BadParameter("no admin has this email", param_hint="EMAIL")
+    end_sessions(admin)
+    click.echo(f"ended every session of {admin.email}")
+
+
 @click.command("rotate-token-keys")
 def rotate_token_keys_command() -> None:
     """Re-encrypt stored OAuth tokens with the newest key in TOKEN_ENCRYPTION_KEYS."""
@@ -176,6 +192,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_api_token_command)
     app.cli.add_command(rotate_token_keys_command)
+    app.cli.add_command(sign_out_everywhere_command)
     app.cli.add_command(sweep_command)
     app.cli.add_command(check_deploy_command)
     app.cli.add_command(export_command)

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from flask.helpers import get_debug_flag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
@@ -39,10 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def check_config(app: Flask) -> None:
     """Refuse settings that cannot work, before anything starts."""
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (
-        app_config.DEV_SECRET_KEY, "", None
-    ):
-        raise ConfigError("SECRET_KEY must be set to a long random value in production.")
+    check_environment(app)
     if not is_valid_zone(app.config["BOOKING_TIMEZONE"]):
         raise ConfigError(f"BOOKING_TIMEZONE {app.config['BOOKING_TIMEZONE']!r} is not an IANA zone.")
     oauth_configured = any(app.config.get(f"{info.oauth.config_prefix}_CLIENT_ID")
@@ -56,6 +54,29 @@ def check_config(app: Flask) -> None:
             TokenCipher.from_setting(app.config["TOKEN_ENCRYPTION_KEYS"])
         except ValueError:
             raise ConfigError("TOKEN_ENCRYPTION_KEYS must list Fernet keys (see README).") from None
+
+
+def check_environment(app: Flask) -> None:
+    """Know the environment by name (any case), and refuse a production that is not private.
+
+    ENV_NAME is normalised in place, so every later `== "production"` check sees it.
+    """
+    env = str(app.config.get("ENV_NAME") or "").strip().lower()
+    if env not in app_config.APP_ENVS:
+        raise ConfigError(f"APP_ENV {app.config.get('ENV_NAME')!r} is unknown; use one of: "
+                          f"{', '.join(app_config.APP_ENVS)}.")
+    app.config["ENV_NAME"] = env
+    if env != "production":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not isinstance(key, str) or len(key) < app_config.MIN_SECRET_KEY_LENGTH \
+            or key.strip().lower() in app_config.WELL_KNOWN_SECRET_KEYS:
+        raise ConfigError(f"SECRET_KEY must be a random value of at least "
+                          f"{app_config.MIN_SECRET_KEY_LENGTH} characters in production, e.g. "
+                          "python -c 'import secrets; print(secrets.token_urlsafe(48))'.")
+    if app.debug or app.config.get("DEBUG") or get_debug_flag():
+        raise ConfigError("Debug mode (FLASK_DEBUG, --debug) is refused in production: "
+                          "its debugger runs code sent from the browser.")
 
 
 def init_extensions(app: Flask) -> None:

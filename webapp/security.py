@@ -1,6 +1,15 @@
-"""Security headers: no framing by default, a strict content security policy."""
-from flask import Response
+"""Security headers: no framing by default, a strict content security policy, HSTS, Retry-After."""
+import math
+import time
 
+from flask import Response, current_app, request
+
+from webapp.extensions import limiter
+
+#: one year: browsers then refuse plain HTTP to this host for that long
+HSTS = "max-age=31536000"
+#: the wait a 429 suggests when no limit says how long (e.g. a 429 raised by a view)
+DEFAULT_RETRY_AFTER_SECONDS = 60
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
 
@@ -12,4 +21,16 @@ def apply_security_headers(response: Response) -> Response:
         response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(retry_after_seconds())
     return response
+
+
+def retry_after_seconds() -> int:
+    """Return how many seconds until the limit this request broke lets it through again."""
+    breached = limiter.current_limit if limiter.enabled else None
+    if breached is None:
+        return DEFAULT_RETRY_AFTER_SECONDS
+    return max(1, math.ceil(breached.reset_at - time.time()))

@@ -3,7 +3,7 @@
 // <script src="https://BOOKING_HOST/embed.js" async></script>
 // Options: data-mode="popup", data-service, data-timezone, data-primary-color, data-hide-header,
 // data-label (popup button). Events on the element: booking:ready, booking:slot-selected,
-// booking:created (detail: uid, start, end, timezone, service_type, meeting_url).
+// booking:created (detail: reference, start, end, timezone, service_type, meeting_url).
 (function () {
   "use strict";
 

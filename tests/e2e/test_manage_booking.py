@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.steps import choose_first_time_next_month, fill_client
 from tests.integration.mail.support import Inbox, free_port
 from webapp.extensions import db
+from webapp.mail.references import booking_reference
 from webapp.models import Booking
 
 ZONE = "America/New_York"
@@ -123,7 +124,8 @@ def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: P
     assert link, "the confirmation has no manage link"
     first_invite = event_of(invite_of(confirmation))
     booked = stored_booking()
-    assert str(first_invite["UID"]).startswith(booked.uid + "@") and first_invite["SEQUENCE"] == 0
+    assert str(first_invite["UID"]).startswith(booking_reference(booked.uid) + "@")
+    assert first_invite["SEQUENCE"] == 0
     assert label(booked.scheduled_at) not in public_times(page, site, booked.scheduled_at)
 
     # The manage page, opened from the email: details in the client's zone and an .ics.

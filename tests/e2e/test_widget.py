@@ -8,6 +8,7 @@ from werkzeug.serving import make_server
 
 from webapp.embed.demo import partner_page, serve_page
 from webapp.extensions import db
+from webapp.mail.references import booking_reference
 from webapp.models import Booking
 
 INLINE = "#inline-widget"
@@ -109,8 +110,8 @@ def test_partner_page_books_through_the_inline_widget_and_hears_booking_created(
     booking = db.session.scalar(db.select(Booking))
     assert booking.client_email == "giulia@example.com"
     assert len(created) == 1
-    assert created[0]["detail"]["uid"] == booking.uid
-    assert set(created[0]["detail"]) == {"uid", "start", "end", "timezone", "service_type",
+    assert created[0]["detail"]["reference"] == booking_reference(booking.uid)  # never the uid
+    assert set(created[0]["detail"]) == {"reference", "start", "end", "timezone", "service_type",
                                         "meeting_url"}
     assert created[0]["detail"]["service_type"] == "consultation"
     assert [e["type"] for e in events(page, "popup-widget")] == ["booking:ready"]

@@ -7,8 +7,9 @@ OPTIONAL_TEXT = {"type": ["string", "null"]}
 UTC_TIME = {"type": ["string", "null"], "description": "UTC instant, ISO 8601 with Z."}
 LOCAL_TIME = {"type": "string", "description": "Wall time in the booking's `timezone`, ISO 8601 "
               "without offset, as the seed shows it (e.g. 2025-11-05T09:00:00)."}
-PUBLIC_ID = {"type": ["string", "integer"], "description": "The booking's public uid (a string); "
-             "callers with an admin API token get the internal integer id instead."}
+PUBLIC_ID = {"type": ["string", "integer"], "description": "Anonymous callers: the booking's private "
+             "API credential (a string, the same for `id` and `uid`; keep it secret); callers with "
+             "an admin API token get the internal integer id instead."}
 
 
 def _ref(name: str) -> dict:
@@ -144,12 +145,14 @@ SCHEMAS = {
 }
 
 BOOKING_ID = {"name": "public_id", "in": "path", "required": True, "schema": TEXT,
-              "description": "The booking's uid; an integer id only with an admin API token."}
+              "description": "The `id` the creator received (anonymous callers); the uid or integer id "
+              "with an admin API token. Anything else is 404."}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
                    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
                               "pattern": "^[\\x21-\\x7e]+$"},
                    "description": "Repeat the same key with the same body to get the first "
-                   "answer again instead of a second booking; another body with it is 422."}
+                   "answer again instead of a second booking; another body with it is 422. Keys belong "
+                   "to the caller (the admin token, else the client address)."}
 SEED_BOOKING = {
     "client_name": "Mario Rossi", "client_email": "mario@example.com",
     "client_phone": "+39 123 456 7890", "client_company": "Acme Inc",
@@ -181,7 +184,8 @@ PATHS = {
     "/api/v1/booking/bookings": {"post": {
         "operationId": "createBooking", "tags": ["Public"], "summary": "Create booking",
         "description": "Books a free slot through the same rules as the website. The answer's "
-                       "`id` is the uid unless the caller sends an admin API token.",
+                       "`id` is the credential that opens the booking through this API (the manage "
+                       "token) unless the caller sends an admin API token.",
         "security": SECURITY, "parameters": [IDEMPOTENCY_KEY],
         "requestBody": _body("BookingRequest", SEED_BOOKING),
         "responses": {"201": {**_json(_ref("Booking"), "Booked (status pending, or confirmed "
@@ -197,6 +201,7 @@ PATHS = {
     "/api/v1/booking/bookings/{public_id}/cancel": {"post": {
         "operationId": "cancelBooking", "tags": ["Public"], "summary": "Cancel booking",
         "description": "Idempotent: cancelling a cancelled booking answers it unchanged. "
+                       "Clients cannot cancel past the self-service cut-off (409); admins can. "
                        "The client and the business are notified once.",
         "security": SECURITY, "parameters": [BOOKING_ID],
         "requestBody": _body("CancelRequest", {"cancellation_reason": "Cliente ha cambiato idea"},

@@ -27,10 +27,12 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def json_object(*, allow_empty: bool = False) -> dict:
-    """Return the body as a JSON object: 415 if it is not JSON, 400 if malformed, 422 if no object."""
-    if allow_empty and not request.content_length and not request.get_data(cache=True):
-        return {}
+def json_object() -> dict:
+    """Return the body as a JSON object: 415 if it is not JSON, 400 if malformed, 422 if no object.
+
+    Every API POST goes through here, so none is accepted without Content-Type: application/json
+    (which a cross-site form or a bare no-cors request cannot send).
+    """
     if not request.is_json:
         raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
     try:

@@ -18,10 +18,11 @@ from webapp.api.shapes import (
     booking_json,
     cancelled_json,
     created_json,
+    for_caller,
 )
 from webapp.clock import now
 from webapp.extensions import csrf, db, limiter
-from webapp.models import Booking
+from webapp.models import ApiToken, Booking
 from webapp.ratelimits import configured
 from webapp.services.api_tokens import bearer_token, verify_api_token
 from webapp.services.availability import (
@@ -32,6 +33,7 @@ from webapp.services.availability import (
 from webapp.services.bookings import cancel_booking, create_booking
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.idempotency import run_once
+from webapp.services.self_service import cancel_as_client, manageable_booking
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
 
@@ -42,23 +44,41 @@ bp.after_request(apply_cors)
 bp.register_error_handler(ServiceError, errors.service_error)
 
 
-def _caller_is_admin() -> bool:
-    """Return True for a valid admin API token; a wrong token is a 401, none is anonymous."""
+def _admin_token() -> ApiToken | None:
+    """Return the caller's admin API token record; a wrong token is a 401, none is anonymous."""
     header = request.headers.get("Authorization")
     if header is None:
-        return False
-    if verify_api_token(bearer_token(header), now()) is None:
+        return None
+    record = verify_api_token(bearer_token(header), now())
+    if record is None:
         raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
-    return True
+    return record
+
+
+def _caller_is_admin() -> bool:
+    """Return True for a valid admin API token (see `_admin_token`)."""
+    return _admin_token() is not None
+
+
+def _idempotency_scope(token: ApiToken | None) -> str:
+    """Return whose keys a request's Idempotency-Key belongs to: the admin token, else the address."""
+    return f"token:{token.id}" if token is not None else f"address:{request.remote_addr}"
 
 
 def _booking_or_404(public_id: str, admin: bool) -> Booking:
-    """Find a booking by uid, or by integer id for admins; anything else is the same 404."""
-    booking = None
-    if len(public_id) <= 32:
-        booking = db.session.scalar(db.select(Booking).where(Booking.uid == public_id))
-    if booking is None and admin and public_id.isascii() and public_id.isdigit() and len(public_id) <= 18:
-        booking = db.session.get(Booking, int(public_id))
+    """Find the booking a caller may address; anything else is the same 404.
+
+    Admins: by uid or integer id. Anonymous callers: only by the credential they got when
+    booking (the manage token), which stops opening when the manage link does. The uid, shown
+    on pages and derived into invites, opens nothing for them.
+    """
+    if not admin:
+        booking = manageable_booking(public_id, now())
+    else:
+        booking = db.session.scalar(db.select(Booking).where(Booking.uid == public_id)) \
+            if len(public_id) <= 32 else None
+        if booking is None and public_id.isascii() and public_id.isdigit() and len(public_id) <= 18:
+            booking = db.session.get(Booking, int(public_id))
     if booking is None:
         raise NotFound("No such booking.")
     return booking
@@ -80,10 +100,13 @@ def availability():
 @limiter.limit(configured("API_WRITE_RATE_LIMIT"), methods=["POST"])
 def create():
     """Book a free slot; with an Idempotency-Key a retry gets the first answer."""
-    data, admin, key = json_object(), _caller_is_admin(), request.headers.get("Idempotency-Key")
-    status, body = _book(data, admin) if key is None else run_once(key, data, now(), lambda: _book(data, admin))
-    headers = {"Location": url_for("api.get_booking", public_id=body["uid"])}
-    return jsonify({**body, "manage_url": manage_url(body["uid"])}), status, headers
+    data, token, key = json_object(), _admin_token(), request.headers.get("Idempotency-Key")
+    admin = token is not None
+    status, body = _book(data, admin) if key is None else run_once(
+        _idempotency_scope(token), key, data, now(), lambda: _book(data, admin))
+    answer = {**for_caller(body, admin=admin), "manage_url": manage_url(body["uid"])}
+    headers = {"Location": url_for("api.get_booking", public_id=answer["uid"])}
+    return jsonify(answer), status, headers
 
 
 def _book(data: dict, admin: bool) -> tuple[int, dict]:
@@ -94,19 +117,28 @@ def _book(data: dict, admin: bool) -> tuple[int, dict]:
 
 @bp.get("/booking/bookings/<public_id>")
 def get_booking(public_id: str):
-    """Show a booking by its uid (or integer id with an admin token)."""
+    """Show a booking to its creator (by the id they got) or to an admin (by uid or integer id)."""
     admin = _caller_is_admin()
-    return jsonify(booking_json(_booking_or_404(public_id, admin), admin=admin))
+    return jsonify(for_caller(booking_json(_booking_or_404(public_id, admin), admin=admin), admin=admin))
 
 
 @bp.post("/booking/bookings/<public_id>/cancel")
 @limiter.limit(configured("API_WRITE_RATE_LIMIT"), methods=["POST"])
 def cancel(public_id: str):
-    """Cancel a booking; cancelling again answers the same cancelled booking."""
-    reason, admin = cancel_reason(json_object(allow_empty=True)), _caller_is_admin()
+    """Cancel a booking; cancelling again answers the same cancelled booking.
+
+    Clients follow the manage page's self-service policy (no changes past the cut-off);
+    admins may cancel any active booking.
+    """
+    reason, admin = cancel_reason(json_object()), _caller_is_admin()
     booking = _booking_or_404(public_id, admin)
-    cancelled = cancel_booking(booking.id, reason, now())
-    return jsonify(cancelled_json(cancelled, admin=admin))
+    if admin:
+        cancelled = cancel_booking(booking.id, reason, now())
+    elif booking.status == "cancelled":
+        cancelled = booking  # the client's retry: the same answer, not a policy refusal
+    else:
+        cancelled = cancel_as_client(booking, reason, now())
+    return jsonify(for_caller(cancelled_json(cancelled, admin=admin), admin=admin))
 
 
 @bp.get("/booking/health")

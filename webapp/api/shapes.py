@@ -5,6 +5,7 @@ from webapp.api.parsing import AvailabilityQuery, local_iso, utc_iso
 from webapp.models import Booking, ServiceType
 from webapp.scheduling import get_zone
 from webapp.services.availability import Availability
+from webapp.services.tokens import manage_token
 
 CREATED_FIELDS = ("id", "uid", "client_name", "client_email", "service_type", "title",
                   "scheduled_at", "scheduled_at_utc", "timezone", "duration_minutes", "status",
@@ -13,9 +14,10 @@ CANCELLED_FIELDS = ("id", "uid", "status", "cancellation_reason", "cancelled_at"
 
 
 def booking_json(booking: Booking, *, admin: bool) -> dict:
-    """Return the seed's GET /bookings/{id} shape (plus uid, zone and UTC start).
+    """Return the seed's GET /bookings/{id} shape (plus uid, zone and UTC start), as stored.
 
-    `id` is the public uid; only admin-token callers see the integer id.
+    Admin-token callers see the integer id; for anonymous callers `id` is the uid here, and
+    `for_caller` swaps in their credential before answering.
     """
     return {
         "id": booking.id if admin else booking.uid,
@@ -50,6 +52,18 @@ def cancelled_json(booking: Booking, *, admin: bool) -> dict:
     """Return the seed's POST /bookings/{id}/cancel answer."""
     full = booking_json(booking, admin=admin)
     return {name: full[name] for name in CANCELLED_FIELDS}
+
+
+def for_caller(body: dict, *, admin: bool) -> dict:
+    """Return an answer as its caller sees it: anonymous callers get, as `id` and `uid`, the
+    booking's manage token (the credential that opens it through the API), never the uid.
+
+    Stored answers (idempotency) keep the uid, so no credential is ever written down.
+    """
+    if admin:
+        return body
+    handle = manage_token(body["uid"])
+    return {**body, "id": handle, "uid": handle}
 
 
 def availability_json(query: AvailabilityQuery, services: list[ServiceType],

@@ -6,6 +6,7 @@ from flask import abort, request
 from webapp.booking_flow.flow import BookingFlow
 from webapp.clock import now
 from webapp.embed import policy
+from webapp.mail.references import booking_reference
 from webapp.public.forms import BookingForm
 from webapp.services.embed_tokens import (
     BadEmbedToken,
@@ -54,9 +55,9 @@ class WidgetFlow(BookingFlow):
                            "duration_minutes": state.duration}}
 
     def booking_created_event(self, booking) -> dict:
-        """Tell the partner page what was booked."""
+        """Tell the partner page what was booked: a reference that opens nothing, never the uid."""
         return {"name": "booking:created",
-                "detail": {"uid": booking.uid, "start": booking.scheduled_at.isoformat(),
+                "detail": {"reference": booking_reference(booking.uid), "start": booking.scheduled_at.isoformat(),
                            "end": booking.ends_at.isoformat(), "timezone": booking.timezone,
                            "service_type": booking.service_type,
                            "meeting_url": booking.meeting_url}}

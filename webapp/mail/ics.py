@@ -5,14 +5,15 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress
 
 from webapp.mail.clean import one_line
+from webapp.mail.references import booking_reference
 
 PRODID = "-//StudiocentOS//Booking//EN"
 METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}
 
 
 def event_uid(booking, domain: str) -> str:
-    """Return the invite's UID, stable for the booking's whole life."""
-    return f"{booking.uid}@{domain}"
+    """Return the invite's UID, stable for the booking's whole life; it carries no credential."""
+    return f"{booking_reference(booking.uid)}@{domain}"
 
 
 def build_calendar(

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one aggregate per module."""
-from webapp.models.accounts import AdminUser, ApiToken
+from webapp.models.accounts import AdminUser, ApiToken, LoginThrottle
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
 from webapp.models.integration import ProviderIntegration
@@ -9,5 +9,5 @@ from webapp.models.settings import IdempotencyRecord, Setting
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "IdempotencyRecord", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
+    "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
 ]

@@ -1,12 +1,12 @@
-"""Admin users and API tokens."""
+"""Admin users, their login throttles and API tokens."""
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models.types import UTCDateTime, created_at_column
+from webapp.models.types import CURRENT_TIMESTAMP, UTCDateTime, created_at_column
 
 
 class AdminUser(UserMixin, db.Model):
@@ -19,8 +19,13 @@ class AdminUser(UserMixin, db.Model):
     #: argon2id hash
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: unused since login throttling moved to LoginThrottle (kept so a rolling deploy's old
+    #: processes still load admins; a later migration drops both)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: sessions carry the epoch they started in; raising it (logout, new password, "sign out
+    #: everywhere") ends every older session at its next request
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -28,6 +33,21 @@ class AdminUser(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Return whether this admin may log in (Flask-Login hook)."""
         return self.active
+
+
+class LoginThrottle(db.Model):
+    """Recent failed logins of one key (an account from one address, or one address)."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: sha256 of the key, so neither typed emails nor addresses are stored
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: no attempt with this key is checked before this instant
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set by the app's clock only (no onupdate), so old keys are forgotten on its time
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=CURRENT_TIMESTAMP)
 
 
 class ApiToken(db.Model):

@@ -1,4 +1,4 @@
-"""Admin accounts: argon2 password hashes and a login that locks after repeated failures."""
+"""Admin accounts: argon2 password hashes, a throttled login, and ending an admin's sessions."""
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -8,12 +8,16 @@ from sqlalchemy import func, update
 from webapp.extensions import db
 from webapp.models import AdminUser
 from webapp.services.errors import ServiceError, ValidationFailed
+from webapp.services.login_throttle import (
+    forget_account_failures,
+    is_throttled,
+    record_failure,
+    throttle_keys,
+)
 from webapp.services.validation import FieldErrors
 
-#: wrong passwords in a row that lock an account
-MAX_FAILED_LOGINS = 5
 MIN_PASSWORD_LENGTH = 10
-#: the same words for an unknown email, a wrong password and a locked account
+#: the same words for an unknown email, a wrong password and a throttled attempt
 LOGIN_FAILED = "That email and password did not work, or there were too many attempts. Try again later."
 
 _hasher = PasswordHasher()
@@ -48,7 +52,10 @@ def find_admin(email: str) -> AdminUser | None:
 
 
 def create_admin(email: str, password: str) -> tuple[AdminUser, bool]:
-    """Create an admin, or set a new password on an existing one; return (admin, created)."""
+    """Create an admin, or set a new password on an existing one; return (admin, created).
+
+    A new password ends every session the admin had.
+    """
     errors = FieldErrors()
     email = errors.email("email", email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
@@ -58,41 +65,51 @@ def create_admin(email: str, password: str) -> tuple[AdminUser, bool]:
     admin = find_admin(email)
     created = admin is None
     if created:
-        admin = AdminUser(email=email.lower(), active=True)
+        admin = AdminUser(email=email.lower(), active=True, session_epoch=0)
         db.session.add(admin)
     admin.password_hash = hash_password(password)
-    admin.failed_logins, admin.locked_until = 0, None
     db.session.commit()
+    if not created:
+        end_sessions(admin)
     return admin, created
 
 
-def authenticate(email: str, password: str, now: datetime, *, lockout: timedelta) -> AdminUser:
+def authenticate(email: str, password: str, now: datetime, *, address: str | None,
+                 max_delay: timedelta) -> AdminUser:
     """Return the admin these credentials open, or raise LoginFailed.
 
-    After MAX_FAILED_LOGINS wrong passwords the account refuses even the right one
-    until `lockout` has passed.
+    Failures slow down the typed email from this `address`, and the address itself
+    (`login_throttle`), up to `max_delay`; nobody else. Every path verifies one argon2 hash
+    (a dummy one for unknown, inactive or throttled attempts) and gives the same answer, so
+    neither the words nor the time tell whether an email belongs to an admin.
     """
+    keys = throttle_keys(email, address)
+    throttled = is_throttled(keys, now)
     admin = find_admin(email)
-    if admin is None or not admin.active or not isinstance(password, str):
-        _password_matches(_DUMMY_HASH, str(password))  # same cost whether or not the account exists
-        raise LoginFailed(LOGIN_FAILED)
-    if admin.locked_until is not None and admin.locked_until > now:
-        raise LoginFailed(LOGIN_FAILED)
-    if not _password_matches(admin.password_hash, password):
-        _count_failure(admin, now, lockout)
+    usable = not throttled and admin is not None and admin.active and isinstance(password, str)
+    matches = _password_matches(admin.password_hash if usable else _DUMMY_HASH, str(password))
+    if not (usable and matches):
+        if not throttled:  # waiting out a delay does not lengthen it
+            record_failure(keys, now, max_delay)
         raise LoginFailed(LOGIN_FAILED)
     if _hasher.check_needs_rehash(admin.password_hash):
         admin.password_hash = hash_password(password)
-    admin.failed_logins, admin.locked_until, admin.last_login_at = 0, None, now
+    admin.last_login_at = now
     db.session.commit()
+    forget_account_failures(email, address)
     return admin
 
 
-def _count_failure(admin: AdminUser, now: datetime, lockout: timedelta) -> None:
-    """Count a wrong password atomically and lock the account at the limit."""
+def end_sessions(admin: AdminUser) -> None:
+    """End every session of `admin` (they carry an older epoch from now on)."""
     db.session.execute(update(AdminUser).where(AdminUser.id == admin.id)
-                       .values(failed_logins=AdminUser.failed_logins + 1))
-    db.session.refresh(admin)
-    if admin.failed_logins >= MAX_FAILED_LOGINS:
-        admin.failed_logins, admin.locked_until = 0, now + lockout
+                       .values(session_epoch=AdminUser.session_epoch + 1))
     db.session.commit()
+    db.session.refresh(admin)
+
+
+def end_every_admins_sessions() -> int:
+    """End every session of every admin; return how many admins there are."""
+    result = db.session.execute(update(AdminUser).values(session_epoch=AdminUser.session_epoch + 1))
+    db.session.commit()
+    return result.rowcount

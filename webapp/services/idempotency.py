@@ -1,4 +1,11 @@
-"""Idempotency keys: a retried request gets the first response instead of acting twice."""
+"""Idempotency keys: a retried request gets the first response instead of acting twice.
+
+Keys are scoped to the caller: the stored key is a hash of (scope, key), where the scope is
+the admin API token's id or, for anonymous callers, their client address. So the same key
+sent by another caller is a different key: it can neither read nor burn someone else's
+answer. (Anonymous callers behind one address share a scope; a client that retries from a
+new address simply books again, the seed's behaviour without a key.)
+"""
 import hashlib
 import json
 import re
@@ -30,15 +37,21 @@ def fingerprint(data) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def run_once(key: str, data, now: datetime,
+def scoped_key(scope: str, key: str) -> str:
+    """Return the stored form of `key` sent by the caller `scope`: a hash, so scopes never meet."""
+    return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
+
+
+def run_once(scope: str, key: str, data, now: datetime,
              action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-    """Run `action` once per key and return its (status, body); retries get the stored answer.
+    """Run `action` once per (caller scope, key) and return its (status, body); retries get the stored answer.
 
     Only successful answers are kept: a refused request stores nothing and may be retried.
     """
     if not isinstance(key, str) or not _KEY.match(key):
         raise ValidationFailed("The Idempotency-Key header must be 1 to 255 visible ASCII characters.",
                                {"Idempotency-Key": "Use 1 to 255 visible ASCII characters."})
+    key = scoped_key(scope, key)
     digest = fingerprint(data)
     stored = _claim(key, digest, now)
     if stored is not None:

@@ -8,6 +8,7 @@ from webapp.extensions import db
 from webapp.models import ApiToken, Booking, IdempotencyRecord
 from webapp.outbox.sweep import sweep
 from webapp.services.api_tokens import verify_api_token
+from webapp.services.bookings import booking_by_token
 
 BOOKINGS = f"{API}/bookings"
 
@@ -59,9 +60,10 @@ def test_a_refused_request_does_not_use_up_its_key(client):
 
 def test_a_key_still_in_progress_answers_409(client):
     from tests.integration.api.conftest import NOW
-    from webapp.services.idempotency import IN_PROGRESS, fingerprint
+    from webapp.services.idempotency import IN_PROGRESS, fingerprint, scoped_key
 
-    db.session.add(IdempotencyRecord(key="busy", request_hash=fingerprint(SEED_BOOKING),
+    db.session.add(IdempotencyRecord(key=scoped_key("address:127.0.0.1", "busy"),
+                                     request_hash=fingerprint(SEED_BOOKING),
                                      response_status=IN_PROGRESS, response_body="", created_at=NOW))
     db.session.commit()
     response = client.post(BOOKINGS, json=SEED_BOOKING, headers={"Idempotency-Key": "busy"})
@@ -69,13 +71,14 @@ def test_a_key_still_in_progress_answers_409(client):
     assert response.json["error"]["code"] == "idempotency_key_in_use"
 
 
-def test_anonymous_callers_see_the_uid_as_id_and_admins_the_integer(client, admin_token):
+def test_anonymous_callers_see_their_credential_as_id_and_admins_the_integer(client, admin_token):
     created = client.post(BOOKINGS, json=SEED_BOOKING).json
-    integer_id = db.session.scalar(db.select(Booking.id).where(Booking.uid == created["uid"]))
+    booking = booking_by_token(created["id"])
     auth = {"Authorization": f"Bearer {admin_token}"}
-    assert client.get(f"{BOOKINGS}/{created['uid']}").json["id"] == created["uid"]
-    assert client.get(f"{BOOKINGS}/{created['uid']}", headers=auth).json["id"] == integer_id
-    assert client.get(f"{BOOKINGS}/{integer_id}", headers=auth).json["uid"] == created["uid"]
+    assert created["id"] == created["uid"] == created["manage_url"].rsplit("/", 1)[1]
+    assert client.get(f"{BOOKINGS}/{created['id']}").json["id"] == created["id"]
+    assert client.get(f"{BOOKINGS}/{booking.uid}", headers=auth).json["id"] == booking.id
+    assert client.get(f"{BOOKINGS}/{booking.id}", headers=auth).json["uid"] == booking.uid
 
 
 def test_admins_create_and_cancel_by_integer_id(client, admin_token):
@@ -88,7 +91,7 @@ def test_admins_create_and_cancel_by_integer_id(client, admin_token):
 
 def test_unknown_and_unauthorised_ids_get_the_same_404(client, admin_token):
     created = client.post(BOOKINGS, json=SEED_BOOKING).json
-    integer_id = db.session.scalar(db.select(Booking.id).where(Booking.uid == created["uid"]))
+    integer_id = booking_by_token(created["id"]).id
     auth = {"Authorization": f"Bearer {admin_token}"}
     answers = [
         client.get(f"{BOOKINGS}/{integer_id}"),

@@ -10,6 +10,7 @@ import pytest
 from tests.integration.embed.support import CALENDAR, PARTNER, bookings, form_fields, post
 from webapp.clock import now
 from webapp.extensions import db
+from webapp.mail.references import booking_reference
 from webapp.models import Booking
 from webapp.services.settings import save_settings
 
@@ -167,7 +168,8 @@ def test_confirmation_tells_the_partner_what_was_booked(client, details):
     detail = json.loads(html.unescape(re.search(r"data-embed-detail='([^']+)'", page).group(1)))
     db.session.remove()
     booking = db.session.scalar(db.select(Booking))
-    assert detail == {"uid": booking.uid, "start": booking.scheduled_at.isoformat(),
+    assert booking.uid not in json.dumps(detail)  # the partner page gets nothing that opens it
+    assert detail == {"reference": booking_reference(booking.uid), "start": booking.scheduled_at.isoformat(),
                       "end": booking.ends_at.isoformat(), "timezone": "Europe/Rome",
                       "service_type": "consultation", "meeting_url": booking.meeting_url}
 

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from tests.conftest import csrf_from
 from tests.integration.manage.conftest import rome
 from webapp.extensions import db
+from webapp.mail.references import booking_reference
 from webapp.models import Booking
 
 MONDAY = date(2026, 11, 30)
@@ -43,7 +44,7 @@ def test_ics_download_is_the_invite_with_the_booking_uid(client, book):
     calendar = Calendar.from_ical(response.data)
     event = calendar.walk("VEVENT")[0]
     assert calendar["METHOD"] == "REQUEST"
-    assert str(event["UID"]).startswith(booking.uid + "@")
+    assert str(event["UID"]).startswith(booking_reference(booking.uid) + "@")
     assert event["SEQUENCE"] == 0
     assert event.decoded("DTSTART") == rome(MONDAY, 10)
 

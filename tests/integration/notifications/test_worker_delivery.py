@@ -18,6 +18,7 @@ from tests.integration.notifications.support import (
 from webapp import outbox
 from webapp.database import booking_write_transaction
 from webapp.extensions import db
+from webapp.mail.references import booking_reference
 from webapp.mail.timefmt import format_short
 from webapp.models import Booking, OutboxMessage
 from webapp.outbox.sweep import sweep
@@ -53,7 +54,7 @@ def test_confirmation_and_invite_arrive_exactly_once(app, mailbox, start_worker)
     assert stored.status == "confirmed" and stored.meeting_url
     assert stored.meeting_url in text_part(confirmations[0])
     event = invite.walk("VEVENT")[0]
-    assert str(event["UID"]).startswith(stored.uid) and event["SEQUENCE"] == 0
+    assert str(event["UID"]).startswith(booking_reference(stored.uid)) and event["SEQUENCE"] == 0
     admin = [m for m in mailbox.messages() if m["To"] == ADMIN]
     assert len(admin) == 1 and admin[0]["Subject"].startswith("New booking")
     assert len(mailbox.messages()) == 2

@@ -5,6 +5,7 @@ import pytest
 from icalendar import Calendar
 
 from webapp.mail.ics import build_calendar
+from webapp.mail.references import booking_reference
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -31,7 +32,7 @@ def test_request_carries_itip_method_organizer_and_attendee(make_booking):
     assert calendar["METHOD"] == "REQUEST"
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"] == "-//StudiocentOS//Booking//EN"
-    assert str(event["UID"]) == "bk_Q2xpZW50VWlk@studiocentos.it"
+    assert str(event["UID"]) == f"{booking_reference('bk_Q2xpZW50VWlk')}@studiocentos.it"
     assert event["SEQUENCE"] == 2
     assert event.decoded("DTSTAMP") == NOW
     assert str(event["SUMMARY"]) == "Intro call"
@@ -87,7 +88,14 @@ def test_cancel_keeps_uid_and_raises_sequence(make_booking):
 
 def test_uid_domain_overrides_the_organizer_domain(make_booking):
     _, event = _event(_build(make_booking(), uid_domain="booking.example.org"))
-    assert str(event["UID"]) == "bk_Q2xpZW50VWlk@booking.example.org"
+    assert str(event["UID"]) == f"{booking_reference('bk_Q2xpZW50VWlk')}@booking.example.org"
+
+
+def test_the_invite_uid_carries_no_credential(make_booking):
+    """The UID travels in every invite: it must not be the booking uid the API once accepted."""
+    _, event = _event(_build(make_booking()))
+    assert "bk_Q2xpZW50VWlk" not in str(event["UID"])
+    assert str(event["UID"]).startswith("ref-")
 
 
 def test_unknown_method_is_refused(make_booking):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from webapp.mail.ics import build_calendar
+from webapp.mail.references import booking_reference
 
 SCRIPT = Path(__file__).with_name("parse_ics.mjs")
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -37,7 +38,7 @@ def test_icaljs_reads_request_with_uid_sequence_and_utc_start_across_dst(tmp_pat
                                                 "REQUEST"))
     assert parsed["method"] == "REQUEST"
     assert parsed["events"] == 1
-    assert parsed["uid"] == "bk_Q2xpZW50VWlk@studiocentos.it"
+    assert parsed["uid"] == f"{booking_reference('bk_Q2xpZW50VWlk')}@studiocentos.it"
     assert parsed["sequence"] == 3
     assert parsed["attendees"] == ["mailto:ada@example.com"]
     assert parsed["organizer"] == "mailto:noreply@studiocentos.it"
