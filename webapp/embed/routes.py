@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from webapp.embed import policy
 from webapp.embed.flow import WidgetFlow
 from webapp.extensions import csrf, limiter
-from webapp.ratelimits import configured
+from webapp.ratelimits import configured, token_lookup_limit
 from webapp.services.availability import active_service_types
 
 bp = Blueprint("embed", __name__)
@@ -111,6 +111,7 @@ def details(key: str):
 
 
 @bp.get("/embed/<look>/booking/<token>")
+@token_lookup_limit()
 def confirmed(token: str):
     """Show the booking just made and tell the partner page about it."""
     return flow.confirmed(token)

@@ -3,7 +3,7 @@ from flask import Blueprint, render_template
 
 from webapp.booking_flow.flow import BookingFlow
 from webapp.extensions import limiter
-from webapp.ratelimits import configured
+from webapp.ratelimits import configured, token_lookup_limit
 from webapp.services.availability import active_service_types
 
 bp = Blueprint("public", __name__)
@@ -33,6 +33,7 @@ def details(key: str):
 
 
 @bp.get("/booking/<token>")
+@token_lookup_limit()
 def confirmed(token: str):
     """Show a booking's confirmation with its details and manage link."""
     return flow.confirmed(token)
