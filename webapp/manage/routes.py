@@ -34,6 +34,7 @@ from webapp.services.self_service import (
     reschedule_as_client,
     send_lost_links,
 )
+from webapp.services.validation import address_key
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -185,7 +186,7 @@ def reschedule_submit(token: str):
 @bp.route("/lost", methods=["GET", "POST"])
 @limiter.limit(LOST_LIMIT, methods=["POST"])
 @limiter.limit(LOST_PER_ADDRESS_LIMIT, methods=["POST"],
-               key_func=lambda: "lost:" + request.form.get("email", "").strip().lower())
+               key_func=lambda: "lost:" + address_key(request.form.get("email")))
 def lost():
     """Email the manage links of an address's upcoming bookings; the answer never says if any."""
     form = LostLinkForm()

@@ -2,8 +2,7 @@
 from flask import Blueprint, render_template
 
 from webapp.booking_flow.flow import BookingFlow
-from webapp.extensions import limiter
-from webapp.ratelimits import configured, token_lookup_limit
+from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
 
 bp = Blueprint("public", __name__)
@@ -25,8 +24,7 @@ def calendar(key: str):
 
 
 @bp.route("/book/<key>/details", methods=["GET", "POST"])
-@limiter.limit(configured("BOOKING_RATE_LIMIT"),
-               methods=["POST"])
+@booking_limits
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""
     return flow.details(key)
