@@ -4,14 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
+# pip-compile lives in its own environment: the tool is not part of what the lock installs
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint install db bench clean
+.PHONY: run test lint install db bench clean lock
 
-$(INSTALLED): requirements.txt
+# requirements.txt names the direct dependencies; requirements.lock pins every package
+# they pull in (tests/unit/test_dependency_lock.py checks the lock covers them).
+$(INSTALLED): requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements.lock
 	touch $(INSTALLED)
+
+$(LOCK_VENV)/.installed:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS)
+	touch $@
+
+# Re-resolve requirements.lock from requirements.txt: keeps the locked versions that still
+# fit and adds what is new; `make lock UPGRADE=1` moves every package to its newest release.
+lock: $(LOCK_VENV)/.installed
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		$(if $(UPGRADE),--upgrade) --output-file requirements.lock requirements.txt
 
 install: $(INSTALLED)
 
@@ -37,4 +53,4 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.engine
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) node_modules .pytest_cache

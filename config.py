@@ -43,7 +43,8 @@ def _list(name: str, default: str = "") -> list[str]:
 
 RATE_LIMITS = {
     "ADMIN_LOGIN_RATE_LIMIT": "10/minute;100/hour",
-    "BOOKING_RATE_LIMIT": "20/minute;200/hour",  # booking posts: site and widget
+    "BOOKING_RATE_LIMIT": "20/minute;200/hour",  # booking posts: site, widget and API on one counter
+    "BOOKING_PER_RECIPIENT_LIMIT": "5/hour;20/day",  # bookings made for one client email address
     "API_WRITE_RATE_LIMIT": "20/minute;200/hour",
     "API_READ_RATE_LIMIT": "120/minute",
     "MANAGE_LOOKUP_RATE_LIMIT": "30/minute;300/hour",  # manage pages opened by token

@@ -75,6 +75,43 @@ def create_api_token_command(name: str) -> None:
     click.echo(token)
 
 
+@click.group("api-token")
+def api_token_group() -> None:
+    """List and revoke admin API tokens (create one with `create-api-token NAME`)."""
+
+
+@api_token_group.command("list")
+def list_api_tokens_command() -> None:
+    """Print every token: id, name, created, last used, revoked (never the token itself)."""
+    from webapp.services.api_tokens import list_api_tokens
+
+    tokens = list_api_tokens()
+    if not tokens:
+        click.echo("no API tokens")
+    for record in tokens:
+        state = f"revoked {_when(record.revoked_at)}" if record.revoked_at else "live"
+        click.echo(f"{record.id}\t{record.name}\tcreated {_when(record.created_at)}"
+                   f"\tlast used {_when(record.last_used_at)}\t{state}")
+
+
+@api_token_group.command("revoke")
+@click.argument("token_id", type=click.IntRange(1, 2**63 - 1))
+def revoke_api_token_command(token_id: int) -> None:
+    """Revoke the token with id TOKEN_ID (see `api-token list`); calls with it get 401 at once."""
+    from webapp.clock import now
+    from webapp.services.api_tokens import revoke_api_token
+
+    record = revoke_api_token(token_id, now())
+    if record is None:
+        raise click.ClickException(f"no API token with id {token_id}")
+    click.echo(f"revoked API token {record.id} ({record.name}) at {_when(record.revoked_at)}")
+
+
+def _when(moment) -> str:
+    """Format an optional instant for the token list."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
@@ -191,6 +228,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_api_token_command)
+    app.cli.add_command(api_token_group)
     app.cli.add_command(rotate_token_keys_command)
     app.cli.add_command(sign_out_everywhere_command)
     app.cli.add_command(sweep_command)

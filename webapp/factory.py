@@ -6,7 +6,7 @@ from flask.helpers import get_debug_flag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
-from webapp import auth, database, request_settings
+from webapp import auth, database, request_guard, request_settings
 from webapp.extensions import csrf, db, limiter, migrate, oauth
 from webapp.meetings import PROVIDERS
 from webapp.meetings.oauth_tokens import TokenCipher
@@ -104,6 +104,7 @@ def init_security(app: Flask) -> None:
     from webapp.security import apply_security_headers
 
     app.after_request(apply_security_headers)
+    request_guard.init_app(app)  # NUL characters and ids past 64 bits: a 4xx, never a query
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # rate limits and Origin checks then see the client, not the proxy
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -1,5 +1,5 @@
 """Bookings: the filtered list, CSV export, one booking's page and its actions."""
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request, stream_with_context, url_for
 
 from webapp.admin.blueprint import bp, done, page_number, refusal, status_for, zone
 from webapp.admin.forms import BookingFilterForm, CancelForm, FollowUpForm, NotesForm, booking_forms
@@ -32,7 +32,10 @@ def bookings_csv():
     form = BookingFilterForm(request.args)
     if not form.validate():
         abort(400, description=FILTER_INVALID)
-    return Response(booking_queries.bookings_csv(form.filter(), zone()), mimetype="text/csv",
+    # The rows are read while the response streams: keep the request's context (and with
+    # it the database session) open until the last one is sent.
+    rows = stream_with_context(booking_queries.bookings_csv(form.filter(), zone()))
+    return Response(rows, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="bookings.csv"'})
 
 

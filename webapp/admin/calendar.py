@@ -8,6 +8,7 @@ from webapp.admin.calendar_grid import build_month, build_week, week_start
 from webapp.clock import now
 from webapp.scheduling import get_zone
 from webapp.services.booking_queries import calendar_range
+from webapp.services.validation import parse_day
 
 
 def _asked_day(name: str, suffix: str = "") -> date:
@@ -16,7 +17,7 @@ def _asked_day(name: str, suffix: str = "") -> date:
     if not value:
         return now().astimezone(get_zone(zone())).date()
     try:
-        return date.fromisoformat(value + suffix)
+        return parse_day(value + suffix)
     except ValueError:
         abort(400, description="The date in the address is not valid.")
 

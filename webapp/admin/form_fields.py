@@ -1,10 +1,10 @@
 """WTForms fields and validators the admin forms share: typed values with plain-worded errors."""
-from datetime import date, time
+from datetime import time
 
 from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 
-from webapp.services.validation import FieldErrors
+from webapp.services.validation import FieldErrors, parse_day
 
 REQUIRED = "This field is required."
 
@@ -115,7 +115,7 @@ class DayField(_ParsedFromText, DateField):
     """A day written YYYY-MM-DD."""
 
     message = "Use a date such as 2030-01-31."
-    parse = staticmethod(date.fromisoformat)
+    parse = staticmethod(parse_day)
 
 
 class NumberListField(StringField):

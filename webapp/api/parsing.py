@@ -9,12 +9,10 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from webapp.scheduling import NonexistentTimeError, get_zone, is_valid_zone, local_to_utc
 from webapp.services.bookings import BookingRequest, validate_request
 from webapp.services.errors import ValidationFailed
-from webapp.services.validation import FieldErrors
+from webapp.services.validation import YEARS, FieldErrors
 
 #: the longest availability range one request may ask for
 MAX_RANGE_DAYS = 93
-#: years outside this window are typing mistakes, and far ones overflow date arithmetic
-YEARS = range(1970, 2101)
 TEXT_FIELDS = ("client_name", "client_email", "client_phone", "client_company", "service_type",
                "title", "description", "timezone", "meeting_provider", "client_notes")
 BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes")

@@ -23,7 +23,7 @@ from webapp.api.shapes import (
 from webapp.clock import now
 from webapp.extensions import csrf, db, limiter
 from webapp.models import ApiToken, Booking
-from webapp.ratelimits import configured
+from webapp.ratelimits import booking_limits, configured
 from webapp.services.api_tokens import bearer_token, verify_api_token
 from webapp.services.availability import (
     active_service_types,
@@ -98,6 +98,7 @@ def availability():
 
 @bp.post("/booking/bookings")
 @limiter.limit(configured("API_WRITE_RATE_LIMIT"), methods=["POST"])
+@booking_limits
 def create():
     """Book a free slot; with an Idempotency-Key a retry gets the first answer."""
     data, token, key = json_object(), _admin_token(), request.headers.get("Idempotency-Key")

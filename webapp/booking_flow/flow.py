@@ -21,8 +21,9 @@ from webapp.manage.calendar_links import add_to_calendar_links
 from webapp.public.forms import BookingForm
 from webapp.public.picker import build_view
 from webapp.services.availability import get_service_type
-from webapp.services.bookings import BookingRequest, booking_by_token, create_booking
+from webapp.services.bookings import BookingRequest, create_booking
 from webapp.services.errors import SlotTaken, ValidationFailed
+from webapp.services.self_service import manageable_booking
 from webapp.services.settings import enabled_providers, get_settings
 from webapp.services.tokens import manage_url
 
@@ -37,6 +38,13 @@ def service_or_404(key: str):
     if service is None:
         abort(404)
     return service
+
+
+def keep_private(response):
+    """Mark a page opened by a booking token: never cached, never sent on as a Referer."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def booking_request(service, form: BookingForm, start, state) -> BookingRequest:
@@ -137,17 +145,19 @@ class BookingFlow:
         return self._book(service, form, start, state)
 
     def confirmed(self, token: str):
-        """Show a booking's confirmation with its details and manage link."""
-        booking = booking_by_token(token)
+        """Show a booking's confirmation with its details and manage link.
+
+        The token is the manage token, so the page opens exactly as long as the manage
+        page does (see self_service.manageable_booking).
+        """
+        booking = manageable_booking(token, now())
         if booking is None:
             abort(404)
-        response = current_app.make_response(self._render(
+        return keep_private(current_app.make_response(self._render(
             CONFIRMED_PAGE, booking=booking, manage_url=manage_url(booking.uid),
             calendar_links=add_to_calendar_links(booking),
             ics_url=url_for("manage.ics", token=token),
-            event=self.booking_created_event(booking)))
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+            event=self.booking_created_event(booking))))
 
     # -- steps ---------------------------------------------------------------------------
 

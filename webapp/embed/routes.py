@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.embed import policy
 from webapp.embed.flow import WidgetFlow
-from webapp.extensions import csrf, limiter
-from webapp.ratelimits import configured
+from webapp.extensions import csrf
+from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
 
 bp = Blueprint("embed", __name__)
@@ -103,14 +103,14 @@ def calendar(key: str):
 
 @bp.route("/embed/<look>/book/<key>/details", methods=["GET", "POST"])
 @csrf.exempt  # no cookie in a third-party frame: the signed token and Origin check stand in
-@limiter.limit(configured("BOOKING_RATE_LIMIT"),
-               methods=["POST"])
+@booking_limits
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""
     return flow.details(key)
 
 
 @bp.get("/embed/<look>/booking/<token>")
+@token_lookup_limit()
 def confirmed(token: str):
     """Show the booking just made and tell the partner page about it."""
     return flow.confirmed(token)

@@ -10,6 +10,7 @@ from flask import (
     url_for,
 )
 
+from webapp.booking_flow.flow import keep_private
 from webapp.booking_flow.picker_pages import (
     PICKER_FRAGMENT,
     chosen_start_or_400,
@@ -21,7 +22,7 @@ from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment
 from webapp.manage.calendar_links import add_to_calendar_links, booking_ics
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
-from webapp.ratelimits import configured
+from webapp.ratelimits import configured, token_lookup_limit
 from webapp.scheduling import get_zone, is_valid_zone
 from webapp.services.availability import get_service_type
 from webapp.services.errors import NotAllowed, SlotTaken, ValidationFailed
@@ -33,22 +34,21 @@ from webapp.services.self_service import (
     reschedule_as_client,
     send_lost_links,
 )
+from webapp.services.validation import address_key
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
-#: reading pages by token: generous for people, tight for anyone trying tokens
-LOOKUP_LIMIT = configured("MANAGE_LOOKUP_RATE_LIMIT")
 CHANGE_LIMIT = configured("MANAGE_CHANGE_RATE_LIMIT")
 LOST_LIMIT = configured("MANAGE_LOST_RATE_LIMIT")
 LOST_PER_ADDRESS_LIMIT = configured("MANAGE_LOST_PER_ADDRESS_LIMIT")
 
 
 @bp.after_app_request
-def _no_referrer(response: Response) -> Response:
-    """Keep manage tokens out of Referer headers, on every /manage/ answer, 404s included."""
+def _private(response: Response) -> Response:
+    """Keep manage tokens out of caches and Referer headers, on every /manage/ answer, 404s included."""
     if request.path.startswith("/manage/"):
-        response.headers["Referrer-Policy"] = "no-referrer"
+        keep_private(response)
     return response
 
 
@@ -69,7 +69,7 @@ def _page(booking, token: str, template: str = "manage/view.html", status: int =
 
 
 @bp.get("/<token>")
-@limiter.limit(LOOKUP_LIMIT)
+@token_lookup_limit()
 def view(token: str):
     """Show the booking to its client, with what they can do next."""
     booking = _booking_or_404(token)
@@ -77,7 +77,7 @@ def view(token: str):
 
 
 @bp.get("/<token>/booking.ics")
-@limiter.limit(LOOKUP_LIMIT)
+@token_lookup_limit()
 def ics(token: str):
     """Download the booking as an .ics file (a cancellation once it is cancelled)."""
     booking = _booking_or_404(token)
@@ -86,7 +86,7 @@ def ics(token: str):
 
 
 @bp.get("/<token>/cancel")
-@limiter.limit(LOOKUP_LIMIT)
+@token_lookup_limit()
 def cancel_confirm(token: str):
     """Ask the client to confirm the cancellation (a GET changes nothing)."""
     booking = _booking_or_404(token)
@@ -129,7 +129,7 @@ def _changeable_service(booking):
 
 
 @bp.get("/<token>/reschedule")
-@limiter.limit(LOOKUP_LIMIT)
+@token_lookup_limit()
 def reschedule(token: str):
     """Show the calendar picker to choose a new time."""
     booking = _booking_or_404(token)
@@ -148,7 +148,7 @@ def _cannot_move(booking) -> str:
 
 
 @bp.get("/<token>/reschedule/confirm")
-@limiter.limit(LOOKUP_LIMIT)
+@token_lookup_limit()
 def reschedule_confirm(token: str):
     """Ask the client to confirm the move to the chosen time (a GET changes nothing)."""
     booking = _booking_or_404(token)
@@ -189,7 +189,7 @@ def reschedule_submit(token: str):
 @bp.route("/lost", methods=["GET", "POST"])
 @limiter.limit(LOST_LIMIT, methods=["POST"])
 @limiter.limit(LOST_PER_ADDRESS_LIMIT, methods=["POST"],
-               key_func=lambda: "lost:" + request.form.get("email", "").strip().lower())
+               key_func=lambda: "lost:" + address_key(request.form.get("email")))
 def lost():
     """Email the manage links of an address's upcoming bookings; the answer never says if any."""
     form = LostLinkForm()

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import math
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+#: the longest link a booking stores (Booking.meeting_url)
+MAX_URL_LENGTH = 500
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 class ProviderError(Exception):
@@ -92,6 +98,25 @@ class MeetingProvider(ABC):
     @abstractmethod
     def delete(self, meeting_id: str) -> None:
         """Delete a meeting; one that is already gone counts as deleted."""
+
+
+def checked_meeting(meeting: Meeting) -> Meeting:
+    """Return `meeting` if its link is an https URL with a host; else raise a final ProviderError.
+
+    A provider's answer is not trusted: the link ends up in pages, emails and invites,
+    where a `javascript:` or `http:` URL would run script or leak the meeting.
+    """
+    url = meeting.url
+    if not isinstance(url, str) or len(url) > MAX_URL_LENGTH or _SPACE_OR_CONTROL.search(url):
+        raise ProviderError("The provider answered with a meeting link that is not a valid URL.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host is None or parts.scheme != "https":
+        raise ProviderError("The provider answered with a meeting link that is not an https URL.")
+    return meeting
 
 
 def utc_timestamp(value: datetime) -> str:

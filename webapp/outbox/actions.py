@@ -17,6 +17,7 @@ from webapp.models import Booking, BookingFollowUp, OutboxMessage
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.write import booking_confirmed
 from webapp.services import meetings
+from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
 
@@ -159,12 +160,13 @@ def _mark_follow_up(follow_up_id: int, at: datetime) -> None:
 
 
 def _manage_links(row, booking, now):
-    """Send the manage links of the address's bookings that are still active."""
-    bookings = [b for b in (db.session.get(Booking, i) for i in row.payload.get("booking_ids", []))
-                if b is not None and b.is_active]
+    """Send the manage links of the address's upcoming bookings; an address without any gets nothing."""
+    bookings = upcoming_bookings_of(row.recipient, now)
     if not bookings:
-        raise Skip("none of the bookings is active any more")
-    return Action(messages.manage_links(row.recipient, [(b, manage_url(b.uid)) for b in bookings],
+        raise Skip("the address has no upcoming bookings")
+    # Write to the address on file, not to the spelling typed into the form.
+    return Action(messages.manage_links(bookings[0].client_email,
+                                        [(b, manage_url(b.uid)) for b in bookings],
                                         settings=mail_settings()))
 
 

@@ -122,16 +122,19 @@ def follow_up_written(follow_up: BookingFollowUp, now: datetime) -> None:
          booking=follow_up.booking, follow_up_id=follow_up.id)
 
 
-def manage_links_requested(email: str, bookings: list[Booking], now: datetime) -> None:
-    """Queue one email with the manage links of `bookings` (links are derived, not stored)."""
+def manage_links_requested(email: str, now: datetime) -> None:
+    """Queue a "lost your link" email for `email`; the worker finds its bookings (or skips).
+
+    The request writes the same row whether or not the address has bookings, so its
+    answer takes the same time either way.
+    """
     digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
-    _add(Kind.MANAGE_LINKS, f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email,
-         booking_ids=[b.id for b in bookings])
+    _add(Kind.MANAGE_LINKS, f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email)
 
 
-def queue_manage_links(email: str, entries: list[tuple[Booking, str]], now: datetime) -> None:
-    """Queue and commit a "lost your link" email; entries are (booking, manage url) pairs."""
-    manage_links_requested(email, [booking for booking, _url in entries], now)
+def queue_manage_links(email: str, now: datetime) -> None:
+    """Queue and commit a "lost your link" email for `email`."""
+    manage_links_requested(email, now)
     db.session.commit()
 
 

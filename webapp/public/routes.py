@@ -2,8 +2,7 @@
 from flask import Blueprint, current_app, render_template, send_from_directory
 
 from webapp.booking_flow.flow import BookingFlow
-from webapp.extensions import limiter
-from webapp.ratelimits import configured
+from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
 
 bp = Blueprint("public", __name__)
@@ -32,14 +31,14 @@ def calendar(key: str):
 
 
 @bp.route("/book/<key>/details", methods=["GET", "POST"])
-@limiter.limit(configured("BOOKING_RATE_LIMIT"),
-               methods=["POST"])
+@booking_limits
 def details(key: str):
     """Ask for the client's details for the chosen time, then book it."""
     return flow.details(key)
 
 
 @bp.get("/booking/<token>")
+@token_lookup_limit()
 def confirmed(token: str):
     """Show a booking's confirmation with its details and manage link."""
     return flow.confirmed(token)

@@ -33,6 +33,23 @@ def verify_api_token(token: str | None, now: datetime) -> ApiToken | None:
     return record
 
 
+def list_api_tokens() -> list[ApiToken]:
+    """Return every API token record (live and revoked), oldest first."""
+    return list(db.session.scalars(db.select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke_api_token(token_id: int, now: datetime) -> ApiToken | None:
+    """Revoke the token with id `token_id` from `now` on; return it, or None if unknown.
+
+    Revoking twice keeps the first revocation time.
+    """
+    record = db.session.get(ApiToken, token_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = now
+        db.session.commit()
+    return record
+
+
 def bearer_token(authorization: str | None) -> str | None:
     """Return the token of an `Authorization: Bearer ...` header value, if any."""
     scheme, _, token = (authorization or "").partition(" ")

@@ -26,6 +26,7 @@ from webapp.meetings import (
     ProviderError,
     build_provider,
 )
+from webapp.meetings.base import checked_meeting
 from webapp.models import Booking
 from webapp.services.integration_tokens import IntegrationTokens
 from webapp.services.integrations import record_provider_error
@@ -103,8 +104,8 @@ def _call(key: str, now: datetime, op: Callable[[MeetingProvider], object]):
 def _with_fallback(snap: _Snapshot, now: datetime, final: bool, op, verb: str):
     """Return (meeting, None), or a Jitsi meeting and the reason when the provider failed for good."""
     key = snap.provider if snap.meeting is None else snap.meeting.provider
-    try:
-        return _call(key, now, op), None
+    try:  # a link that is not https is the provider's failure: never stored or shown
+        return checked_meeting(_call(key, now, op)), None
     except ProviderError as exc:
         if key == FALLBACK_PROVIDER or (exc.retryable and not final):
             raise

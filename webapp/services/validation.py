@@ -1,11 +1,40 @@
 """Field checks shared by every way in (form, API, widget)."""
 import re
+import unicodedata
+from contextlib import suppress
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
 _SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f]")
 _MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{5,40}$")
+#: years a date may name: others are typing mistakes, and far ones overflow date arithmetic
+YEARS = range(1970, 2101)
+
+
+def parse_day(text: str) -> date:
+    """Parse a YYYY-MM-DD day within YEARS; ValueError otherwise."""
+    day = date.fromisoformat(text)
+    if day.year not in YEARS:
+        raise ValueError(f"year {day.year} is outside {YEARS.start}-{YEARS.stop - 1}")
+    return day
+
+
+def address_key(text) -> str:
+    """Return one spelling per mailbox, for counting: NFKC, casefolded, the domain in IDNA ASCII.
+
+    `x@exａmple.com`, `X@EXAMPLE.com.` and `x@example.com` reach one inbox, so they are one key.
+    Not for sending: mail goes to the address as validated (`FieldErrors.email`).
+    """
+    value = unicodedata.normalize("NFKC", text if isinstance(text, str) else "").strip().casefold()
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return value
+    domain = domain.rstrip(".")
+    with suppress(UnicodeError):  # an invalid domain cannot receive mail: any stable key will do
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}"
 
 
 class FieldErrors(dict):

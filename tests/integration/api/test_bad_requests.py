@@ -76,8 +76,8 @@ CASES = [
     ("trying to set the meeting url", "post", BOOKINGS,
      dict(json=booking(meeting_url="https://evil.example/")), 422, "meeting_url"),
     ("huge name", "post", BOOKINGS, dict(json=booking(client_name="M" * 20_000)), 422, "client_name"),
-    ("NUL in the name", "post", BOOKINGS, dict(json=booking(client_name="Mario\x00Rossi")), 422,
-     "client_name"),
+    # refused before any view by webapp.request_guard (PostgreSQL text cannot hold a NUL)
+    ("NUL in the name", "post", BOOKINGS, dict(json=booking(client_name="Mario\x00Rossi")), 400, None),
     ("newline in the name (header injection)", "post", BOOKINGS,
      dict(json=booking(client_name="Mario\r\nBcc: all@example.com")), 422, "client_name"),
     ("escape characters in notes", "post", BOOKINGS, dict(json=booking(client_notes="\x1b[31mred")),

@@ -1,11 +1,17 @@
-"""'Lost your link?': the same answer for every address; links queued only for real bookings."""
+"""'Lost your link?': the same answer and the same work for every address; links mailed only for real bookings."""
+import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import event
 
 from tests.conftest import csrf_from
 from tests.factories import store_booking
 from tests.integration.manage.conftest import NOW, rome
 from webapp.extensions import db
 from webapp.models import OutboxMessage
+from webapp.outbox.perform import perform
 from webapp.services.self_service import upcoming_bookings_of
 
 
@@ -27,19 +33,56 @@ def test_known_and_unknown_addresses_get_the_same_page(client, book):
     assert known.data == unknown.data
 
 
-def test_links_of_upcoming_bookings_are_queued_for_the_address(client, book):
-    first, _ = book(rome(date(2026, 11, 30), 10))
-    second, _ = book(rome(date(2026, 12, 1), 11))
+def sent_mail(app) -> list[str]:
+    """Return the emails written to the mail folder (no mail server in tests)."""
+    return [path.read_text() for path in sorted(Path(app.config["MAIL_DIR"]).glob("*.eml"))]
+
+
+def test_the_links_of_upcoming_bookings_are_mailed_to_the_address_on_file(app, client, book):
+    _first, first_token = book(rome(date(2026, 11, 30), 10))
+    _second, second_token = book(rome(date(2026, 12, 1), 11))
     ask(client, "Mario@Example.com")
     [row] = queued_links()
-    assert row.recipient.lower() == "mario@example.com"
-    assert row.payload["booking_ids"] == [first.id, second.id]
+    assert perform(row.id, NOW) == "sent"
+    [mail] = [text for text in sent_mail(app) if first_token in text]
+    assert second_token in mail and "To: mario@example.com" in mail
 
 
-def test_nothing_is_queued_for_an_address_without_bookings(client, book):
+def test_nothing_is_sent_to_an_address_without_bookings(app, client, book):
     book(rome(date(2026, 11, 30), 10))
+    before = sent_mail(app)
     ask(client, "nobody@example.com")
-    assert queued_links() == []
+    [row] = queued_links()
+    assert perform(row.id, NOW) == "skipped" and sent_mail(app) == before
+
+
+@contextmanager
+def statements_of_this_thread():
+    """Collect the SQL statements this thread sends while the block runs."""
+    statements, me = [], threading.get_ident()
+
+    def record(_conn, _cursor, statement, _params, _context, _many):
+        if threading.get_ident() == me:
+            statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_an_address_with_bookings_costs_the_request_the_same_work_as_one_without(client, book):
+    book(rome(date(2026, 11, 30), 10))
+    book(rome(date(2026, 12, 1), 11))
+    csrf = csrf_from(client.get("/manage/lost").text)
+    work = {}
+    for email in ("mario@example.com", "nobody@example.com"):
+        with statements_of_this_thread() as statements:
+            response = client.post("/manage/lost", data={"csrf_token": csrf, "email": email})
+        work[email] = (response.status_code, response.data, statements)
+    assert work["mario@example.com"] == work["nobody@example.com"]
+    assert any("outbox_messages" in sql for sql in work["nobody@example.com"][2])
+    assert not any("FROM bookings" in sql for sql in work["nobody@example.com"][2])
 
 
 def test_a_malformed_address_is_refused_and_queues_nothing(client):

@@ -1,8 +1,11 @@
 """Manage lookups and lost-link requests are rate-limited (Flask-Limiter, memory storage)."""
+from datetime import date
+
 import pytest
 
 from tests.conftest import csrf_from
-from tests.integration.manage.conftest import NOW
+from tests.integration.manage.conftest import NOW, rome
+from tests.integration.manage.test_lost_link import queued_links
 from webapp.services.tokens import manage_token
 
 
@@ -25,3 +28,13 @@ def test_lost_link_requests_for_one_address_are_limited(client):
                          ).status_code for _ in range(3)]
     other = client.post("/manage/lost", data={"csrf_token": csrf, "email": "luigi@example.com"})
     assert codes == [200, 200, 429] and other.status_code == 200
+
+
+def test_spelling_an_address_differently_does_not_reset_its_lost_link_limit(client, book):
+    book(rome(date(2026, 11, 30), 10))
+    csrf = csrf_from(client.get("/manage/lost").text)
+    variants = ["mario@example.com", "MARIO@Example.COM", "mario@exａmple.com", "ｍario@example.com"]
+    codes = [client.post("/manage/lost", data={"csrf_token": csrf, "email": email}).status_code
+             for email in variants]
+    assert codes == [200, 200, 429, 429]
+    assert len(queued_links()) == 2

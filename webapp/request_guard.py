@@ -1,0 +1,68 @@
+"""Refuse input no view can store or look up, before any view runs: NUL characters, ids past 64 bits.
+
+PostgreSQL text cannot hold a NUL character and its integer columns end at 2**63 - 1; such
+input reaching a query is a 500. Checking once here means no view needs to remember it.
+"""
+import json
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+#: the largest id a BIGINT (and SQLite's INTEGER) column holds
+MAX_ID = 2**63 - 1
+NUL = "\x00"
+NUL_REFUSED = "The request contains a NUL character, which is not allowed."
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that matches only numbers a 64-bit id column can hold; others are a 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        """Take IntegerConverter's arguments, with `max` defaulting to MAX_ID."""
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _in_pairs(values) -> bool:
+    """Tell whether a multi-dict (query or form) has a NUL in any name or value."""
+    return any(NUL in key or NUL in value for key, value in values.items(multi=True))
+
+
+def _in_json(value) -> bool:
+    """Tell whether a parsed JSON document has a NUL in any string or object key (no recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _json_body():
+    """Return the parsed JSON body, or None when there is none or it is malformed (the view says so)."""
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return None
+
+
+def refuse_nul() -> None:
+    """Answer 400 when the path, the query, a form field or a JSON string carries a NUL."""
+    if (NUL in request.path or _in_pairs(request.args)
+            or (request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _in_pairs(request.form))
+            or _in_json(_json_body())):
+        abort(400, description=NUL_REFUSED)
+
+
+def init_app(app: Flask) -> None:
+    """Bound the `int` URL converter and check every request first (call before adding routes)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul)
