@@ -2,8 +2,10 @@
 from datetime import datetime
 
 import pytz
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.extensions import db
 from webapp.meetings import choice_label
 from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
@@ -33,8 +35,15 @@ def provider_label(key: str) -> str:
 
 
 def _site_context() -> dict:
-    """Give every template the business name."""
-    return {"business_name": get_settings().business_name}
+    """Give every template the business name (configured one while the database is down)."""
+    try:
+        return {"business_name": get_settings().business_name}
+    except SQLAlchemyError:  # the error page must render without the database
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        return {"business_name": current_app.config["BUSINESS_NAME"]}
 
 
 def register(app: Flask) -> None:

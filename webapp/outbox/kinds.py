@@ -37,3 +37,5 @@ VERSIONED_KINDS = (Kind.CONFIRMATION, Kind.PENDING_APPROVAL, Kind.REMINDER, Kind
 
 #: steps that call a meeting provider (worker.py runs them on threads of their own)
 MEETING_KINDS = (Kind.MEETING_CREATE, Kind.MEETING_UPDATE, Kind.MEETING_DELETE)
+#: every kind that sends an email (a lapsed claim of one may have sent it already)
+EMAIL_KINDS = tuple(kind for kind in Kind if kind not in MEETING_KINDS)

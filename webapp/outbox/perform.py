@@ -69,23 +69,39 @@ def run_outbox_message(message_id: int) -> str:
 
 
 def perform(message_id: int, now: datetime) -> str:
-    """Claim the row, then do it here, or on a meeting thread for a meeting step."""
+    """Perform the row here, or hand a meeting step to a meeting thread (which claims it there)."""
+    threads = current_app.config.get("OUTBOX_MEETING_THREADS") or 0
+    if threads > 0 and _is_meeting_step(message_id):
+        # a slow provider holds that thread, never the emails queued behind it; the claim
+        # (and its lease) starts when the thread takes the row, not while it waits for one
+        ASIDE.submit(current_app._get_current_object(), threads, run_outbox_here, message_id)
+        return "handed to a meeting thread"
+    return perform_here(message_id, now)
+
+
+def run_outbox_here(message_id: int) -> str:
+    """Perform the row on this thread now (a meeting thread's job)."""
+    return perform_here(message_id, clock.now())
+
+
+def perform_here(message_id: int, now: datetime) -> str:
+    """Claim the row, re-check its booking, do it, record the outcome."""
     row = claim(message_id, now)
     if row is None:
         return "not claimed"
-    held = Claim(message_id, row.attempts, now)
-    threads = current_app.config.get("OUTBOX_MEETING_THREADS") or 0
-    if row.kind in MEETING_KINDS and threads > 0:
-        # a slow provider holds this thread, never the emails queued behind it
-        ASIDE.submit(current_app._get_current_object(), threads, carry_out, held)
-        return "handed to a meeting thread"
-    return carry_out(held, row)
+    return carry_out(Claim(message_id, row.attempts, now), row)
 
 
-def carry_out(held: Claim, row: OutboxMessage | None = None) -> str:
+def _is_meeting_step(message_id: int) -> bool:
+    """Whether the row calls a meeting provider (one cheap read, before any claim)."""
+    kind = db.session.scalar(db.select(OutboxMessage.kind).where(OutboxMessage.id == message_id))
+    db.session.rollback()
+    return kind in MEETING_KINDS
+
+
+def carry_out(held: Claim, row: OutboxMessage) -> str:
     """Re-check the claimed row's booking, do its action, record the outcome."""
     message_id, now = held.message_id, held.at
-    row = row or db.session.get(OutboxMessage, message_id, populate_existing=True)
     action = Action()
     try:
         action = prepare(row, now)
