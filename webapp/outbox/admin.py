@@ -89,7 +89,7 @@ def backlog(now: datetime) -> Backlog:
         .where(waiting(now), OutboxMessage.due_at <= now)).one()
     last_error = db.session.scalar(
         db.select(OutboxMessage.last_error)
-        .where(waiting(now), OutboxMessage.last_error.is_not(None), OutboxMessage.attempts > 0)
+        .where(waiting(now), OutboxMessage.last_error.is_not(None))
         .order_by(OutboxMessage.updated_at.desc()).limit(1))
     return Backlog(count, oldest, last_error)
 
