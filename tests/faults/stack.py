@@ -141,6 +141,8 @@ class Stack:
         self.workers: list[AppProcess] = []
         self.start_worker()
         self.http = httpx.Client(base_url=self.base_url, timeout=30, follow_redirects=False)
+        for _ in range(4):  # warm both gunicorn workers: timings measure faults, not imports
+            self.http.get("/api/v1/booking/health")
 
     @property
     def base_url(self) -> str:

@@ -29,8 +29,8 @@ def links_to(stack, address: str) -> list:
 def test_a_misbehaving_provider_holds_no_email(stack, provider, record, mode):
     provider.mode = mode
     whereby_start, jitsi_start = slots(2)
-    booked = time.monotonic()
     assert stack.book_api(whereby_start, "whereby@example.com", provider="whereby").status_code == 201
+    booked = time.monotonic()
     assert stack.book_api(jitsi_start, "jitsi@example.com").status_code == 201
 
     others = wait_for(lambda: confirmations_to(stack, "jitsi@example.com"), CONFIRMATION_BOUND,
