@@ -20,7 +20,18 @@ from tests.integration.mail.support import free_port
 from tests.services import REQUIRE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path(os.environ.get("FAULTS_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _postgres_bin() -> Path:
+    """FAULTS_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin (Debian's layout)."""
+    if os.environ.get("FAULTS_PG_BIN"):
+        return Path(os.environ["FAULTS_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _postgres_bin()
 
 
 def missing(what: str) -> None:
