@@ -109,6 +109,12 @@ def from_env() -> dict:
         or os.environ.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Redis down must not refuse bookings: limits fall back to this process's memory
+        # (logged, and shown as degraded in /health) and return to Redis when it answers
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK": os.environ.get("RATELIMIT_IN_MEMORY_FALLBACK",
+                                                       "60/minute"),
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         #: reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none)
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
@@ -128,5 +134,17 @@ def from_env() -> dict:
         "SWEEP_INTERVAL_SECONDS": _int("SWEEP_INTERVAL_SECONDS", 60),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
-        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+        #: a claimed row not recorded within this many seconds (its worker died) is claimed again
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 60),
+        #: first wait after a transport-level failure (server unreachable), doubled up to the max;
+        #: such failures wait for the shared dependency and never make a row fail
+        "OUTBOX_OUTAGE_RETRY_SECONDS": _int("OUTBOX_OUTAGE_RETRY_SECONDS", 5),
+        "OUTBOX_OUTAGE_MAX_SECONDS": _int("OUTBOX_OUTAGE_MAX_SECONDS", 30),
+        #: threads of worker.py that run meeting steps, so a slow provider holds no email
+        "OUTBOX_MEETING_THREADS": _int("OUTBOX_MEETING_THREADS", 0),
+        #: (connect, read) seconds for meeting provider calls
+        "MEETING_CONNECT_TIMEOUT": _int("MEETING_CONNECT_TIMEOUT", 3),
+        "MEETING_READ_TIMEOUT": _int("MEETING_READ_TIMEOUT", 8),
+        #: seconds a client is asked to wait (Retry-After) while the database is unreachable
+        "UNAVAILABLE_RETRY_AFTER": _int("UNAVAILABLE_RETRY_AFTER", 30),
     }

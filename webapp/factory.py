@@ -1,8 +1,10 @@
 """The application factory: configuration, checks, then each part registered by its init_app."""
+import logging
 from pathlib import Path
 
 from flask import Flask
 from flask.helpers import get_debug_flag
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
@@ -88,6 +90,7 @@ def init_extensions(app: Flask) -> None:
     auth.init_app(app)
     oauth.init_app(app)
     limiter.init_app(app)
+    show_limiter_warnings()
     request_settings.init_app(app)
 
 
@@ -97,6 +100,15 @@ def init_observability(app: Flask) -> None:
 
     logs.init_app(app)
     metrics.init_app(app)
+
+
+def show_limiter_warnings() -> None:
+    """Let Flask-Limiter's warnings reach the log (it installs only a NullHandler), so an
+    operator sees "Rate limit storage unreachable - falling back to in-memory storage"."""
+    logger = logging.getLogger("flask-limiter")
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+        logger.setLevel(logging.INFO)
 
 
 def init_security(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.clock import now
 from webapp.extensions import db
@@ -59,8 +60,15 @@ def zone_options_now(selected: str):
 
 
 def _site_context() -> dict:
-    """Give every template the business name."""
-    return {"business_name": get_settings().business_name}
+    """Give every template the business name (configured one while the database is down)."""
+    try:
+        return {"business_name": get_settings().business_name}
+    except SQLAlchemyError:  # the error page must render without the database
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        return {"business_name": current_app.config["BUSINESS_NAME"]}
 
 
 def register(app: Flask) -> None:

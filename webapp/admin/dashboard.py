@@ -3,10 +3,13 @@ from flask import render_template
 
 from webapp.admin.blueprint import bp, zone
 from webapp.clock import now
+from webapp.outbox import backlog
 from webapp.services.booking_queries import dashboard as dashboard_summary
 
 
 @bp.get("/")
 def dashboard():
     """Show today's and the next 7 days' bookings, counts by status and what needs attention."""
-    return render_template("admin/dashboard.html", board=dashboard_summary(now(), zone()), tz=zone())
+    at = now()
+    return render_template("admin/dashboard.html", board=dashboard_summary(at, zone()), tz=zone(),
+                           backlog=backlog(at), now=at)

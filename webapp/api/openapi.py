@@ -140,7 +140,8 @@ SCHEMAS = {
         "properties": {"status": {"enum": ["healthy", "degraded", "unhealthy"]},
                        "service": {"const": "booking"}, "version": TEXT,
                        "database": {"enum": ["ok", "unreachable"]},
-                       "queue": {"enum": ["ok", "in-process", "unreachable"]}},
+                       "queue": {"enum": ["ok", "in-process", "unreachable"]},
+                       "rate_limits": {"enum": ["ok", "in-process", "fallback"]}},
     },
 }
 

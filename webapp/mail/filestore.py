@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from webapp.mail.mime import build_mime
-from webapp.mail.outgoing import MailError, OutgoingEmail, new_message_id
+from webapp.mail.outgoing import MailError, OutgoingEmail, message_id_of
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ class FileTransport:
 
     def send(self, email: OutgoingEmail) -> str:
         """Write the message and return the file's path."""
-        message_id = new_message_id(email.from_email)
+        message_id = message_id_of(email)
         mime = build_mime(email, message_id)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         path = self.directory / f"{stamp}-{message_id.strip('<>').partition('@')[0]}.eml"

@@ -46,6 +46,12 @@ def confirmation(booking, *, settings: MailSettings, manage_url: str,
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now))
 
 
+def meeting_link(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
+    """Send the meeting link that was not ready when the confirmation went out."""
+    return _to_client("meeting_link", booking, settings, f"Meeting link: {_headline(booking)}",
+                      manage_url=manage_url)
+
+
 def pending_approval(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Tell the client the request arrived and waits for the business's approval."""
     return _to_client("pending_approval", booking, settings,

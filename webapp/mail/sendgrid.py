@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import requests
 
-from webapp.mail.outgoing import MailError, OutgoingEmail, new_message_id
+from webapp.mail.outgoing import MailError, OutgoingEmail, message_id_of
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class SendGridTransport:
 
     def send(self, email: OutgoingEmail) -> str:
         """Post the message and return the Message-ID we gave it."""
-        message_id = new_message_id(email.from_email)
+        message_id = message_id_of(email)
         try:
             response = requests.post(
                 f"{self.base_url.rstrip('/')}/v3/mail/send",

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from webapp.mail.mime import build_mime
-from webapp.mail.outgoing import MailError, OutgoingEmail, new_message_id
+from webapp.mail.outgoing import MailError, OutgoingEmail, message_id_of
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class SmtpTransport:
 
     def send(self, email: OutgoingEmail) -> str:
         """Deliver the message to the server and return its Message-ID."""
-        message_id = new_message_id(email.from_email)
+        message_id = message_id_of(email)
         mime = build_mime(email, message_id)
         try:
             with self._connect() as smtp:
@@ -52,7 +52,7 @@ class SmtpTransport:
                             retryable=exc.smtp_code < 500) from exc
         except OSError as exc:  # refused, timed out, dropped, TLS failure, other SMTP errors
             raise MailError(f"SMTP {self.host}:{self.port} unavailable: {exc}",
-                            retryable=True) from exc
+                            retryable=True, outage=True) from exc
         if refused:
             log.warning("SMTP refused some recipients of %s: %s", message_id, refused)
         return message_id

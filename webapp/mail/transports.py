@@ -40,7 +40,8 @@ class FallbackTransport:
                 return self.fallback.send(email)
             except MailError as second:
                 raise MailError(f"{first}; fallback: {second}",
-                                retryable=first.retryable or second.retryable) from second
+                                retryable=first.retryable or second.retryable,
+                                outage=first.outage and second.outage) from second
 
 
 def transport_from_config(config: Mapping, instance_path: str | Path = "instance") -> Transport:

@@ -112,6 +112,12 @@ def choice_label(key: str) -> str:
     return info.choice_label if info else key
 
 
+def _client_options(config: Mapping) -> dict:
+    """Return the HTTP client's (connect, read) timeouts from MEETING_*_TIMEOUT, when set."""
+    connect, read = config.get("MEETING_CONNECT_TIMEOUT"), config.get("MEETING_READ_TIMEOUT")
+    return {"timeout": (float(connect), float(read))} if connect and read else {}
+
+
 def build_provider(
     key: str, config: Mapping, token_getter: Callable[[], str] | None = None
 ) -> MeetingProvider:
@@ -125,10 +131,10 @@ def build_provider(
     if info.kind == "oauth":
         if token_getter is None:
             raise ProviderAuthError(f"{info.name}: no account is connected")
-        return info.provider_class(token_getter, base_url)
+        return info.provider_class(token_getter, base_url, **_client_options(config))
     if info.kind == "api_key":
         api_key = config.get(info.api_key_setting)
         if not api_key:
             raise ProviderAuthError(f"{info.name}: {info.api_key_setting} is not set")
-        return info.provider_class(api_key, base_url)
+        return info.provider_class(api_key, base_url, **_client_options(config))
     return info.provider_class(base_url)

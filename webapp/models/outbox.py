@@ -24,7 +24,13 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=Status.PENDING, index=True)
     #: not performed before this instant (reminders, follow-ups, retries)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: attempts made, counted (and committed) before each one starts
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the latest attempt started (committed before it sends anything)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: claims whose worker stopped before recording an outcome; for an email, it may have gone
+    #: out already, so a later send is a possible duplicate (same Message-ID)
+    lapsed_claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: when a claimed row counts as stuck and may be claimed again
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recipient: Mapped[str | None] = mapped_column(String(254))

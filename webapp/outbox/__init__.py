@@ -8,7 +8,9 @@ Where each part lives:
 - `actions`  what each kind does (build the email, call the meeting provider)
 - `sweep`    the periodic job: complete ended bookings, queue due and stuck rows
 - `runners`  RQ (worker.py) or a thread of this process, and the sweep timer
-- `admin`    the admin's page of sent and failed rows, and retrying one
+- `admin`    the admin's page of waiting, sent and failed rows, the backlog, and retrying one
+- `outage`   backing off the mail transport while it is unreachable, draining when it returns
+- `aside`    threads beside the job loop for meeting steps (worker.py)
 - `wiring`   `init_app(app)`: the session hooks and the runner
 
 The names below are the public API, e.g. `outbox.booking_created(...)`. They load on
@@ -31,6 +33,7 @@ _PUBLIC = {
     "run_outbox_message": "perform", "run_sweep": "sweep",
     "EmbeddedRunner": "runners", "RqRunner": "runners", "SweepTimer": "runners", "JOB": "runners",
     "outbox_page": "admin", "retry_message": "admin", "failed_count": "admin",
+    "backlog": "admin",
     "init_app": "wiring",
 }
 __all__ = sorted(_PUBLIC)

@@ -15,7 +15,7 @@ from webapp.mail import messages
 from webapp.mail.outgoing import OutgoingEmail
 from webapp.models import Booking, BookingFollowUp, OutboxMessage
 from webapp.outbox.kinds import Kind, Status
-from webapp.outbox.write import booking_confirmed
+from webapp.outbox.write import booking_confirmed, meeting_link_ready
 from webapp.services import meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
@@ -42,6 +42,8 @@ class Action:
     meeting: Callable[[], object] | None = None
     #: runs inside the finishing transaction with the fresh booking (or None) and the result
     record: Callable[[Booking | None, object, datetime], None] | None = None
+    #: runs inside the transaction that records a failed attempt, with the fresh booking
+    on_failure: Callable[[Booking | None, datetime], None] | None = None
 
 
 def mail_settings() -> messages.MailSettings:
@@ -170,13 +172,27 @@ def _manage_links(row, booking, now):
                                         settings=mail_settings()))
 
 
+def _meeting_link(row, booking, now):
+    """Send the meeting link that was not ready when the confirmation went out."""
+    _require(booking, row, ("confirmed",))
+    if not booking.meeting_url:
+        raise Skip("the booking has no meeting link")
+    return Action(messages.meeting_link(booking, settings=mail_settings(),
+                                        manage_url=manage_url(booking.uid)))
+
+
 def _meeting_create(row, booking, now):
-    """Create the meeting link; then confirm a booking whose type needs no approval."""
+    """Create the meeting link; then confirm a booking whose type needs no approval.
+
+    The confirmation never waits for a failing provider: the first failed attempt confirms
+    without the link (the email says it follows) and the link gets an email of its own.
+    """
     if not booking.is_active:
         raise Skip(f"the booking is {booking.status}")
     auto_confirm, booking_id, final = bool(row.payload.get("auto_confirm")), booking.id, _final(row)
     return Action(meeting=lambda: meetings.ensure_meeting(booking_id, now, final=final),
-                  record=lambda fresh, _result, at: _confirm_after_meeting(fresh, auto_confirm, at))
+                  record=lambda fresh, _result, at: _confirm_after_meeting(fresh, auto_confirm, at),
+                  on_failure=lambda fresh, at: _confirm_now(fresh, auto_confirm, at))
 
 
 def _meeting_update(row, booking, now):
@@ -200,7 +216,16 @@ def _final(row: OutboxMessage) -> bool:
 
 
 def _confirm_after_meeting(booking: Booking | None, auto_confirm: bool, now: datetime) -> None:
-    """Confirm a booking whose type needs no approval, once its meeting is stored."""
+    """Confirm a booking whose type needs no approval once its meeting is stored (or send the link)."""
+    if booking is None or not booking.is_active:
+        return
+    if booking.status == "confirmed":
+        meeting_link_ready(booking, now)
+    _confirm_now(booking, auto_confirm, now)
+
+
+def _confirm_now(booking: Booking | None, auto_confirm: bool, now: datetime) -> None:
+    """Confirm a pending booking whose type needs no approval, with its confirmation email."""
     if booking is None or not booking.is_active:
         return
     if auto_confirm and booking.status == "pending":
@@ -224,6 +249,7 @@ ACTIONS = {
     Kind.ADMIN_CANCELLATION: _admin_notice(messages.admin_cancellation),
     Kind.FOLLOW_UP: _follow_up,
     Kind.MANAGE_LINKS: _manage_links,
+    Kind.MEETING_LINK: _meeting_link,
     Kind.MEETING_CREATE: _meeting_create,
     Kind.MEETING_UPDATE: _meeting_update,
     Kind.MEETING_DELETE: _meeting_delete,

@@ -1,10 +1,11 @@
-"""The admin's window on the outbox: what was sent, what failed and why, and retrying."""
+"""The admin's window on the outbox: what waits and why, what was sent, what failed; retrying."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
+from webapp import clock
 from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.models import OutboxMessage
@@ -12,30 +13,85 @@ from webapp.outbox.dispatch import enqueue
 from webapp.outbox.kinds import Status
 from webapp.services.errors import NotAllowed, NotFound
 
-#: what the outbox page lists
-SHOWN_STATUSES = (Status.FAILED, Status.SENT)
+#: the outbox page's filters: rows still to go out (due, or tried and put back), failed, sent
+WAITING = "waiting"
+SHOWN = (WAITING, Status.FAILED, Status.SENT)
 PER_PAGE = 50
+#: a waiting row older than this is a backlog even before any error (nothing is taking it)
+BACKLOG_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
 class OutboxPage:
-    """One page of outbox rows with a status, and how many failed in all (for the tab)."""
+    """One page of outbox rows of one filter, and how many failed in all (for the tab)."""
 
     messages: Pagination
-    status: Status
+    status: str
     failed: int
 
 
-def outbox_page(status: str, page: int = 1) -> OutboxPage:
-    """Return a page of sent or failed outbox rows, newest first (past the end: the last page)."""
-    status = Status(status) if status in SHOWN_STATUSES else Status.FAILED
-    query = (db.select(OutboxMessage).where(OutboxMessage.status == status)
-             .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc()))
+@dataclass(frozen=True)
+class Backlog:
+    """Rows that should have gone out and have not: how many, since when, and the last error."""
+
+    count: int
+    oldest_due_at: datetime | None
+    last_error: str | None
+
+    def age(self, now: datetime) -> timedelta:
+        """How long the oldest waiting row has been due."""
+        return max(now - self.oldest_due_at, timedelta(0)) if self.oldest_due_at else timedelta(0)
+
+    def age_label(self, now: datetime) -> str:
+        """The oldest row's wait in words a glance can take: 45 seconds, 3 minutes, 2 hours."""
+        seconds = int(self.age(now).total_seconds())
+        for unit, size in (("hour", 3600), ("minute", 60)):
+            if seconds >= size:
+                count = seconds // size
+                return f"{count} {unit}{'s' if count != 1 else ''}"
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+    def alarming(self, now: datetime) -> bool:
+        """Whether the owner should be told: deliveries fail, or nothing has taken a row."""
+        return self.count > 0 and (self.last_error is not None or self.age(now) >= BACKLOG_AFTER)
+
+
+def waiting(now: datetime):
+    """Rows still to go out: due now, or tried and put back for later (not future reminders)."""
+    return (OutboxMessage.status.in_((Status.PENDING, Status.SENDING))
+            & or_(OutboxMessage.due_at <= now, OutboxMessage.attempts > 0,
+                  OutboxMessage.last_error.is_not(None)))
+
+
+def outbox_page(status: str, page: int = 1, now: datetime | None = None) -> OutboxPage:
+    """Return a page of waiting (oldest first), failed or sent rows (newest first).
+
+    Past the end: the last page.
+    """
+    status = status if status in SHOWN else Status.FAILED
+    if status == WAITING:
+        query = (db.select(OutboxMessage).where(waiting(now or clock.now()))
+                 .order_by(OutboxMessage.due_at, OutboxMessage.id))
+    else:
+        query = (db.select(OutboxMessage).where(OutboxMessage.status == status)
+                 .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc()))
     messages = db.paginate(query, page=max(1, page), per_page=PER_PAGE, error_out=False)
     if messages.pages and messages.page > messages.pages:
         messages = db.paginate(query, page=messages.pages, per_page=PER_PAGE, error_out=False)
     failed = messages.total if status == Status.FAILED else failed_count()
-    return OutboxPage(messages, status, failed)
+    return OutboxPage(messages, str(status), failed)
+
+
+def backlog(now: datetime) -> Backlog:
+    """Return the rows waiting to go out: count, the oldest due time, the latest error."""
+    count, oldest = db.session.execute(
+        db.select(func.count(), func.min(OutboxMessage.due_at))
+        .where(waiting(now), OutboxMessage.due_at <= now)).one()
+    last_error = db.session.scalar(
+        db.select(OutboxMessage.last_error)
+        .where(waiting(now), OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.updated_at.desc()).limit(1))
+    return Backlog(count, oldest, last_error)
 
 
 def failed_count() -> int:

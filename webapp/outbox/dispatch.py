@@ -25,12 +25,16 @@ def runner(app: Flask | None = None):
         raise RuntimeError("webapp.outbox.init_app(app) was not called for this app") from None
 
 
-def enqueue(ids: list[int], *, skip_waiting: bool = False) -> None:
-    """Queue outbox ids; if the queue is unreachable the sweep will queue them later."""
+def enqueue(ids: list[int], *, skip_waiting: bool = False, generation: str | None = None) -> None:
+    """Queue outbox ids; if the queue is unreachable the rows stay for the sweep to queue later.
+
+    `generation` names a fresh job per id (the sweep's re-queue of overdue rows).
+    """
     try:
-        runner().enqueue(ids, skip_waiting=skip_waiting)
-    except Exception:  # Redis down must never fail the request that already committed
-        log.exception("Could not enqueue outbox rows %s; the sweep will retry", ids)
+        runner().enqueue(ids, skip_waiting=skip_waiting, generation=generation)
+    except Exception as exc:  # Redis down must never fail the request that already committed
+        log.warning("Could not enqueue outbox rows %s (%s: %s); they stay in the database "
+                    "and the sweep queues them", ids, type(exc).__name__, exc)
 
 
 def _remember_new_rows(session, _flush_context):

@@ -14,6 +14,8 @@ class Kind(StrEnum):
     ADMIN_CANCELLATION = "admin_cancellation"
     FOLLOW_UP = "follow_up"
     MANAGE_LINKS = "manage_links"
+    #: the meeting link, when it was made after the confirmation went out without it
+    MEETING_LINK = "meeting_link"
     MEETING_CREATE = "meeting_create"
     MEETING_UPDATE = "meeting_update"
     MEETING_DELETE = "meeting_delete"
@@ -30,4 +32,10 @@ class Status(StrEnum):
 
 
 #: emails that describe one version of a booking and lapse when it changes
-VERSIONED_KINDS = (Kind.CONFIRMATION, Kind.PENDING_APPROVAL, Kind.REMINDER, Kind.UPDATE)
+VERSIONED_KINDS = (Kind.CONFIRMATION, Kind.PENDING_APPROVAL, Kind.REMINDER, Kind.UPDATE,
+                   Kind.MEETING_LINK)
+
+#: steps that call a meeting provider (worker.py runs them on threads of their own)
+MEETING_KINDS = (Kind.MEETING_CREATE, Kind.MEETING_UPDATE, Kind.MEETING_DELETE)
+#: every kind that sends an email (a lapsed claim of one may have sent it already)
+EMAIL_KINDS = tuple(kind for kind in Kind if kind not in MEETING_KINDS)

@@ -22,9 +22,9 @@ JOB = f"{run_outbox_message.__module__}.{run_outbox_message.__name__}"
 WAITING = ("queued", "started", "scheduled", "deferred")
 
 
-def job_id(message_id: int) -> str:
-    """Return the RQ job id of an outbox row (one job per row at a time)."""
-    return f"outbox-{message_id}"
+def job_id(message_id: int, generation: str | None = None) -> str:
+    """Return the RQ job id of an outbox row (one job per row and generation at a time)."""
+    return f"outbox-{message_id}" if generation is None else f"outbox-{message_id}-{generation}"
 
 
 class RqRunner:
@@ -47,16 +47,18 @@ class RqRunner:
             self._queue = Queue(self.queue_name, connection=connection)
         return self._queue
 
-    def enqueue(self, ids: list[int], *, skip_waiting: bool = False) -> None:
+    def enqueue(self, ids: list[int], *, skip_waiting: bool = False,
+                generation: str | None = None) -> None:
         """Put each id on the queue; with `skip_waiting`, not those already waiting there."""
         from rq.job import Job
 
         for message_id in ids:
+            name = job_id(message_id, generation)
             if skip_waiting:
-                job = Job.fetch_many([job_id(message_id)], connection=self.queue.connection)[0]
+                job = Job.fetch_many([name], connection=self.queue.connection)[0]
                 if job is not None and job.get_status(refresh=False) in WAITING:
                     continue
-            self.queue.enqueue(JOB, message_id, job_id=job_id(message_id), result_ttl=0,
+            self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0,
                                failure_ttl=86400, job_timeout=120)
 
     def start(self) -> None:
@@ -95,7 +97,8 @@ class EmbeddedRunner:
         if executor:
             executor.shutdown(wait=True)
 
-    def enqueue(self, ids: list[int], *, skip_waiting: bool = False) -> None:
+    def enqueue(self, ids: list[int], *, skip_waiting: bool = False,
+                generation: str | None = None) -> None:
         """Run each id on the job thread (starting it if allowed); repeats are dropped."""
         if self._executor is None:
             if not self.autostart:

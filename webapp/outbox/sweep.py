@@ -2,13 +2,19 @@
 
 The sweep reads the database, not Redis, so it recovers everything a Redis flush or a
 dead worker lost: reminders and follow-ups that fell due, retries, rows whose lease ran out.
+A row overdue by more than a lease (stuck `sending`, or `pending` with a job a dead worker
+took) is queued under a job id of this lease period, whatever RQ says of its older job:
+RQ keeps a killed worker's job `started` for many minutes, the lease only for one.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from flask import current_app
 
 from webapp import clock
 from webapp.extensions import db
 from webapp.models import Booking, OutboxMessage
 from webapp.outbox.dispatch import enqueue
+from webapp.outbox.kinds import Status
 from webapp.outbox.perform import claimable
 from webapp.services import idempotency
 from webapp.services.bookings import complete_booking
@@ -29,15 +35,21 @@ def sweep(now: datetime) -> dict:
     """Complete bookings whose end passed; enqueue due and stuck rows not already waiting."""
     completed = complete_finished_bookings(now)
     idempotency.forget_old_answers(now)
-    ids = list(db.session.scalars(
-        db.select(OutboxMessage.id)
+    lease = current_app.config["OUTBOX_LEASE_SECONDS"]
+    rows = db.session.execute(
+        db.select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.due_at)
         .where(OutboxMessage.due_at <= now, claimable(now))
         .order_by(OutboxMessage.due_at, OutboxMessage.id)
-        .limit(SWEEP_BATCH)))
+        .limit(SWEEP_BATCH)).all()
     db.session.rollback()
-    if ids:
-        enqueue(ids, skip_waiting=True)
-    return {"completed": completed, "enqueued": len(ids)}
+    overdue_before = now - timedelta(seconds=lease)
+    fresh = [r.id for r in rows if r.status == Status.PENDING and r.due_at > overdue_before]
+    overdue = [r.id for r in rows if r.id not in set(fresh)]
+    if fresh:
+        enqueue(fresh, skip_waiting=True)
+    if overdue:
+        enqueue(overdue, skip_waiting=True, generation=str(int(now.timestamp()) // max(lease, 1)))
+    return {"completed": completed, "enqueued": len(rows)}
 
 
 def complete_finished_bookings(now: datetime) -> int:

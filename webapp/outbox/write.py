@@ -64,6 +64,15 @@ def booking_confirmed(booking: Booking, now: datetime) -> None:
     _add(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION), now, booking=booking)
 
 
+def meeting_link_ready(booking: Booking, now: datetime) -> None:
+    """Queue the meeting link on its own when this version's confirmation went out without it."""
+    confirmation = db.session.scalar(db.select(OutboxMessage.id).where(
+        OutboxMessage.key == outbox_key(booking, Kind.CONFIRMATION),
+        OutboxMessage.status.in_((Status.SENDING, Status.SENT))))
+    if confirmation is not None:
+        _add(Kind.MEETING_LINK, outbox_key(booking, Kind.MEETING_LINK), now, booking=booking)
+
+
 def booking_cancelled(booking: Booking, now: datetime) -> None:
     """Queue the cancellation with METHOD:CANCEL (the version was already bumped)."""
     _lapse_earlier_versions(booking)

@@ -139,3 +139,37 @@ def test_the_outbox_pages_fifty_at_a_time_and_past_the_end_shows_the_last_page(a
         last = admin_client.get(f"/admin/outbox?status=failed&page={asked}").get_data(as_text=True)
         assert "Page 2 of 2" in last and last.count("<tr>") == 2  # the header row and one message
         assert 'href="/admin/outbox?page=1&amp;status=failed"' in last
+
+
+def test_the_dashboard_shows_a_backlog_as_soon_as_deliveries_fail(admin_client):
+    assert "waiting to go out" not in admin_client.get("/admin/").get_data(as_text=True)
+    due = datetime.now(timezone.utc) - timedelta(minutes=3)
+    db.session.add_all(OutboxMessage(kind="confirmation", key=f"w{i}", status="pending",
+                                     due_at=due + timedelta(seconds=i), attempts=1,
+                                     last_error="SMTP 127.0.0.1:25 unavailable: refused")
+                       for i in range(3))
+    db.session.commit()
+
+    page = admin_client.get("/admin/").get_data(as_text=True)
+
+    assert "3 emails waiting to go out" in page and "the oldest has waited 3 minutes" in page
+    assert "SMTP 127.0.0.1:25 unavailable: refused" in page
+    assert "Nothing waiting." not in page
+
+
+def test_the_outbox_lists_waiting_and_retrying_rows_and_a_possible_duplicate(admin_client):
+    later = datetime.now(timezone.utc) + timedelta(minutes=5)
+    db.session.add_all([
+        OutboxMessage(kind="confirmation", key="retrying", status="pending", due_at=later,
+                      attempts=2, last_error="SMTP 421: busy", recipient="retry@example.com"),
+        OutboxMessage(kind="reminder", key="future", status="pending", due_at=later,
+                      recipient="future@example.com"),
+        OutboxMessage(kind="update", key="twice", status="sent", attempts=2, lapsed_claims=1,
+                      recipient="twice@example.com")])
+    db.session.commit()
+
+    waiting = admin_client.get("/admin/outbox?status=waiting").get_data(as_text=True)
+    assert "retry@example.com" in waiting and "SMTP 421: busy" in waiting
+    assert "future@example.com" not in waiting  # a reminder not due yet is not a backlog
+    sent = admin_client.get("/admin/outbox?status=sent").get_data(as_text=True)
+    assert "sent after 2 attempts" in sent and "possible duplicate" in sent

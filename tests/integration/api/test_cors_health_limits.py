@@ -4,6 +4,7 @@ import pytest
 from tests.conftest import base_config
 from tests.integration.api.conftest import API, NOW, SEED_AVAILABILITY, SEED_BOOKING
 from webapp import create_app
+from webapp.extensions import db
 
 PARTNER = "https://www.partner.example"
 
@@ -81,3 +82,19 @@ def test_the_openapi_document_is_3_1_and_lists_the_seed_paths(client):
     assert set(spec["paths"]) == {f"/api/v1/booking{p}" for p in (
         "/calendar/availability", "/bookings", "/bookings/{public_id}",
         "/bookings/{public_id}/cancel", "/health")}
+
+
+def test_with_the_rate_limit_storage_down_requests_are_limited_in_memory_and_health_says_so(
+        tmp_path, caplog):
+    app = create_app({**base_config(tmp_path, f"sqlite:///{tmp_path / 'limits.db'}"),
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+
+    answer = client.post(f"{API}/calendar/availability", json={})
+    health = client.get(f"{API}/health")
+
+    assert answer.status_code == 422  # the request reached the API (not a 500 from the limiter)
+    assert "falling back to in-memory storage" in caplog.text
+    assert health.json["rate_limits"] == "fallback" and health.json["status"] == "degraded"

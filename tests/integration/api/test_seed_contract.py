@@ -136,8 +136,9 @@ def test_cancel_writes_one_cancellation_notice(client):
 def test_seed_health_example(client):
     response = client.get(f"{API}/health")
     assert response.status_code == 200
+    # the seed's fields, plus where rate limits are kept (issue 13: "fallback" while Redis is down)
     assert response.json == {"status": "healthy", "service": "booking", "version": "1.0.0",
-                             "database": "ok", "queue": "in-process"}
+                             "database": "ok", "queue": "in-process", "rate_limits": "in-process"}
 
 
 def test_seed_frontend_fetch_example_books(client):

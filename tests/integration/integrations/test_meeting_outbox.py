@@ -104,3 +104,22 @@ def test_the_update_email_waits_for_the_meeting_to_move(app, stubs):
 
     perform(rows("meeting_update")[0].id, now())
     assert perform_due(waiting.due_at) == ["sent"]
+
+
+def test_a_failing_provider_does_not_hold_the_confirmation_and_the_link_follows(app, stubs):
+    zoom = stubs["zoom"][0]
+    connect_account("zoom", stubs["zoom"][1], access_token="zoom-access-token")
+    zoom.fail_next(503, times=1)
+    booking = book_with("zoom", weekday_at(10, 3, now()))
+    step = rows("meeting_create")[0]
+
+    assert perform(step.id, now()) == "retry"
+    assert fresh(booking.id).status == "confirmed" and fresh(booking.id).meeting_url is None
+    [confirmation] = rows("confirmation")
+    assert perform(confirmation.id, now()) == "sent"
+
+    assert perform(step.id, rows("meeting_create")[0].due_at) == "sent"
+    [link] = rows("meeting_link")
+    assert perform(link.id, link.due_at) == "sent"
+    assert fresh(booking.id).meeting_url.startswith("https://")
+    assert len(rows("confirmation")) == 1

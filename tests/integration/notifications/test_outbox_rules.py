@@ -17,6 +17,7 @@ from tests.integration.notifications.support import (
 from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.outbox import outage
 from webapp.outbox.perform import claim, perform
 from webapp.outbox.sweep import sweep
 from webapp.services.bookings import cancel_booking, confirm_booking
@@ -90,29 +91,55 @@ def test_a_type_needing_approval_stays_pending_until_the_admin_confirms(app, mai
     assert len(mailbox.subjects("Confirmed:")) == 1
 
 
-def test_a_failing_send_backs_off_then_ends_failed_with_the_error(app, mailbox):
+@pytest.fixture
+def transport_up():
+    """Start and end each test with the process's transport backoff cleared."""
+    outage.BACKOFF.succeeded()
+    yield
+    outage.BACKOFF.succeeded()
+
+
+def waiting_rows() -> list[OutboxMessage]:
+    """The rows waiting for the mail server (reminders wait for their time instead)."""
+    return [r for r in rows() if r.status == "pending" and r.kind != "reminder"]
+
+
+def test_an_unreachable_server_backs_off_the_transport_and_never_fails_a_row(
+        app, mailbox, transport_up):
     book(weekday_at(10, 3, NOW), NOW)
     mailbox.stop()
     at = NOW
-    for _ in range(3):
+    for _ in range(5):  # more rounds than OUTBOX_MAX_ATTEMPTS
         perform_due(at)
         at += timedelta(hours=1)
 
     admin = rows("admin_new_booking")[0]
-    assert admin.status == "failed" and admin.attempts == 3
-    assert "unavailable" in admin.last_error
+    assert admin.status == "pending" and admin.attempts == 0
+    assert admin.last_error.startswith(outage.OUTAGE_PREFIX) and "unavailable" in admin.last_error
     assert mailbox.messages() == []
 
 
-def test_the_backoff_doubles_between_attempts(app, mailbox):
+def test_every_waiting_row_shares_the_transports_next_try(app, mailbox, transport_up):
     book(weekday_at(10, 3, NOW), NOW)
+    book(weekday_at(11, 3, NOW), NOW)
     mailbox.stop()
     perform_due(NOW)
+    assert {r.due_at for r in waiting_rows()} == {NOW + timedelta(seconds=5)}
+    perform_due(NOW + timedelta(seconds=5))
+    assert {r.due_at for r in waiting_rows()} == {NOW + timedelta(seconds=15)}
+
+
+def test_the_first_send_after_an_outage_makes_every_waiting_row_due(app, mailbox, transport_up):
+    book(weekday_at(10, 3, NOW), NOW)
+    book(weekday_at(11, 3, NOW), NOW)
+    mailbox.stop()
+    perform_due(NOW)
+    mailbox.start()
     first = rows("admin_new_booking")[0]
-    retry_at = first.due_at
-    assert first.status == "pending" and retry_at == NOW + timedelta(seconds=60)
-    perform_due(retry_at)
-    assert rows("admin_new_booking")[0].due_at == retry_at + timedelta(seconds=120)
+
+    assert perform(first.id, first.due_at) == "sent"
+
+    assert waiting_rows() and all(r.due_at <= first.due_at for r in waiting_rows())
 
 
 def test_a_written_follow_up_is_sent_once_and_recorded(app, mailbox):
