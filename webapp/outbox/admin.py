@@ -1,4 +1,4 @@
-"""The admin's window on the outbox: what was sent, what failed and why, and retrying."""
+"""The admin's window on the outbox: what was sent, what failed and why, retrying, webhook deliveries."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +9,8 @@ from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.outbox.dispatch import enqueue
-from webapp.outbox.kinds import Status
+from webapp.outbox.kinds import Kind, Status
+from webapp.outbox.write import webhook_key_prefix
 from webapp.services.errors import NotAllowed, NotFound
 
 #: what the outbox page lists
@@ -29,13 +30,27 @@ class OutboxPage:
 def outbox_page(status: str, page: int = 1) -> OutboxPage:
     """Return a page of sent or failed outbox rows, newest first (past the end: the last page)."""
     status = Status(status) if status in SHOWN_STATUSES else Status.FAILED
-    query = (db.select(OutboxMessage).where(OutboxMessage.status == status)
-             .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc()))
+    messages = _newest_first(db.select(OutboxMessage).where(OutboxMessage.status == status), page)
+    failed = messages.total if status == Status.FAILED else failed_count()
+    return OutboxPage(messages, status, failed)
+
+
+def webhook_deliveries(page: int = 1, endpoint_id: int | None = None) -> Pagination:
+    """Return a page of webhook deliveries in every state (of one endpoint), newest first."""
+    query = db.select(OutboxMessage).where(OutboxMessage.kind == Kind.WEBHOOK)
+    if endpoint_id is not None:
+        query = query.where(OutboxMessage.key.startswith(webhook_key_prefix(endpoint_id),
+                                                         autoescape=True))
+    return _newest_first(query, page)
+
+
+def _newest_first(query, page: int) -> Pagination:
+    """Paginate `query` newest change first; a page past the end gives the last page."""
+    query = query.order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
     messages = db.paginate(query, page=max(1, page), per_page=PER_PAGE, error_out=False)
     if messages.pages and messages.page > messages.pages:
         messages = db.paginate(query, page=messages.pages, per_page=PER_PAGE, error_out=False)
-    failed = messages.total if status == Status.FAILED else failed_count()
-    return OutboxPage(messages, status, failed)
+    return messages
 
 
 def failed_count() -> int:

@@ -51,6 +51,8 @@ def perform(message_id: int, now: datetime) -> str:
         result = None
         if action.meeting:
             result = action.meeting()
+        if action.call:
+            result = action.call()
         if action.email:
             result = transport_from_config(current_app.config, current_app.instance_path).send(
                 action.email)
