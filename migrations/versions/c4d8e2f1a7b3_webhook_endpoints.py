@@ -31,7 +31,8 @@ def upgrade():
               server_default=sa.text('CURRENT_TIMESTAMP'), nullable=False),
     sa.Column('updated_at', webapp.models.types.UTCDateTime(timezone=True),
               server_default=sa.text('CURRENT_TIMESTAMP'), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints')),
+    sqlite_autoincrement=True
     )
 
 

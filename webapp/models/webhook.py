@@ -12,6 +12,9 @@ class WebhookEndpoint(db.Model):
     """One receiver of booking events; its deliveries are outbox rows of kind `webhook`."""
 
     __tablename__ = "webhook_endpoints"
+    #: ids are never reused (SQLite would reuse the highest one after a delete): deliveries
+    #: name their endpoint by id, and must not reach a newer endpoint
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000))
