@@ -147,4 +147,6 @@ def from_env() -> dict:
         "MEETING_READ_TIMEOUT": _int("MEETING_READ_TIMEOUT", 8),
         #: seconds a client is asked to wait (Retry-After) while the database is unreachable
         "UNAVAILABLE_RETRY_AFTER": _int("UNAVAILABLE_RETRY_AFTER", 30),
+        #: let webhooks go to loopback, link-local and private addresses in production too
+        "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
     }

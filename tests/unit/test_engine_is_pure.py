@@ -53,6 +53,8 @@ def violations(package: str, forbidden_roots: tuple[str, ...]) -> list[str]:
     ("webapp.meetings", (*WEB_AND_DATABASE, "jinja2")),
     # message building and transports: Jinja renders the emails, nothing of the web app
     ("webapp.mail", WEB_AND_DATABASE),
+    # webhook bodies, signatures, address checks and the POST: plain Python and requests
+    ("webapp.webhooks", (*WEB_AND_DATABASE, "jinja2")),
 ])
 def test_pure_packages_load_no_framework_database_or_other_webapp_code(package, forbidden_roots):
     assert violations(package, forbidden_roots) == []

@@ -9,6 +9,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     reschedule,
     service_types,
     settings,
+    webhooks,
 )
 from webapp.admin.blueprint import bp
 

@@ -1,8 +1,9 @@
 """WTForms fields and validators the admin forms share: typed values with plain-worded errors."""
 from datetime import time
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TimeField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import NumberRange, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.services.validation import FieldErrors, parse_day
 
@@ -173,3 +174,22 @@ class ListedChoiceField(SelectField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(self.message) from exc
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several of the listed choices, one checkbox each; an unlisted value gets the admin's wording."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, message: str = "Choose only listed options.",
+                 **kwargs):
+        """Take SelectMultipleField's arguments plus the message for an unlisted value."""
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        """Refuse a value that is not among the choices."""
+        listed = {value for value, _label in self.choices or []}
+        if any(value not in listed for value in self.data or []):
+            raise ValidationError(self.message)

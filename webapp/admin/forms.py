@@ -12,10 +12,12 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.validators import Regexp, ValidationError
 
 from webapp.admin.form_fields import (
+    CheckboxListField,
     ClockField,
     DayField,
     Filled,
@@ -33,6 +35,8 @@ from webapp.services.availability_admin import MAX_BLOCK_DAYS, MAX_BUFFER_MINUTE
 from webapp.services.booking_queries import BookingFilter
 from webapp.services.settings import Settings
 from webapp.services.settings_admin import ZOOM_RECORDING, parse_origin
+from webapp.webhooks.addresses import MAX_URL_LENGTH
+from webapp.webhooks.events import EVENTS
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 END_AFTER_START = "The end must be after the start."
@@ -204,6 +208,17 @@ class SettingsForm(AdminForm):
     def values(self) -> dict:
         """Return the settings to store, by Settings' field names."""
         return {item.name: self[item.name].data for item in fields(Settings)}
+
+
+# ---- webhooks ---------------------------------------------------------------------
+
+class WebhookForm(AdminForm):
+    """A webhook endpoint; the service checks the address (scheme, and where it resolves to)."""
+
+    url = URLField("Receiver URL (https://…)", validators=[PlainText(MAX_URL_LENGTH, required=True)])
+    events = CheckboxListField("Events", choices=list(EVENTS.items()), default=list(EVENTS),
+                               message="Choose only the listed events.")
+    is_active = BooleanField("Active", default=True)
 
 
 # ---- login ------------------------------------------------------------------------

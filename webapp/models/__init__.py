@@ -6,8 +6,10 @@ from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
 from webapp.models.service_type import ServiceType
 from webapp.models.settings import IdempotencyRecord, Setting
+from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
     "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
+    "WebhookEndpoint",
 ]

@@ -5,10 +5,10 @@ Where each part lives:
 - `write`    one function per event, adding rows inside the caller's transaction
 - `dispatch` after commit, hand the due rows to the app's runner (`enqueue`)
 - `perform`  claim a row, do its action, record sent / retry / failed / skipped
-- `actions`  what each kind does (build the email, call the meeting provider)
+- `actions`  what each kind does (build the email, call the meeting provider, POST a webhook)
 - `sweep`    the periodic job: complete ended bookings, queue due and stuck rows
 - `runners`  RQ (worker.py) or a thread of this process, and the sweep timer
-- `admin`    the admin's page of waiting, sent and failed rows, the backlog, and retrying one
+- `admin`    the admin's page of waiting, sent and failed rows, the backlog, retrying one, webhook deliveries
 - `outage`   backing off the mail transport while it is unreachable, draining when it returns
 - `aside`    threads beside the job loop for meeting steps (worker.py)
 - `wiring`   `init_app(app)`: the session hooks and the runner
@@ -29,11 +29,13 @@ _PUBLIC = {
     "booking_rescheduled": "write", "booking_completed": "write",
     "confirmation_resent": "write", "follow_up_written": "write",
     "manage_links_requested": "write", "queue_manage_links": "write",
+    "webhook_test_requested": "write",
     "enqueue": "dispatch", "runner": "dispatch",
     "run_outbox_message": "perform", "run_sweep": "sweep",
     "EmbeddedRunner": "runners", "RqRunner": "runners", "SweepTimer": "runners", "JOB": "runners",
     "outbox_page": "admin", "retry_message": "admin", "failed_count": "admin",
     "backlog": "admin",
+    "webhook_deliveries": "admin",
     "init_app": "wiring",
 }
 __all__ = sorted(_PUBLIC)

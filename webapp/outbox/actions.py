@@ -1,4 +1,4 @@
-"""What each outbox kind does: re-check the booking, then build the email or the meeting.
+"""What each outbox kind does: re-check the booking, then build the email, the meeting or the POST.
 
 `prepare(row, now)` runs before any I/O and returns an Action, or a Skip with the reason
 the row no longer applies (booking cancelled, moved to a new version, already started), or
@@ -13,13 +13,17 @@ from flask import current_app
 from webapp.extensions import db
 from webapp.mail import messages
 from webapp.mail.outgoing import OutgoingEmail
-from webapp.models import Booking, BookingFollowUp, OutboxMessage
+from webapp.meetings import ProviderError
+from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoint
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.write import booking_confirmed, meeting_link_ready
 from webapp.services import meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
+from webapp.services.webhooks import endpoint_secret, private_addresses_allowed
+from webapp.webhooks.delivery import Delivery, DeliveryError, deliver
+from webapp.webhooks.events import TEST_EVENT, encode
 
 
 class Skip(Exception):
@@ -36,10 +40,12 @@ class UnknownKind(Exception):
 
 @dataclass
 class Action:
-    """An email to send, or a meeting to create, plus what to record once it succeeded."""
+    """An email to send, a meeting to create or another call to make, plus what to record after."""
 
     email: OutgoingEmail | None = None
     meeting: Callable[[], object] | None = None
+    #: any other outside call (a webhook POST); raises ProviderError when it fails
+    call: Callable[[], object] | None = None
     #: runs inside the finishing transaction with the fresh booking (or None) and the result
     record: Callable[[Booking | None, object, datetime], None] | None = None
     #: runs inside the transaction that records a failed attempt, with the fresh booking
@@ -233,6 +239,35 @@ def _confirm_now(booking: Booking | None, auto_confirm: bool, now: datetime) -> 
         booking_confirmed(booking, now)
 
 
+def _webhook(row, booking, now):
+    """POST the stored event to its endpoint, signed now; record the receiver's status code."""
+    endpoint = db.session.get(WebhookEndpoint, row.payload.get("endpoint_id"))
+    if endpoint is None:
+        raise Skip("the webhook endpoint was removed")
+    if not endpoint.is_active and row.payload.get("event") != TEST_EVENT:
+        raise Skip("the webhook endpoint is inactive")
+    delivery = Delivery(url=endpoint.url, secret=endpoint_secret(endpoint),
+                        event_id=row.payload["body"]["id"], event_type=row.payload["event"],
+                        body=encode(row.payload["body"]))
+    allow_private, row_id = private_addresses_allowed(), row.id
+    return Action(call=lambda: _deliver(delivery, int(now.timestamp()), allow_private),
+                  record=lambda _booking, status, _at: _record_response(row_id, status))
+
+
+def _deliver(delivery: Delivery, timestamp: int, allow_private: bool) -> int:
+    """Deliver, reporting a failure the way the outbox retries (or fails) outside calls."""
+    try:
+        return deliver(delivery, timestamp=timestamp, allow_private=allow_private)
+    except DeliveryError as exc:
+        raise ProviderError(f"webhook: {exc.message}", exc.retryable, status=exc.status) from exc
+
+
+def _record_response(row_id: int, status: int) -> None:
+    """Keep the receiver's status code on the delivery row (the admin's delivery log shows it)."""
+    row = db.session.get(OutboxMessage, row_id)
+    row.payload = {**row.payload, "response_code": status}
+
+
 def _instant(value: str | None) -> datetime | None:
     """Parse an ISO instant stored in a payload."""
     return datetime.fromisoformat(value) if value else None
@@ -253,4 +288,5 @@ ACTIONS = {
     Kind.MEETING_CREATE: _meeting_create,
     Kind.MEETING_UPDATE: _meeting_update,
     Kind.MEETING_DELETE: _meeting_delete,
+    Kind.WEBHOOK: _webhook,
 }

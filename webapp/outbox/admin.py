@@ -1,4 +1,4 @@
-"""The admin's window on the outbox: what waits and why, what was sent, what failed; retrying."""
+"""The admin's window on the outbox: what waits and why, what was sent, what failed; retrying; webhook deliveries."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +10,8 @@ from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.outbox.dispatch import enqueue
-from webapp.outbox.kinds import Status
+from webapp.outbox.kinds import Kind, Status
+from webapp.outbox.write import webhook_key_prefix
 from webapp.services.errors import NotAllowed, NotFound
 
 #: the outbox page's filters: rows still to go out (due, or tried and put back), failed, sent
@@ -70,14 +71,10 @@ def outbox_page(status: str, page: int = 1, now: datetime | None = None) -> Outb
     """
     status = status if status in SHOWN else Status.FAILED
     if status == WAITING:
-        query = (db.select(OutboxMessage).where(waiting(now or clock.now()))
-                 .order_by(OutboxMessage.due_at, OutboxMessage.id))
+        messages = _paginate(db.select(OutboxMessage).where(waiting(now or clock.now()))
+                             .order_by(OutboxMessage.due_at, OutboxMessage.id), page)
     else:
-        query = (db.select(OutboxMessage).where(OutboxMessage.status == status)
-                 .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc()))
-    messages = db.paginate(query, page=max(1, page), per_page=PER_PAGE, error_out=False)
-    if messages.pages and messages.page > messages.pages:
-        messages = db.paginate(query, page=messages.pages, per_page=PER_PAGE, error_out=False)
+        messages = _newest_first(db.select(OutboxMessage).where(OutboxMessage.status == status), page)
     failed = messages.total if status == Status.FAILED else failed_count()
     return OutboxPage(messages, str(status), failed)
 
@@ -92,6 +89,28 @@ def backlog(now: datetime) -> Backlog:
         .where(waiting(now), OutboxMessage.last_error.is_not(None))
         .order_by(OutboxMessage.updated_at.desc()).limit(1))
     return Backlog(count, oldest, last_error)
+
+
+def webhook_deliveries(page: int = 1, endpoint_id: int | None = None) -> Pagination:
+    """Return a page of webhook deliveries in every state (of one endpoint), newest first."""
+    query = db.select(OutboxMessage).where(OutboxMessage.kind == Kind.WEBHOOK)
+    if endpoint_id is not None:
+        query = query.where(OutboxMessage.key.startswith(webhook_key_prefix(endpoint_id),
+                                                         autoescape=True))
+    return _newest_first(query, page)
+
+
+def _newest_first(query, page: int) -> Pagination:
+    """Paginate `query` newest change first; a page past the end gives the last page."""
+    return _paginate(query.order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc()), page)
+
+
+def _paginate(query, page: int) -> Pagination:
+    """Paginate an ordered query; a page past the end gives the last page."""
+    messages = db.paginate(query, page=max(1, page), per_page=PER_PAGE, error_out=False)
+    if messages.pages and messages.page > messages.pages:
+        messages = db.paginate(query, page=messages.pages, per_page=PER_PAGE, error_out=False)
+    return messages
 
 
 def failed_count() -> int:

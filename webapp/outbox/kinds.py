@@ -19,6 +19,8 @@ class Kind(StrEnum):
     MEETING_CREATE = "meeting_create"
     MEETING_UPDATE = "meeting_update"
     MEETING_DELETE = "meeting_delete"
+    #: one POST of one event to one webhook endpoint
+    WEBHOOK = "webhook"
 
 
 class Status(StrEnum):

@@ -108,6 +108,8 @@ def carry_out(held: Claim, row: OutboxMessage) -> str:
         result = None
         if action.meeting:
             result = action.meeting()
+        if action.call:
+            result = action.call()
         if action.email:
             email = replace(action.email, message_id=message_id_for(row, action.email.from_email))
             result = transport_from_config(current_app.config, current_app.instance_path).send(email)

@@ -3,6 +3,8 @@
 Each function only adds OutboxMessage rows to the current session; the caller commits.
 After the commit `dispatch` hands the due rows to the app's runner (see `runners`).
 Keys are unique per (booking, kind, version[, detail]), so an email happens at most once.
+A webhook delivery's key is `webhook:<endpoint id>:<event>:booking:<id>:v<version>`: one
+delivery per event and endpoint, and the prefix lists an endpoint's deliveries.
 
 Reminder rule: a reminder whose due time (start - offset) has already passed when the
 booking is made or moved is not written; a booking made 3 hours ahead with offsets
@@ -13,10 +15,13 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 
+from webapp.api.parsing import utc_iso
+from webapp.api.shapes import booking_json
 from webapp.extensions import db
-from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType
+from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType, WebhookEndpoint
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
 from webapp.services.settings import get_settings
+from webapp.webhooks import events
 
 
 def outbox_key(booking: Booking, kind: Kind, detail: object = None) -> str:
@@ -50,6 +55,7 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
         _add(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking)
     _add_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now)
     _add_reminders(booking, now)
+    _add_webhooks(booking, events.BOOKING_CREATED, now)
 
 
 def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
@@ -62,6 +68,7 @@ def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
 def booking_confirmed(booking: Booking, now: datetime) -> None:
     """Queue the confirmation with its invite (METHOD:REQUEST)."""
     _add(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION), now, booking=booking)
+    _add_webhooks(booking, events.BOOKING_CONFIRMED, now)
 
 
 def meeting_link_ready(booking: Booking, now: datetime) -> None:
@@ -79,6 +86,7 @@ def booking_cancelled(booking: Booking, now: datetime) -> None:
     _add_meeting_step(booking, Kind.MEETING_DELETE, now)
     _add(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking)
     _add_admin_notice(booking, Kind.ADMIN_CANCELLATION, now)
+    _add_webhooks(booking, events.BOOKING_CANCELLED, now)
 
 
 def confirmation_resent(booking: Booking, now: datetime) -> None:
@@ -111,6 +119,8 @@ def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end
     _add(Kind.UPDATE, outbox_key(booking, Kind.UPDATE), now, booking=booking,
          previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat())
     _add_reminders(booking, now)
+    _add_webhooks(booking, events.BOOKING_RESCHEDULED, now,
+                  previous_scheduled_at_utc=utc_iso(previous_start))
 
 
 def _add_reminders(booking: Booking, now: datetime) -> None:
@@ -122,6 +132,49 @@ def _add_reminders(booking: Booking, now: datetime) -> None:
     for index, (hours, at) in enumerate(due):
         _add(Kind.REMINDER, outbox_key(booking, Kind.REMINDER, f"{hours}h"), at, booking=booking,
              offset_hours=hours, last=index == len(due) - 1)
+
+
+def _add_webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> None:
+    """Queue one delivery of the event per endpoint receiving it; all carry the same event id.
+
+    The body is the booking as an admin's API call shows it at this moment (never its manage
+    token), so a retry hours later sends the same bytes.
+    """
+    endpoints = [endpoint for endpoint in db.session.scalars(
+        db.select(WebhookEndpoint).where(WebhookEndpoint.is_active).order_by(WebhookEndpoint.id))
+        if endpoint.receives(event_type)]
+    if not endpoints:
+        return
+    body = events.event_body(event_type, _event_id(), now,
+                             {"booking": booking_json(booking, admin=True), **extra})
+    for endpoint in endpoints:
+        _add_delivery(endpoint, body, f"booking:{booking.id}:v{booking.version}", now, booking=booking)
+
+
+def webhook_test_requested(endpoint: WebhookEndpoint, now: datetime) -> OutboxMessage:
+    """Queue a `webhook.test` event to one endpoint (the admin's button; active or not)."""
+    event_id = _event_id()
+    body = events.event_body(events.TEST_EVENT, event_id, now,
+                             {"endpoint_id": endpoint.id, "message": "A test event: it arrived."})
+    return _add_delivery(endpoint, body, event_id, now)
+
+
+def _add_delivery(endpoint: WebhookEndpoint, body: dict, detail: str, now: datetime, *,
+                  booking: Booking | None = None) -> OutboxMessage:
+    """Add the row that POSTs `body` to `endpoint` once."""
+    key = f"{webhook_key_prefix(endpoint.id)}{body['type']}:{detail}"
+    return _add(Kind.WEBHOOK, key, now, booking=booking, recipient=endpoint.url[:254],
+                endpoint_id=endpoint.id, event=body["type"], body=body)
+
+
+def webhook_key_prefix(endpoint_id: int) -> str:
+    """Return the start of the keys of every delivery to one endpoint."""
+    return f"webhook:{endpoint_id}:"
+
+
+def _event_id() -> str:
+    """Return a new event id (receivers use it to recognise a delivery they already have)."""
+    return f"evt_{uuid.uuid4().hex}"
 
 
 def follow_up_written(follow_up: BookingFollowUp, now: datetime) -> None:
