@@ -2,6 +2,7 @@
 from webapp.models.accounts import AdminUser, ApiToken
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
+from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
 from webapp.models.service_type import ServiceType
@@ -9,5 +10,6 @@ from webapp.models.settings import IdempotencyRecord, Setting
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "IdempotencyRecord", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
+    "BookingHost", "Host", "IdempotencyRecord", "OutboxMessage", "ProviderIntegration", "ServiceType",
+    "ServiceTypeHost", "Setting",
 ]
