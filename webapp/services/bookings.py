@@ -17,7 +17,6 @@ from webapp.services.availability import (
     refusals_for_hosts,
     why_slot_not_free,
 )
-from webapp.services.hosts import default_host, host_for_service
 from webapp.services.errors import (
     NotAllowed,
     NotFound,
@@ -25,6 +24,7 @@ from webapp.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
+from webapp.services.hosts import default_host, host_for_service
 from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
