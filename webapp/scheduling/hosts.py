@@ -53,10 +53,22 @@ def combine_starts(per_host: dict[int, set[int]], combine: Combine) -> set[int]:
 def combined_free_slots(calendars: list[HostCalendar], *, combine: Combine, limits: Limits,
                         business_zone: ZoneInfo, start: datetime, end: datetime,
                         now: datetime) -> list[Slot]:
-    """Return the service's free slots in [start, end): the hosts' starts combined."""
-    per_host = starts_by_host(calendars, limits=limits, business_zone=business_zone, start=start,
-                              end=end, now=now)
-    return slots_from_starts(combine_starts(per_host, combine), limits)
+    """Return the service's free slots in [start, end): the hosts' starts combined.
+
+    The same answer as `combine_starts(starts_by_host(...))`, faster: for ANY a start one host
+    already has is not checked again; for ALL only the starts every earlier host has are.
+    """
+    window = booking_window(limits, business_zone, now)
+    combined: set[int] | None = None
+    for cal in calendars:
+        found = free_starts(rules=cal.rules, blocks=cal.blocks, busy=cal.busy, limits=limits, zone=cal.zone,
+                            window=window, start=start, end=end,
+                            skip=combined if combine is Combine.ANY and combined else frozenset(),
+                            within=combined if combine is Combine.ALL else None)
+        combined = found if combined is None else (combined | found if combine is Combine.ANY else found)
+        if combine is Combine.ALL and not combined:
+            break
+    return slots_from_starts(combined or (), limits)
 
 
 def refusals_by_host(slot_start: datetime, calendars: list[HostCalendar], *, limits: Limits,

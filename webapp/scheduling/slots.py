@@ -15,17 +15,18 @@ from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import NonexistentTimeError, local_to_utc
 
 ONE_DAY = timedelta(days=1)
+ONE_SECOND = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _seconds(instant: datetime) -> int:
     """Return an aware instant as whole seconds since the epoch."""
-    return int((instant - EPOCH).total_seconds())
+    return int(instant.timestamp())
 
 
 def _instant(seconds: int) -> datetime:
     """Return seconds since the epoch as an aware UTC datetime."""
-    return EPOCH + timedelta(seconds=seconds)
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 class _Intervals:
@@ -50,8 +51,7 @@ class _BusyIndex:
         for b in busy:
             start, end = _seconds(b.start), _seconds(b.end)
             meetings.append((start, end))
-            padded.append((start - int(b.buffer_before.total_seconds()),
-                           end + int(b.buffer_after.total_seconds())))
+            padded.append((start - b.buffer_before // ONE_SECOND, end + b.buffer_after // ONE_SECOND))
         self.meetings = _Intervals(meetings)
         self.padded = _Intervals(padded)
         self.before = int(limits.buffer_before.total_seconds())
@@ -129,12 +129,14 @@ def _rules_by_weekday(rules: list[WeeklyRule]) -> dict[int, list[WeeklyRule]]:
 
 def free_starts(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
                 limits: Limits, zone: ZoneInfo, window: BookingWindow, start: datetime,
-                end: datetime) -> set[int]:
+                end: datetime, skip: set[int] | frozenset[int] = frozenset(),
+                within: set[int] | None = None) -> set[int]:
     """Return the free starts in [start, end) inside `window`, as UTC seconds since the epoch.
 
     Rules and blocks are expanded per local day in `zone` (the host's), so 09:00 stays 09:00
     across DST; wall times skipped by DST are not offered, repeated ones use their first
-    instant. Integers, so callers combining several hosts take unions and intersections cheaply.
+    instant. Integers, so callers combining several hosts take unions and intersections cheaply;
+    they may pass starts to `skip` (known free already) or keep only those `within` a set.
     """
     by_day = _rules_by_weekday(rules)
     whole_days, partial = _blocked_parts(blocks)
@@ -150,7 +152,9 @@ def free_starts(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy
     found: set[int] = set()
     while day <= final_day:
         for slot_start in _schedule_starts(day, by_day, whole_days, partial, duration_minutes, zone):
-            if earliest <= slot_start < stop and not index.conflicts(slot_start, slot_start + length):
+            if (earliest <= slot_start < stop and slot_start not in skip
+                    and (within is None or slot_start in within)
+                    and not index.conflicts(slot_start, slot_start + length)):
                 found.add(slot_start)
         day += ONE_DAY
     return found
