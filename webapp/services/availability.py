@@ -191,12 +191,14 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
           *, only: list[Host] | None = None) -> _EngineInputs:
     """Load hosts, rules, blocks and bookings that matter to [start, end): four queries.
 
-    `only` narrows every service type to those hosts (a host the client chose, a booking's own).
+    `only` narrows every service type to those hosts (a host the client chose, a booking's own);
+    without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
+    more query), since a move keeps its hosts.
     """
     zone = business_zone()
     hosts, default_id = _hosts(services)
-    if only is not None:
-        wanted = {host.id for host in only}
+    wanted = {host.id for host in only} if only is not None else _held_by(exclude_booking_id)
+    if wanted is not None:
         hosts = {key: [host for host in listed if host.id in wanted] for key, listed in hosts.items()}
     host_ids = {host.id for listed in hosts.values() for host in listed}
     # a day either side: every host zone's dates of the range lie within
@@ -205,6 +207,14 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
     return _EngineInputs(business_zone=zone, hosts=hosts,
                          rules=_rules([service.key for service in services], host_ids, default_id),
                          blocks=_blocks(first, last, host_ids, default_id), busy=busy, in_range=in_range)
+
+
+def _held_by(booking_id: int | None) -> set[int] | None:
+    """Return the ids of the hosts a booking holds; None for no booking or one stored without hosts."""
+    if booking_id is None:
+        return None
+    held = set(db.session.scalars(db.select(BookingHost.host_id).where(BookingHost.booking_id == booking_id)))
+    return held or None
 
 
 def _closed_days(inputs: _EngineInputs) -> list[date]:

@@ -9,6 +9,7 @@ from webapp.extensions import db
 from webapp.models import Host
 from webapp.models.host import COLLECTIVE, ROUND_ROBIN
 from webapp.services.availability import find_availability, get_service_type
+from webapp.services.bookings import reschedule_booking
 from webapp.services.errors import SlotTaken, ValidationFailed
 from webapp.services.hosts import save_host, set_service_hosts
 
@@ -123,3 +124,20 @@ def test_default_host_keeps_the_single_calendar(app):
     with pytest.raises(SlotTaken):
         book(NINE_ROME, NOW, service_type="demo")
     db.session.remove()
+
+
+def test_a_moved_booking_keeps_its_host_and_is_offered_only_their_times(app):
+    ada, bea = add_host("Ada"), add_host("Bea")
+    service = service_with([ada, bea], ROUND_ROBIN)
+    moving = book(NINE_ROME, NOW, service_type="team").booking
+    assert moving.hosts[0].id == ada.id
+    ten = NINE_ROME + timedelta(hours=1)
+    book(ten, NOW, service_type="team", host="ada")
+    found = find_availability([get_service_type("team")], MONDAY, MONDAY + timedelta(days=1), NOW,
+                              exclude_booking_id=moving.id)
+    assert ten not in [slot.start for slot in found.slots[service.key]]  # Ada is busy, Bea is not
+    with pytest.raises(SlotTaken):
+        reschedule_booking(moving.id, ten, NOW)
+    moved = reschedule_booking(moving.id, ten + timedelta(minutes=30), NOW)
+    assert [host.id for host in moved.hosts] == [ada.id]
+    assert [link.scheduled_at for link in moved.host_links] == [ten + timedelta(minutes=30)]
