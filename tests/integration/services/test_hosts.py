@@ -9,6 +9,7 @@ from webapp.extensions import db
 from webapp.models import Host
 from webapp.models.host import COLLECTIVE, ROUND_ROBIN
 from webapp.services.availability import find_availability, get_service_type
+from webapp.services.availability_admin import save_rule
 from webapp.services.bookings import reschedule_booking
 from webapp.services.errors import SlotTaken, ValidationFailed
 from webapp.services.hosts import save_host, set_service_hosts
@@ -141,3 +142,14 @@ def test_a_moved_booking_keeps_its_host_and_is_offered_only_their_times(app):
     moved = reschedule_booking(moving.id, ten + timedelta(minutes=30), NOW)
     assert [host.id for host in moved.hosts] == [ada.id]
     assert [link.scheduled_at for link in moved.host_links] == [ten + timedelta(minutes=30)]
+
+
+def test_rules_overlap_only_within_one_host(app):
+    bea = save_host(name="Bea", email="bea@studio.example", timezone="Europe/Rome")
+    monday_morning = dict(service_type="consultation", day_of_week=0, start_time=time(9),
+                          end_time=time(12), slot_duration=30)
+    assert save_rule(**monday_morning, host_id=bea.id).host_id == bea.id  # the default host has 9-17 too
+    with pytest.raises(ValidationFailed):
+        save_rule(**monday_morning, host_id=bea.id)
+    with pytest.raises(ValidationFailed):
+        save_rule(**monday_morning)  # the default host's own rule
