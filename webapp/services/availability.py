@@ -70,23 +70,28 @@ def get_service_type(key: str) -> ServiceType | None:
 
 
 def _hosts(services: list[ServiceType]) -> tuple[dict[str, list[Host]], int | None]:
-    """Return the active hosts giving each type (listed, else the default) and the default's id.
+    """Return the active hosts giving each type and the default host's id (one query).
 
-    One query: every active host with the ids of the types it is listed on.
+    A type gives its listed hosts (those active); a type listing none is the default host's.
     """
     rows = db.session.execute(
         db.select(Host, ServiceTypeHost.service_type_id)
-        .outerjoin(ServiceTypeHost, ServiceTypeHost.host_id == Host.id)
-        .where(Host.active).order_by(Host.id))
+        .outerjoin(ServiceTypeHost, ServiceTypeHost.host_id == Host.id).order_by(Host.id))
     listed: dict[int, list[Host]] = {}
     default = None
     for host, service_id in rows:
         default = host if host.is_default else default
         if service_id is not None:
             listed.setdefault(service_id, []).append(host)
-    implicit = [default] if default else []
-    return ({service.key: listed.get(service.id) or implicit for service in services},
-            default.id if default else None)
+    implicit = [default] if default is not None else []
+    giving = {service.key: [host for host in listed.get(service.id, implicit) if host.active]
+              for service in services}
+    return giving, default.id if default is not None else None
+
+
+def hosts_giving(services: list[ServiceType]) -> dict[str, list[Host]]:
+    """Return, by type key, the active hosts who give each type, in id order (one query)."""
+    return _hosts(services)[0]
 
 
 def _owner(column, default_id: int | None):

@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.models import Host, ServiceType
 from webapp.models.host import ASSIGNMENT_MODES, COLLECTIVE
 from webapp.scheduling import is_valid_zone
+from webapp.services.availability import hosts_giving
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.settings import get_settings
 from webapp.services.validation import FieldErrors
@@ -63,11 +64,7 @@ def find_host(key: str | int | None) -> Host | None:
 
 def hosts_of(service: ServiceType) -> list[Host]:
     """Return the active hosts who give `service`: those listed, else the default host."""
-    listed = [host for host in service.hosts if host.active]
-    if service.hosts:
-        return listed
-    default = default_host()
-    return [default] if default is not None and default.active else []
+    return hosts_giving([service])[service.key]
 
 
 def host_for_service(service: ServiceType, key: str | int | None) -> Host:

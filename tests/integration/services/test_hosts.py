@@ -153,3 +153,11 @@ def test_rules_overlap_only_within_one_host(app):
         save_rule(**monday_morning, host_id=bea.id)
     with pytest.raises(ValidationFailed):
         save_rule(**monday_morning)  # the default host's own rule
+
+
+def test_a_type_whose_hosts_are_all_inactive_offers_nothing(app):
+    ada = add_host("Ada")
+    service = service_with([ada], ROUND_ROBIN)
+    assert monday_starts(service)
+    save_host(name="Ada", email="ada@studio.example", timezone="Europe/Rome", active=False, host_id=ada.id)
+    assert monday_starts(service) == []  # not the default host's hours instead
