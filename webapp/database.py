@@ -67,17 +67,21 @@ def booking_write_transaction(host_ids: Iterable[int] = ()):
         yield session
 
 
-def lock_hosts(session, host_ids: Iterable[int]) -> None:
-    """Take the hosts' booking locks until the transaction ends (PostgreSQL; SQLite already holds one).
+def lock_hosts(session, host_ids: Iterable[int]) -> bool:
+    """Take the hosts' booking locks until the transaction ends; True if taken (re-check what was read before).
 
-    Sorted, so two writers needing the same hosts (collective meetings) never deadlock.
+    PostgreSQL only (SQLite's transaction already holds the one write lock since it began, so
+    nothing can have changed: False). Sorted, so two writers needing the same hosts
+    (collective meetings) never deadlock.
     """
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        return
-    for host_id in sorted(set(host_ids)):
+        return False
+    ids = sorted(set(host_ids))
+    for host_id in ids:
         connection.execute(text("SELECT pg_advisory_xact_lock(:space, :host)"),
                            {"space": CALENDAR_LOCK_KEY, "host": host_id})
+    return bool(ids)
 
 
 @contextmanager

@@ -5,7 +5,8 @@ booking holds (with a copy of its time, so PostgreSQL's `bookings_no_overlap` ex
 constraint is per host), and a nullable host_id on weekly rules and blocked dates (NULL
 means the default host, so the seed's plain-SQL inserts keep working). Every existing rule,
 block, booking and service type is attached to the default host, named from BUSINESS_NAME
-(or ADMIN_EMAIL, or "Default host") in the business zone.
+(or ADMIN_EMAIL, or "Default host") in the business zone, without an email of its own (its
+notices go to ADMIN_EMAIL and its invites come from FROM_EMAIL, as before).
 
 Downgrading drops the hosts again; it fails (as it must) if bookings of different hosts
 overlap, since one calendar cannot hold them.
@@ -53,7 +54,7 @@ def _create_default_host() -> int:
     bind = op.get_bind()
     bind.execute(hosts.insert().values(
         slug=slug, name=name, is_default=True,
-        email=_setting('admin_email', 'ADMIN_EMAIL') or current_app.config.get('FROM_EMAIL') or '',
+        email='',  # the business itself: notices to ADMIN_EMAIL, invites from FROM_EMAIL, as before
         timezone=_setting('business_timezone', 'BOOKING_TIMEZONE') or 'UTC'))
     return bind.execute(sa.select(hosts.c.id).where(hosts.c.is_default)).scalar_one()
 

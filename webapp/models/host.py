@@ -27,7 +27,8 @@ class Host(db.Model):
     #: public key in URLs and the API (`/with/<slug>`, `host=<slug>`)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    #: where the host's notices go; never shown publicly
+    #: where the host's notices go, never shown publicly; empty for a default host that is the
+    #: business itself (its notices go to ADMIN_EMAIL only, its invites come from FROM_EMAIL)
     email: Mapped[str] = mapped_column(String(254))
     photo_url: Mapped[str | None] = mapped_column(String(500))
     #: IANA zone of the host's weekly hours and blocked dates

@@ -165,9 +165,10 @@ def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedB
             start = req.scheduled_at.astimezone(timezone.utc)
             duration = clean["duration_minutes"]
             hosts = _choose_hosts(service, req.host, start, duration, now, lost)
-            lock_hosts(session, [host.id for host in hosts])
-            if why_slot_not_free(service, start, duration, now, only=hosts) is not None:
-                raise _HostsLost(hosts)  # taken between the choice and the lock
+            # chosen before the lock: re-check once it is held (SQLite held its lock all along)
+            if (lock_hosts(session, [host.id for host in hosts])
+                    and why_slot_not_free(service, start, duration, now, only=hosts) is not None):
+                raise _HostsLost(hosts)
             booking = Booking(scheduled_at=start, status="pending", **clean,
                               ends_at=start + timedelta(minutes=duration))
             booking.hold_hosts(hosts)

@@ -6,8 +6,6 @@ per-host inputs are loaded by `services/availability`.
 import re
 import unicodedata
 
-from flask import current_app
-
 from webapp.extensions import db
 from webapp.models import Host, ServiceType
 from webapp.models.host import ASSIGNMENT_MODES, COLLECTIVE
@@ -38,9 +36,10 @@ def ensure_default_host() -> Host:
     if host is None:
         settings = get_settings()
         name = settings.business_name or settings.admin_email or DEFAULT_HOST_NAME
+        # no email of its own: the business is the host, so notices go to ADMIN_EMAIL and
+        # invites come from FROM_EMAIL exactly as before hosts existed
         host = Host(slug=slugify(name), name=name, is_default=True, active=True, priority=0,
-                    email=settings.admin_email or current_app.config.get("FROM_EMAIL") or "",
-                    timezone=settings.business_timezone)
+                    email="", timezone=settings.business_timezone)
         db.session.add(host)
         db.session.flush()
     return host

@@ -25,7 +25,7 @@ def test_the_single_calendar_becomes_the_default_host(migrated_app):
     insert_booking_with_an_email()
     upgrade()
     host = db.session.execute(text("SELECT id, name, email, timezone FROM hosts WHERE is_default")).one()
-    assert tuple(host[1:]) == ("StudiocentOS", "owner@studio.example", "Europe/Rome")
+    assert tuple(host[1:]) == ("StudiocentOS", "", "Europe/Rome")
     assert scalar("SELECT count(*) FROM hosts") == 1
     assert scalar(f"SELECT count(*) FROM availability_slots WHERE host_id = {host.id}") == 5
     assert scalar(f"SELECT count(*) FROM blocked_dates WHERE host_id = {host.id}") == 3
