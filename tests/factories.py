@@ -5,6 +5,7 @@ from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
 from webapp.models.booking import new_uid
 from webapp.services.bookings import BookingRequest, CreatedBooking, create_booking
+from webapp.services.hosts import default_host
 from webapp.services.tokens import manage_token, token_hash
 
 
@@ -67,9 +68,12 @@ def store_booking(**params) -> Booking:
     """Store a booking row directly, bypassing the service, with its manage-token hash.
 
     For states a client cannot book into (past, completed, cancelled, a time off the
-    schedule); a test that needs a booking as a client makes it uses `book`.
+    schedule); a test that needs a booking as a client makes it uses `book`. It holds
+    `hosts` (default: the default host), as a booked one would.
     """
+    hosts = params.pop("hosts", None)
     booking = build_booking(**params)
+    booking.hold_hosts(hosts if hosts is not None else [h for h in [default_host()] if h])
     booking.manage_token_hash = booking.manage_token_hash or token_hash(manage_token(booking.uid))
     db.session.add(booking)
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Engine set-up and the write transactions: one serialising booking writers, one plain."""
+"""Engine set-up and the write transactions: one serialising booking writers per host, one plain."""
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 
-#: any fixed number: the advisory lock every booking writer takes on PostgreSQL
+#: any fixed number: the first half of each host's advisory lock (the host id is the second)
 CALENDAR_LOCK_KEY = 7_346_201
 EXCLUSION_VIOLATION = "23P01"
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
@@ -53,15 +54,34 @@ class ExclusionViolation(Exception):
 
 
 @contextmanager
-def booking_write_transaction():
-    """Run the block in one transaction that serialises booking writers, then commit.
+def booking_write_transaction(host_ids: Iterable[int] = ()):
+    """Run the block in one transaction that serialises the writers of the same hosts, then commit.
 
-    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL takes the advisory
-    transaction lock CALENDAR_LOCK_KEY, with the exclusion constraint as the backstop.
-    Use it for writes that must see every other booking (create, move, cancel, confirm).
+    SQLite takes its (whole-database) write lock at BEGIN IMMEDIATE; PostgreSQL takes one
+    advisory transaction lock per host (`lock_hosts`), so bookings of different hosts never
+    wait for each other, with the per-host exclusion constraint as the backstop. A block that
+    learns its hosts later (a booking it loads, a round-robin choice) calls `lock_hosts` itself.
     """
-    with _write_transaction(lock_bookings=True) as session:
+    with _write_transaction() as session:
+        lock_hosts(session, host_ids)
         yield session
+
+
+def lock_hosts(session, host_ids: Iterable[int]) -> bool:
+    """Take the hosts' booking locks until the transaction ends; True if taken (re-check what was read before).
+
+    PostgreSQL only (SQLite's transaction already holds the one write lock since it began, so
+    nothing can have changed: False). Sorted, so two writers needing the same hosts
+    (collective meetings) never deadlock.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return False
+    ids = sorted(set(host_ids))
+    for host_id in ids:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :host)"),
+                           {"space": CALENDAR_LOCK_KEY, "host": host_id})
+    return bool(ids)
 
 
 @contextmanager
@@ -72,13 +92,13 @@ def write_transaction():
     PostgreSQL; SQLite, with one writer at a time, still begins IMMEDIATE so a read never
     has to be upgraded to a write halfway through.
     """
-    with _write_transaction(lock_bookings=False) as session:
+    with _write_transaction() as session:
         yield session
 
 
 @contextmanager
-def _write_transaction(*, lock_bookings: bool):
-    """Begin a fresh writing transaction (taking the booking lock if asked), commit or roll back."""
+def _write_transaction():
+    """Begin a fresh writing transaction, commit or roll back (an exclusion violation is named)."""
     session = db.session()
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
@@ -86,11 +106,9 @@ def _write_transaction(*, lock_bookings: bool):
         session.rollback()
     token = _immediate.set(True)
     try:
-        connection = session.connection()
+        session.connection()  # begins now: IMMEDIATE on SQLite
     finally:
         _immediate.reset(token)
-    if lock_bookings and connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CALENDAR_LOCK_KEY})
     try:
         yield session
         session.commit()

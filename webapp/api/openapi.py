@@ -60,6 +60,9 @@ SCHEMAS = {
                              "description": "A service type key; omit it for every active type."},
             "timezone": {"type": ["string", "null"], "description": "IANA zone of the dates and "
                          "slot times (default: the business zone).", "examples": ["Europe/Rome"]},
+            "host": {"type": ["string", "null"], "description": "A host's slug (see "
+                     "/booking/hosts): only that host's free times. Omitted: each type's hosts "
+                     "combined (any of them free; all of them for collective types)."},
         },
     },
     "Slot": {
@@ -79,7 +82,7 @@ SCHEMAS = {
                                "total_available": {"type": "integer"}},
             }},
             "blocked_dates": {"type": "array", "items": {"type": "string", "format": "date"},
-                              "description": "Days blocked all day (business zone)."},
+                              "description": "Days blocked all day for every host considered."},
             "bookings_count": {"type": "integer", "description": "Active bookings in the range."},
             "timezone": TEXT,
         },
@@ -106,7 +109,20 @@ SCHEMAS = {
                                  f"or {PROVIDER_KEYS[-1]}, among those connected (default: the "
                                  "configured one)."},
             "client_notes": OPTIONAL_TEXT,
+            "host": {**OPTIONAL_TEXT, "description": "A host's slug: book that host (422 if they "
+                     "do not give the type, or the type meets with all its hosts). Omitted: a free "
+                     "host by round-robin (fewest bookings that week, then priority), or every "
+                     "host of a collective type."},
         },
+    },
+    "Host": {
+        "type": "object", "required": ["slug", "name", "photo_url", "timezone"],
+        "properties": {"slug": TEXT, "name": TEXT, "photo_url": OPTIONAL_TEXT,
+                       "timezone": {**TEXT, "description": "IANA zone of the host's hours."}},
+    },
+    "Hosts": {
+        "type": "object", "required": ["hosts"],
+        "properties": {"hosts": {"type": "array", "items": _ref("Host")}},
     },
     "Booking": {
         "type": "object",
@@ -122,6 +138,7 @@ SCHEMAS = {
             "meeting_provider": TEXT, "meeting_url": OPTIONAL_TEXT, "meeting_id": OPTIONAL_TEXT,
             "reminder_sent": {"type": "boolean"}, "cancellation_reason": OPTIONAL_TEXT,
             "cancelled_at": UTC_TIME, "created_at": UTC_TIME,
+            "hosts": {"type": "array", "items": _ref("Host"), "description": "Who the client meets."},
             "manage_url": {"type": "string", "description": "Only in the creation answer: the "
                            "client's private link to see, move or cancel the booking."},
         },
@@ -209,6 +226,11 @@ PATHS = {
                              required=False),
         "responses": {"200": _json(_ref("Cancelled"), "The cancelled booking."),
                       **_errors(400, 401, 404, 409, 413, 415, 422, 429)},
+    }},
+    "/api/v1/booking/hosts": {"get": {
+        "operationId": "listHosts", "tags": ["Public"], "summary": "List hosts",
+        "description": "The active hosts clients can book, public fields only.",
+        "responses": {"200": _json(_ref("Hosts"), "The hosts, by name.")},
     }},
     "/api/v1/booking/health": {"get": {
         "operationId": "health", "tags": ["Operations"], "summary": "Health check",

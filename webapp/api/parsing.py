@@ -14,9 +14,9 @@ from webapp.services.validation import YEARS, FieldErrors
 #: the longest availability range one request may ask for
 MAX_RANGE_DAYS = 93
 TEXT_FIELDS = ("client_name", "client_email", "client_phone", "client_company", "service_type",
-               "title", "description", "timezone", "meeting_provider", "client_notes")
+               "title", "description", "timezone", "meeting_provider", "client_notes", "host")
 BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes")
-AVAILABILITY_FIELDS = ("start_date", "end_date", "service_type", "timezone")
+AVAILABILITY_FIELDS = ("start_date", "end_date", "service_type", "timezone", "host")
 CANCEL_FIELDS = ("cancellation_reason",)
 
 
@@ -134,6 +134,8 @@ class AvailabilityQuery:
     #: the zone the answer's dates and slot times are given in
     zone: str
     service_type: str | None
+    #: a host's slug: that host's own free times; None: each type's hosts combined
+    host: str | None = None
 
     @property
     def days(self) -> list[date]:
@@ -152,15 +154,16 @@ def availability_query(data: dict, default_zone: str) -> AvailabilityQuery:
     start = _instant(errors, "start_date", data.get("start_date"), zone)
     end = _instant(errors, "end_date", data.get("end_date"), zone, bare_date="end")
     service_type = data.get("service_type")
-    if service_type is not None and not isinstance(service_type, str):
-        errors["service_type"] = "Must be text."
+    for name in ("service_type", "host"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            errors[name] = "Must be text."
     if start and end and end <= start:
         errors["end_date"] = "The end must be after the start."
     elif start and end and end - start > timedelta(days=MAX_RANGE_DAYS):
         errors["end_date"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
-    return AvailabilityQuery(start, end, zone, service_type)
+    return AvailabilityQuery(start, end, zone, service_type, data.get("host"))
 
 
 def cancel_reason(data: dict) -> str | None:

@@ -19,6 +19,7 @@ from webapp.api.shapes import (
     cancelled_json,
     created_json,
     for_caller,
+    host_json,
 )
 from webapp.clock import now
 from webapp.extensions import csrf, db, limiter
@@ -32,6 +33,7 @@ from webapp.services.availability import (
 )
 from webapp.services.bookings import cancel_booking, create_booking
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
+from webapp.services.hosts import find_host, public_hosts
 from webapp.services.idempotency import run_once
 from webapp.services.self_service import cancel_as_client, manageable_booking
 from webapp.services.settings import get_settings
@@ -92,8 +94,17 @@ def availability():
     services = active_service_types() if query.service_type is None else [get_service_type(query.service_type)]
     if None in services:
         raise ValidationFailed("Unknown service type.", {"service_type": "Unknown service type."})
-    found = find_availability(services, query.start, query.end, now())
+    host = find_host(query.host) if query.host is not None else None
+    if query.host is not None and host is None:
+        raise ValidationFailed("Unknown host.", {"host": "Unknown host."})
+    found = find_availability(services, query.start, query.end, now(), host=host)
     return jsonify(availability_json(query, services, found))
+
+
+@bp.get("/booking/hosts")
+def hosts():
+    """List the hosts clients can book, with their public fields only."""
+    return jsonify({"hosts": [host_json(host) for host in public_hosts()]})
 
 
 @bp.post("/booking/bookings")

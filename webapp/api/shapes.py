@@ -2,14 +2,14 @@
 from datetime import datetime
 
 from webapp.api.parsing import AvailabilityQuery, local_iso, utc_iso
-from webapp.models import Booking, ServiceType
+from webapp.models import Booking, Host, ServiceType
 from webapp.scheduling import get_zone
 from webapp.services.availability import Availability
 from webapp.services.tokens import manage_token
 
 CREATED_FIELDS = ("id", "uid", "client_name", "client_email", "service_type", "title",
                   "scheduled_at", "scheduled_at_utc", "timezone", "duration_minutes", "status",
-                  "meeting_provider", "meeting_url", "created_at")
+                  "meeting_provider", "meeting_url", "hosts", "created_at")
 CANCELLED_FIELDS = ("id", "uid", "status", "cancellation_reason", "cancelled_at")
 
 
@@ -35,11 +35,17 @@ def booking_json(booking: Booking, *, admin: bool) -> dict:
         "meeting_provider": booking.meeting_provider,
         "meeting_url": booking.meeting_url,
         "meeting_id": booking.meeting_id,
+        "hosts": [host_json(host) for host in booking.hosts],
         "reminder_sent": bool(booking.reminder_sent),
         "cancellation_reason": booking.cancellation_reason,
         "cancelled_at": utc_iso(booking.cancelled_at),
         "created_at": utc_iso(booking.created_at),
     }
+
+
+def host_json(host: Host) -> dict:
+    """Return a host's public fields (never the email)."""
+    return {"slug": host.slug, "name": host.name, "photo_url": host.photo_url, "timezone": host.timezone}
 
 
 def created_json(booking: Booking, *, admin: bool) -> dict:

@@ -10,7 +10,8 @@ from webapp.mail.rendering import render_email
 from webapp.mail.timefmt import format_short, zoned_spans
 
 __all__ = ["Attachment", "MailSettings", "OutgoingEmail", "admin_cancellation", "admin_new_booking", "cancellation",
-           "confirmation", "follow_up", "manage_links", "pending_approval", "reminder", "update"]
+           "confirmation", "follow_up", "manage_links", "notice_recipients", "pending_approval", "reminder",
+           "update"]
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,26 @@ def admin_cancellation(booking, *, settings: MailSettings,
     return _admin_notice(booking, settings, "cancelled", "Booking cancelled", admin_url)
 
 
+def notice_recipients(booking, admin_email: str | None) -> list[str]:
+    """Return who hears of a new or cancelled booking: the business's address and the booking's hosts."""
+    hosts = getattr(booking, "hosts", None) or []
+    return list(dict.fromkeys(address for address in [admin_email, *(host.email for host in hosts)] if address))
+
+
+def _organizer(booking, settings: MailSettings) -> tuple[str, str]:
+    """Return the invite's organizer: the booking's first host, else the business's sender."""
+    hosts = [host for host in getattr(booking, "hosts", None) or [] if host.email]
+    return (hosts[0].email, hosts[0].name) if hosts else (settings.from_email, settings.business_name)
+
+
 def _admin_notice(booking, settings: MailSettings, event: str, label: str,
                   admin_url: str | None) -> OutgoingEmail:
-    """Render the business's notice of `event` ("new" or "cancelled") for a booking."""
-    if not settings.admin_email:
-        raise ValueError("no admin address (ADMIN_EMAIL) to notify")
+    """Render the business's and the hosts' notice of `event` ("new" or "cancelled") for a booking."""
+    recipients = notice_recipients(booking, settings.admin_email)
+    if not recipients:
+        raise ValueError("no admin address (ADMIN_EMAIL) or host to notify")
     context = _booking_context(booking, settings, admin_url=admin_url, event=event)
-    return _render("admin_notice", settings, [settings.admin_email],
+    return _render("admin_notice", settings, recipients,
                    f"{label}: {booking.client_name} – {_headline(booking)}", context,
                    reply_to=one_line(booking.client_email))
 
@@ -160,9 +174,11 @@ def _headline(booking) -> str:
 
 def _invite(booking, settings: MailSettings, method: str, now: datetime) -> Attachment:
     """Return the booking's .ics (REQUEST or CANCEL) as the invite.ics attachment."""
-    data = build_calendar(booking, method=method, organizer_email=settings.from_email,
-                          organizer_name=settings.business_name,
+    organizer_email, organizer_name = _organizer(booking, settings)
+    # the .ics UID keeps the sender's domain, so it stays stable whoever organizes
+    data = build_calendar(booking, method=method, organizer_email=organizer_email,
+                          organizer_name=organizer_name,
                           business_timezone=settings.business_timezone, now=now,
-                          uid_domain=settings.uid_domain)
+                          uid_domain=settings.uid_domain or settings.from_email.rpartition("@")[2])
     return Attachment("invite.ics", f"text/calendar; method={method}; charset=UTF-8", data,
                       inline_method=method)

@@ -2,6 +2,7 @@
 from webapp.models.accounts import AdminUser, ApiToken, LoginThrottle
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
+from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
 from webapp.models.service_type import ServiceType
@@ -10,6 +11,6 @@ from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
-    "WebhookEndpoint",
+    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration",
+    "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

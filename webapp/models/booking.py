@@ -2,12 +2,12 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, func, text
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
 from webapp.meetings.registry import PROVIDER_KEYS
+from webapp.models.host import BookingHost, Host
 from webapp.models.types import UTCDateTime, created_at_column, updated_at_column
 
 BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
@@ -26,15 +26,7 @@ class Booking(db.Model):
     """An appointment a client made for one service type at one time."""
 
     __tablename__ = "bookings"
-    __table_args__ = (
-        # Backstop for the transaction's re-check: two active bookings never overlap.
-        ExcludeConstraint(
-            (func.tstzrange(text("scheduled_at"), text("ends_at")), "&&"),
-            name="bookings_no_overlap",
-            using="gist",
-            where=text("status IN ('pending', 'confirmed')"),
-        ).ddl_if(dialect="postgresql"),
-    )
+    # No double booking is guarded per host: see BookingHost's `bookings_no_overlap`.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: public identifier used in URLs and the API
@@ -75,6 +67,9 @@ class Booking(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
+    #: the host(s) this booking holds (several for a collective meeting), by host id
+    host_links: Mapped[list[BookingHost]] = relationship(
+        back_populates="booking", order_by="BookingHost.host_id", cascade="all, delete-orphan")
     follow_ups: Mapped[list["BookingFollowUp"]] = relationship(
         back_populates="booking", order_by="BookingFollowUp.id", cascade="all, delete-orphan"
     )
@@ -83,6 +78,32 @@ class Booking(db.Model):
     def is_active(self) -> bool:
         """Return True while the booking holds its time."""
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def hosts(self) -> list[Host]:
+        """Return the hosts this booking holds, by id (the first is the invite's organizer)."""
+        return [link.host for link in self.host_links]
+
+    def hold_hosts(self, hosts: list[Host]) -> None:
+        """Make the booking hold exactly `hosts`, each with a copy of its time."""
+        self.host_links = [BookingHost(host=host, scheduled_at=self.scheduled_at, ends_at=self.ends_at,
+                                       active=self.is_active) for host in hosts]
+
+    @validates("scheduled_at", "ends_at", "status")
+    def _copy_to_host_links(self, key: str, value):
+        """Keep the host links' copy of the time in step, so the per-host constraint sees it."""
+        for link in self._loaded_links():
+            if key == "status":
+                link.active = value in ACTIVE_STATUSES
+            else:
+                setattr(link, key, value)
+        return value
+
+    def _loaded_links(self) -> list[BookingHost]:
+        """Return the host links in memory, or a persistent booking's stored ones (never a new query for a new one)."""
+        if "host_links" in self.__dict__:
+            return self.host_links
+        return self.host_links if inspect(self).persistent else []
 
 
 class BookingFollowUp(db.Model):

@@ -1,10 +1,11 @@
 """Service types a client can book (consultation, demo, support, training)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.models.host import CLIENT_CHOOSES, Host
 from webapp.models.types import created_at_column
 
 MIN_DURATION = 15
@@ -32,7 +33,13 @@ class ServiceType(db.Model):
     max_days_ahead: Mapped[int] = mapped_column(Integer, default=60)
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: how a booking gets its host(s): one of `ASSIGNMENT_MODES`
+    assignment: Mapped[str] = mapped_column(String(20), default=CLIENT_CHOOSES,
+                                            server_default=text(f"'{CLIENT_CHOOSES}'"))
     created_at: Mapped[datetime] = created_at_column()
+
+    #: the hosts who give this type (none listed: the default host gives it)
+    hosts: Mapped[list[Host]] = relationship(secondary="service_type_hosts", order_by=Host.id)
 
     @property
     def durations(self) -> list[int]:

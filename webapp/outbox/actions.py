@@ -141,10 +141,10 @@ def _cancellation(row, booking, now):
 def _admin_notice(build):
     """Return a handler telling the business about a booking with the builder `build`."""
     def handler(row, booking, now):
-        """Send the notice to the admin address, if one is configured."""
+        """Send the notice to the admin address and the booking's hosts, if there is one."""
         settings = mail_settings()
-        if not settings.admin_email:
-            raise Skip("no admin address is configured")
+        if not messages.notice_recipients(booking, settings.admin_email):
+            raise Skip("no admin address is configured and no host to notify")
         admin_url = f"{current_app.config['BASE_URL']}/admin/bookings/{booking.id}"
         return Action(build(booking, settings=settings, admin_url=admin_url))
     return handler

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from webapp.api.parsing import utc_iso
 from webapp.api.shapes import booking_json
 from webapp.extensions import db
+from webapp.mail.messages import notice_recipients
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType, WebhookEndpoint
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
 from webapp.services.settings import get_settings
@@ -59,10 +60,10 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
 
 
 def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
-    """Queue a notice to the business's address, when one is set."""
-    admin_email = get_settings().admin_email
-    if admin_email:
-        _add(kind, outbox_key(booking, kind), now, booking=booking, recipient=admin_email)
+    """Queue a notice to the business's address and the booking's hosts, when there is one."""
+    recipients = notice_recipients(booking, get_settings().admin_email)
+    if recipients:
+        _add(kind, outbox_key(booking, kind), now, booking=booking, recipient=recipients[0])
 
 
 def booking_confirmed(booking: Booking, now: datetime) -> None:

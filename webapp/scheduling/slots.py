@@ -10,22 +10,23 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from webapp.scheduling.rule import Refusal, booking_window
+from webapp.scheduling.rule import BookingWindow, Refusal, booking_window
 from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import NonexistentTimeError, local_to_utc
 
 ONE_DAY = timedelta(days=1)
+ONE_SECOND = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _seconds(instant: datetime) -> int:
     """Return an aware instant as whole seconds since the epoch."""
-    return int((instant - EPOCH).total_seconds())
+    return int(instant.timestamp())
 
 
 def _instant(seconds: int) -> datetime:
     """Return seconds since the epoch as an aware UTC datetime."""
-    return EPOCH + timedelta(seconds=seconds)
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 class _Intervals:
@@ -50,8 +51,7 @@ class _BusyIndex:
         for b in busy:
             start, end = _seconds(b.start), _seconds(b.end)
             meetings.append((start, end))
-            padded.append((start - int(b.buffer_before.total_seconds()),
-                           end + int(b.buffer_after.total_seconds())))
+            padded.append((start - b.buffer_before // ONE_SECOND, end + b.buffer_after // ONE_SECOND))
         self.meetings = _Intervals(meetings)
         self.padded = _Intervals(padded)
         self.before = int(limits.buffer_before.total_seconds())
@@ -127,42 +127,67 @@ def _rules_by_weekday(rules: list[WeeklyRule]) -> dict[int, list[WeeklyRule]]:
     return by_day
 
 
-def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
-               limits: Limits, zone: ZoneInfo, start: datetime, end: datetime,
-               now: datetime) -> list[Slot]:
-    """Return the free slots starting in [start, end), sorted, as UTC instants.
+def free_starts(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
+                limits: Limits, zone: ZoneInfo, window: BookingWindow, start: datetime,
+                end: datetime, skip: set[int] | frozenset[int] = frozenset(),
+                within: set[int] | None = None) -> set[int]:
+    """Return the free starts in [start, end) inside `window`, as UTC seconds since the epoch.
 
-    Rules are expanded per local day in the business `zone`, so 09:00 stays 09:00 across
-    DST; wall times skipped by DST are not offered, repeated ones use their first instant.
-    Only starts inside the booking window (see `rule.py`) are offered.
+    Rules and blocks are expanded per local day in `zone` (the host's), so 09:00 stays 09:00
+    across DST; wall times skipped by DST are not offered, repeated ones use their first
+    instant. Integers, so callers combining several hosts take unions and intersections cheaply;
+    they may pass starts to `skip` (known free already) or keep only those `within` a set.
     """
     by_day = _rules_by_weekday(rules)
     whole_days, partial = _blocked_parts(blocks)
     index = _BusyIndex(busy, limits)
-    window = booking_window(limits, zone, now)
     duration_minutes = limits.duration // timedelta(minutes=1)
     length = duration_minutes * 60
     earliest = _seconds(max(start, window.earliest))
-    stop = _seconds(end)
+    stop = _seconds(min(end, window.end))
+    if stop <= earliest:
+        return set()
     day = start.astimezone(zone).date()
-    final_day = min(end.astimezone(zone).date(), window.last_day)
+    final_day = _instant(stop - 1).astimezone(zone).date()
     found: set[int] = set()
     while day <= final_day:
         for slot_start in _schedule_starts(day, by_day, whole_days, partial, duration_minutes, zone):
-            if earliest <= slot_start < stop and not index.conflicts(slot_start, slot_start + length):
+            if (earliest <= slot_start < stop and slot_start not in skip
+                    and (within is None or slot_start in within)
+                    and not index.conflicts(slot_start, slot_start + length)):
                 found.add(slot_start)
         day += ONE_DAY
-    return [Slot(_instant(s), _instant(s + length)) for s in sorted(found)]
+    return found
+
+
+def slots_from_starts(starts: Iterable[int], limits: Limits) -> list[Slot]:
+    """Return sorted Slots of `limits.duration` for starts in UTC seconds."""
+    length = limits.duration // timedelta(seconds=1)
+    return [Slot(_instant(s), _instant(s + length)) for s in sorted(starts)]
+
+
+def free_slots(*, rules: list[WeeklyRule], blocks: list[Block], busy: list[Busy],
+               limits: Limits, zone: ZoneInfo, start: datetime, end: datetime,
+               now: datetime, window_zone: ZoneInfo | None = None) -> list[Slot]:
+    """Return the free slots starting in [start, end), sorted, as UTC instants.
+
+    Rules and blocks are in `zone`; the booking window (see `rule.py`) is the business
+    zone's, `window_zone`, which is `zone` itself unless given.
+    """
+    window = booking_window(limits, window_zone or zone, now)
+    return slots_from_starts(free_starts(rules=rules, blocks=blocks, busy=busy, limits=limits,
+                                         zone=zone, window=window, start=start, end=end), limits)
 
 
 def why_not_free(slot_start: datetime, *, rules: list[WeeklyRule], blocks: list[Block],
-                 busy: list[Busy], limits: Limits, zone: ZoneInfo, now: datetime) -> Refusal | None:
+                 busy: list[Busy], limits: Limits, zone: ZoneInfo, now: datetime,
+                 window_zone: ZoneInfo | None = None) -> Refusal | None:
     """Return why a slot starting at `slot_start` cannot be booked, or None if it is free.
 
-    The same answer `free_slots` gives, with the reason: outside the booking window, never
-    on the schedule, or on it but clashing with a booking.
+    The same answer `free_slots` gives, with the reason: outside the booking window (of
+    `window_zone`, default `zone`), never on the schedule, or on it but clashing with a booking.
     """
-    refusal = booking_window(limits, zone, now).refusal(slot_start)
+    refusal = booking_window(limits, window_zone or zone, now).refusal(slot_start)
     if refusal is not None:
         return refusal
     start = _seconds(slot_start)

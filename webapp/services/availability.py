@@ -1,4 +1,5 @@
-"""Load the engine's inputs in a fixed number of queries and ask it for free slots."""
+"""Load the engine's inputs, per host, in a fixed number of queries and ask it for free slots."""
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -6,25 +7,30 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func
 
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, BlockedDate, Booking, ServiceType
+from webapp.models import AvailabilitySlot, BlockedDate, Booking, BookingHost, Host, ServiceType, ServiceTypeHost
 from webapp.models.booking import ACTIVE_STATUSES
+from webapp.models.host import COLLECTIVE
 from webapp.scheduling import (
     Block,
     BookingWindow,
     Busy,
+    Combine,
+    HostCalendar,
     Limits,
     Refusal,
     Slot,
     WeeklyRule,
     booking_window,
-    free_slots,
+    combined_free_slots,
+    combined_refusal,
     get_zone,
-    why_not_free,
+    refusals_by_host,
 )
 from webapp.services.settings import get_settings
 
 #: the longest buffer any booking may keep, so the busy query can look a little wider
 MAX_BUFFER = timedelta(hours=12)
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class Availability:
     """Free slots per service type in a range, and what the range holds."""
 
     slots: dict[str, list[Slot]]
-    #: business-zone dates blocked all day
+    #: dates blocked all day for every host considered
     blocked_dates: list[date]
     #: active bookings overlapping the range
     bookings_count: int
@@ -63,50 +69,96 @@ def get_service_type(key: str) -> ServiceType | None:
     )
 
 
-def _rules(keys: list[str]) -> dict[str, list[WeeklyRule]]:
-    """Return the active weekly rules of the given types, by type."""
+def _hosts(services: list[ServiceType]) -> tuple[dict[str, list[Host]], int | None]:
+    """Return the active hosts giving each type and the default host's id (one query).
+
+    A type gives its listed hosts (those active); a type listing none is the default host's.
+    """
     rows = db.session.execute(
-        db.select(AvailabilitySlot.service_type, AvailabilitySlot.day_of_week,
+        db.select(Host, ServiceTypeHost.service_type_id)
+        .outerjoin(ServiceTypeHost, ServiceTypeHost.host_id == Host.id).order_by(Host.id))
+    listed: dict[int, list[Host]] = {}
+    default = None
+    for host, service_id in rows:
+        default = host if host.is_default else default
+        if service_id is not None:
+            listed.setdefault(service_id, []).append(host)
+    implicit = [default] if default is not None else []
+    giving = {service.key: [host for host in listed.get(service.id, implicit) if host.active]
+              for service in services}
+    return giving, default.id if default is not None else None
+
+
+def hosts_giving(services: list[ServiceType]) -> dict[str, list[Host]]:
+    """Return, by type key, the active hosts who give each type, in id order (one query)."""
+    return _hosts(services)[0]
+
+
+def _owner(column, default_id: int | None):
+    """Return the host id a rule, block or booking belongs to: NULL means the default host."""
+    return func.coalesce(column, default_id)
+
+
+def _rules(keys: list[str], host_ids: set[int], default_id: int | None) -> dict[tuple[int, str], list[WeeklyRule]]:
+    """Return the active weekly rules of the given types and hosts, by (host id, type)."""
+    owner = _owner(AvailabilitySlot.host_id, default_id)
+    rows = db.session.execute(
+        db.select(owner, AvailabilitySlot.service_type, AvailabilitySlot.day_of_week,
                   AvailabilitySlot.start_time, AvailabilitySlot.end_time,
                   AvailabilitySlot.slot_duration)
-        .where(AvailabilitySlot.is_active, AvailabilitySlot.service_type.in_(keys))
+        .where(AvailabilitySlot.is_active, AvailabilitySlot.service_type.in_(keys), owner.in_(host_ids))
     )
-    rules: dict[str, list[WeeklyRule]] = {key: [] for key in keys}
-    for key, day, start, end, step in rows:
-        rules[key].append(WeeklyRule(day, start, end, step))
+    rules: dict[tuple[int, str], list[WeeklyRule]] = defaultdict(list)
+    for host_id, key, day, start, end, step in rows:
+        rules[host_id, key].append(WeeklyRule(day, start, end, step))
     return rules
 
 
-def _blocks(first: date, last: date) -> list[Block]:
-    """Return the blocked dates between two business-zone dates."""
+def _blocks(first: date, last: date, host_ids: set[int], default_id: int | None) -> dict[int, list[Block]]:
+    """Return the hosts' blocked dates between two dates (in their zones), by host id."""
+    owner = _owner(BlockedDate.host_id, default_id)
     rows = db.session.execute(
-        db.select(BlockedDate.blocked_date, BlockedDate.all_day, BlockedDate.start_time,
+        db.select(owner, BlockedDate.blocked_date, BlockedDate.all_day, BlockedDate.start_time,
                   BlockedDate.end_time)
-        .where(BlockedDate.blocked_date.between(first, last))
+        .where(BlockedDate.blocked_date.between(first, last), owner.in_(host_ids))
     )
-    return [Block(day, None if all_day else start, None if all_day else end)
-            for day, all_day, start, end in rows]
+    blocks: dict[int, list[Block]] = defaultdict(list)
+    for host_id, day, all_day, start, end in rows:
+        blocks[host_id].append(Block(day, None if all_day else start, None if all_day else end))
+    return blocks
 
 
-def _busy(start: datetime, end: datetime, exclude_booking_id: int | None) -> list[Busy]:
-    """Return active bookings near [start, end) with their types' buffers."""
+def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
+          exclude_booking_id: int | None) -> tuple[dict[int, list[Busy]], set[int]]:
+    """Return active bookings near [start, end) with their types' buffers, by host id.
+
+    Also the ids of the bookings overlapping the range itself. A booking without host links
+    (a row written in plain SQL) is the default host's.
+    """
+    owner = _owner(BookingHost.host_id, default_id)
     query = (
-        db.select(Booking.scheduled_at, Booking.ends_at,
+        db.select(owner, Booking.id, Booking.scheduled_at, Booking.ends_at,
                   func.coalesce(ServiceType.buffer_before, 0),
                   func.coalesce(ServiceType.buffer_after, 0))
+        .outerjoin(BookingHost, BookingHost.booking_id == Booking.id)
         .outerjoin(ServiceType, ServiceType.key == Booking.service_type)
-        .where(Booking.status.in_(ACTIVE_STATUSES),
+        .where(Booking.status.in_(ACTIVE_STATUSES), owner.in_(host_ids),
                and_(Booking.scheduled_at < end + MAX_BUFFER,
                     Booking.ends_at > start - MAX_BUFFER))
     )
     if exclude_booking_id is not None:
         query = query.where(Booking.id != exclude_booking_id)
-    return [Busy(s, e, timedelta(minutes=before), timedelta(minutes=after))
-            for s, e, before, after in db.session.execute(query)]
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    in_range: set[int] = set()
+    for host_id, booking_id, s, e, before, after in db.session.execute(query):
+        busy[host_id].append(Busy(s, e, timedelta(minutes=before), timedelta(minutes=after)))
+        if s < end and e > start:
+            in_range.add(booking_id)
+    return busy, in_range
 
 
 def business_zone() -> ZoneInfo:
-    """Return the business zone, where weekly availability and the booking window are defined."""
+    """Return the business zone, where the booking window is defined (hosts' hours are in theirs)."""
     return get_zone(get_settings().business_timezone)
 
 
@@ -115,48 +167,101 @@ def booking_window_for(service: ServiceType, now: datetime) -> BookingWindow:
     return booking_window(limits_for(service), business_zone(), now)
 
 
+def combine_mode(service: ServiceType) -> Combine:
+    """Return how a service's hosts' free times combine: everyone at once for collective ones."""
+    return Combine.ALL if service.assignment == COLLECTIVE else Combine.ANY
+
+
 @dataclass(frozen=True)
 class _EngineInputs:
-    """What the engine needs besides limits and now, loaded for a range in three queries."""
+    """What the engine needs besides limits and now, loaded for a range in four queries."""
 
-    zone: ZoneInfo
-    rules: dict[str, list[WeeklyRule]]
-    blocks: list[Block]
-    busy: list[Busy]
+    business_zone: ZoneInfo
+    #: the hosts considered for each service type, in id order
+    hosts: dict[str, list[Host]]
+    rules: dict[tuple[int, str], list[WeeklyRule]]
+    blocks: dict[int, list[Block]]
+    busy: dict[int, list[Busy]]
+    #: ids of the active bookings overlapping the range
+    in_range: set[int]
+
+    def calendars(self, service: ServiceType) -> list[HostCalendar]:
+        """Return the engine's per-host inputs for one service type."""
+        return [HostCalendar(host.id, get_zone(host.timezone), self.rules.get((host.id, service.key), []),
+                             self.blocks.get(host.id, []), self.busy.get(host.id, []))
+                for host in self.hosts[service.key]]
 
 
-def _load(services: list[ServiceType], start: datetime, end: datetime,
-          exclude_booking_id: int | None) -> _EngineInputs:
-    """Load the rules, blocks and bookings that matter to [start, end): three queries."""
+def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
+          *, only: list[Host] | None = None) -> _EngineInputs:
+    """Load hosts, rules, blocks and bookings that matter to [start, end): four queries.
+
+    `only` narrows every service type to those hosts (a host the client chose, a booking's own);
+    without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
+    more query), since a move keeps its hosts.
+    """
     zone = business_zone()
-    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    return _EngineInputs(zone=zone, rules=_rules([service.key for service in services]),
-                         blocks=_blocks(first, last), busy=_busy(start, end, exclude_booking_id))
+    hosts, default_id = _hosts(services)
+    wanted = {host.id for host in only} if only is not None else _held_by(exclude_booking_id)
+    if wanted is not None:
+        hosts = {key: [host for host in listed if host.id in wanted] for key, listed in hosts.items()}
+    host_ids = {host.id for listed in hosts.values() for host in listed}
+    # a day either side: every host zone's dates of the range lie within
+    first, last = start.astimezone(zone).date() - ONE_DAY, end.astimezone(zone).date() + ONE_DAY
+    busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id)
+    return _EngineInputs(business_zone=zone, hosts=hosts,
+                         rules=_rules([service.key for service in services], host_ids, default_id),
+                         blocks=_blocks(first, last, host_ids, default_id), busy=busy, in_range=in_range)
+
+
+def _held_by(booking_id: int | None) -> set[int] | None:
+    """Return the ids of the hosts a booking holds; None for no booking or one stored without hosts."""
+    if booking_id is None:
+        return None
+    held = set(db.session.scalars(db.select(BookingHost.host_id).where(BookingHost.booking_id == booking_id)))
+    return held or None
+
+
+def _closed_days(inputs: _EngineInputs) -> list[date]:
+    """Return the dates blocked all day for every host considered (for one host: its own)."""
+    host_ids = {host.id for listed in inputs.hosts.values() for host in listed}
+    closed = [{block.day for block in inputs.blocks.get(host_id, []) if block.all_day} for host_id in host_ids]
+    return sorted(set.intersection(*closed)) if closed else []
 
 
 def find_availability(services: list[ServiceType], start: datetime, end: datetime,
                       now: datetime, *, duration: int | None = None,
-                      exclude_booking_id: int | None = None) -> Availability:
+                      exclude_booking_id: int | None = None, host: Host | None = None) -> Availability:
     """Return free slots of each service type starting in [start, end).
 
-    Three queries whatever the range or the number of types and bookings.
+    Without `host`, each type's hosts combine (any of them free; all of them for collective
+    types); with `host`, only that host's own free times (empty for types it does not give).
+    Five queries (settings, hosts, rules, blocks, bookings) whatever the range or the counts.
     """
-    inputs = _load(services, start, end, exclude_booking_id)
+    inputs = _load(services, start, end, exclude_booking_id, only=[host] if host else None)
     slots = {
-        service.key: free_slots(rules=inputs.rules[service.key], blocks=inputs.blocks,
-                                busy=inputs.busy, limits=limits_for(service, duration),
-                                zone=inputs.zone, start=start, end=end, now=now)
+        service.key: combined_free_slots(inputs.calendars(service), combine=combine_mode(service),
+                                         limits=limits_for(service, duration),
+                                         business_zone=inputs.business_zone, start=start, end=end, now=now)
         for service in services
     }
-    in_range = sum(1 for b in inputs.busy if b.start < end and b.end > start)
-    blocked = sorted({block.day for block in inputs.blocks if block.all_day})
-    return Availability(slots=slots, blocked_dates=blocked, bookings_count=in_range)
+    return Availability(slots=slots, blocked_dates=_closed_days(inputs), bookings_count=len(inputs.in_range))
+
+
+def refusals_for_hosts(service: ServiceType, start: datetime, duration: int, now: datetime, *,
+                       only: list[Host] | None = None,
+                       exclude_booking_id: int | None = None) -> dict[Host, Refusal | None]:
+    """Return, for each of the service's hosts (or `only` those), why it cannot take `start` (None: free)."""
+    inputs = _load([service], start, start + timedelta(minutes=duration), exclude_booking_id, only=only)
+    by_id = refusals_by_host(start, inputs.calendars(service), limits=limits_for(service, duration),
+                             business_zone=inputs.business_zone, now=now)
+    return {host: by_id[host.id] for host in inputs.hosts[service.key]}
 
 
 def why_slot_not_free(service: ServiceType, start: datetime, duration: int, now: datetime,
-                      *, exclude_booking_id: int | None = None) -> Refusal | None:
+                      *, exclude_booking_id: int | None = None,
+                      only: list[Host] | None = None) -> Refusal | None:
     """Return why `service` cannot be booked at `start` for `duration` minutes, or None if it can."""
-    inputs = _load([service], start, start + timedelta(minutes=duration), exclude_booking_id)
-    return why_not_free(start, rules=inputs.rules[service.key], blocks=inputs.blocks,
-                        busy=inputs.busy, limits=limits_for(service, duration), zone=inputs.zone,
-                        now=now)
+    refusals = refusals_for_hosts(service, start, duration, now, only=only,
+                                  exclude_booking_id=exclude_booking_id)
+    return combined_refusal({host.id: refusal for host, refusal in refusals.items()}, combine_mode(service))

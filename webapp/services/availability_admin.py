@@ -1,9 +1,12 @@
 """Admin edits of what can be booked: weekly rules, blocked dates and service types."""
 from datetime import date, time, timedelta
 
+from sqlalchemy import func
+
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, ServiceType
 from webapp.services.errors import NotFound, ValidationFailed
+from webapp.services.hosts import default_host
 
 #: the longest vacation one form may block, in days
 MAX_BLOCK_DAYS = 366
@@ -21,27 +24,34 @@ def all_rules() -> list[AvailabilitySlot]:
 
 
 def save_rule(*, service_type: str, day_of_week: int, start_time: time, end_time: time,
-              slot_duration: int, is_active: bool = True, rule_id: int | None = None) -> AvailabilitySlot:
-    """Create (or change) a weekly rule; raise ValidationFailed for an unknown type or an overlap.
+              slot_duration: int, is_active: bool = True, rule_id: int | None = None,
+              host_id: int | None = None) -> AvailabilitySlot:
+    """Create (or change) a weekly rule of a host (None: the default host, times in the host's zone).
 
-    The values are typed and in range (the form checked them); this checks what needs the database.
+    Raise ValidationFailed for an unknown type or an overlap with the same host's rules. The
+    values are typed and in range (the form checked them); this checks what needs the database.
     """
     rule = _get(AvailabilitySlot, rule_id) if rule_id is not None else AvailabilitySlot()
     if _service_type(service_type) is None:
         _refuse("service_type", "Choose a service type.")
-    if is_active and _overlapping_rule(service_type, day_of_week, start_time, end_time, rule_id):
+    if is_active and _overlapping_rule(service_type, day_of_week, start_time, end_time, rule_id, host_id):
         _refuse("start_time", "This overlaps another rule of the same type on that day.")
     rule.service_type, rule.day_of_week, rule.start_time, rule.end_time = (
         service_type, day_of_week, start_time, end_time)
+    rule.host_id = host_id
     rule.slot_duration, rule.is_active = slot_duration, is_active
     db.session.add(rule)
     db.session.commit()
     return rule
 
 
-def _overlapping_rule(service_type: str, day: int, start, end, rule_id: int | None) -> bool:
-    """Return True if an active rule of this type and day overlaps start-end."""
+def _overlapping_rule(service_type: str, day: int, start, end, rule_id: int | None,
+                      host_id: int | None) -> bool:
+    """Return True if an active rule of this host, type and day overlaps start-end."""
+    default = default_host()
+    default_id = default.id if default else None
     query = db.select(AvailabilitySlot.id).where(
+        func.coalesce(AvailabilitySlot.host_id, default_id) == (host_id or default_id),
         AvailabilitySlot.service_type == service_type, AvailabilitySlot.day_of_week == day,
         AvailabilitySlot.is_active, AvailabilitySlot.start_time < end,
         AvailabilitySlot.end_time > start)
@@ -65,12 +75,13 @@ def blocked_dates_from(first: date) -> list[BlockedDate]:
 
 
 def block_dates(*, date_from: date, date_to: date | None, all_day: bool, start_time: time | None,
-                end_time: time | None, reason: str, description: str | None) -> list[BlockedDate]:
-    """Block a day or a range of days (one row per day), all day or between two times."""
+                end_time: time | None, reason: str, description: str | None,
+                host_id: int | None = None) -> list[BlockedDate]:
+    """Block a host's day or range of days (one row per day; None: the default host), all day or between two times."""
     last = date_to or date_from
     if all_day:
         start_time = end_time = None
-    rows = [BlockedDate(blocked_date=date_from + timedelta(days=offset), reason=reason,
+    rows = [BlockedDate(host_id=host_id, blocked_date=date_from + timedelta(days=offset), reason=reason,
                         description=description, all_day=all_day, start_time=start_time, end_time=end_time)
             for offset in range((last - date_from).days + 1)]
     db.session.add_all(rows)

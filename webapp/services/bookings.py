@@ -4,12 +4,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from webapp import outbox
-from webapp.database import ExclusionViolation, booking_write_transaction
+from webapp.database import ExclusionViolation, booking_write_transaction, lock_hosts
 from webapp.extensions import db
-from webapp.models import Booking, ServiceType
+from webapp.models import Booking, Host, ServiceType
 from webapp.models.booking import new_uid
-from webapp.scheduling import Refusal, is_valid_zone
-from webapp.services.availability import booking_window_for, get_service_type, why_slot_not_free
+from webapp.models.host import COLLECTIVE
+from webapp.scheduling import Combine, Refusal, combined_refusal, is_valid_zone
+from webapp.services.assignment import pick_round_robin
+from webapp.services.availability import (
+    booking_window_for,
+    get_service_type,
+    refusals_for_hosts,
+    why_slot_not_free,
+)
 from webapp.services.errors import (
     NotAllowed,
     NotFound,
@@ -17,6 +24,7 @@ from webapp.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
+from webapp.services.hosts import default_host, host_for_service
 from webapp.services.settings import enabled_providers
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
@@ -41,6 +49,8 @@ class BookingRequest:
     description: str | None = None
     client_notes: str | None = None
     meeting_provider: str | None = None
+    #: the host the client chose (slug or id); None: any host (or all, for collective types)
+    host: str | int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,27 @@ def _check_time(errors: FieldErrors, service: ServiceType, start: datetime, now:
         errors["scheduled_at"] = _window_message(service, refusal)
 
 
-def _ensure_free(service: ServiceType, start: datetime, duration: int, now: datetime,
-                 *, exclude_booking_id: int | None = None) -> None:
+def _raise_for(refusal: Refusal | None) -> None:
     """Raise SlotUnavailable for a start never offered, SlotTaken for one a booking holds."""
-    refusal = why_slot_not_free(service, start, duration, now, exclude_booking_id=exclude_booking_id)
     if refusal is Refusal.TAKEN:
         raise SlotTaken(TAKEN_MESSAGE)
     if refusal is not None:
         raise SlotUnavailable(UNAVAILABLE_MESSAGE)
+
+
+def _ensure_free(service: ServiceType, start: datetime, duration: int, now: datetime, *,
+                 hosts: list[Host], exclude_booking_id: int | None = None) -> None:
+    """Raise SlotUnavailable or SlotTaken unless `hosts` (all of them, for collective types) are free."""
+    _raise_for(why_slot_not_free(service, start, duration, now, only=hosts,
+                                 exclude_booking_id=exclude_booking_id))
+
+
+class _HostsLost(Exception):
+    """The hosts chosen for a booking were taken by a concurrent booking before it was stored."""
+
+    def __init__(self, hosts: list[Host]):
+        super().__init__("hosts lost to a concurrent booking")
+        self.host_ids = {host.id for host in hosts}
 
 
 def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, dict]:
@@ -117,21 +140,63 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
 
 
 def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
-    """Book a free slot for a client; raise ValidationFailed, SlotTaken or SlotUnavailable."""
+    """Book a free slot for a client; raise ValidationFailed, SlotTaken or SlotUnavailable.
+
+    The host is the one the client named, every host of a collective type, or else the
+    round-robin choice among the free hosts (`services/assignment.py`). When a concurrent
+    booking takes the chosen host first, another free host is tried before answering "taken".
+    """
+    lost: set[int] = set()
+    while True:
+        try:
+            return _create_once(req, now, lost)
+        except _HostsLost as exc:
+            if req.host is not None or not exc.host_ids - lost:
+                raise SlotTaken(TAKEN_MESSAGE) from None
+            lost |= exc.host_ids
+
+
+def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedBooking:
+    """One attempt: choose the hosts, lock them, re-check, store; raise _HostsLost if beaten."""
+    hosts: list[Host] = []
     try:
         with booking_write_transaction() as session:
             service, clean = validate_request(req, now)
             start = req.scheduled_at.astimezone(timezone.utc)
-            _ensure_free(service, start, clean["duration_minutes"], now)
+            duration = clean["duration_minutes"]
+            hosts = _choose_hosts(service, req.host, start, duration, now, lost)
+            # chosen before the lock: re-check once it is held (SQLite held its lock all along)
+            if (lock_hosts(session, [host.id for host in hosts])
+                    and why_slot_not_free(service, start, duration, now, only=hosts) is not None):
+                raise _HostsLost(hosts)
             booking = Booking(scheduled_at=start, status="pending", **clean,
-                              ends_at=start + timedelta(minutes=clean["duration_minutes"]))
+                              ends_at=start + timedelta(minutes=duration))
+            booking.hold_hosts(hosts)
             token = _assign_manage_token(booking)
             session.add(booking)
             session.flush()
             outbox.booking_created(booking, service, now)
     except ExclusionViolation:
-        raise SlotTaken(TAKEN_MESSAGE) from None
+        raise _HostsLost(hosts) from None
     return CreatedBooking(booking, token)
+
+
+def _choose_hosts(service: ServiceType, host_key: str | int | None, start: datetime, duration: int,
+                  now: datetime, lost: set[int]) -> list[Host]:
+    """Return the host(s) a booking of `service` at `start` gets; raise SlotTaken/SlotUnavailable.
+
+    Skips hosts in `lost` (beaten by a concurrent booking in an earlier attempt).
+    """
+    named = host_for_service(service, host_key) if host_key is not None else None
+    refusals = refusals_for_hosts(service, start, duration, now, only=[named] if named else None)
+    by_id = {host.id: refusal for host, refusal in refusals.items()}
+    if service.assignment == COLLECTIVE and named is None:
+        _raise_for(combined_refusal(by_id, Combine.ALL))
+        return list(refusals)
+    free = [host for host, refusal in refusals.items() if refusal is None and host.id not in lost]
+    if not free:
+        _raise_for(Refusal.TAKEN if lost else combined_refusal(by_id, Combine.ANY))
+    return [pick_round_robin(free, start)]
 
 
 def _assign_manage_token(booking: Booking) -> str:
@@ -169,9 +234,7 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
     with booking_write_transaction() as session:
-        booking = session.get(Booking, booking_id)
-        if booking is None:
-            raise NotFound("No such booking.")
+        booking = _locked(session, booking_id)
         _enforce(policy, booking)
         if booking.status == "cancelled":
             return booking
@@ -190,9 +253,7 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
     """Move an active booking to a free time; on any failure it stays where it was."""
     try:
         with booking_write_transaction() as session:
-            booking = session.get(Booking, booking_id)
-            if booking is None:
-                raise NotFound("No such booking.")
+            booking = _locked(session, booking_id)
             if not booking.is_active:
                 raise NotAllowed(f"A {booking.status} booking cannot be moved.")
             _enforce(policy, booking)
@@ -207,7 +268,9 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
             if errors:
                 raise ValidationFailed("Please choose another time.", dict(errors))
             new_start = new_start.astimezone(timezone.utc)
-            _ensure_free(service, new_start, duration, now, exclude_booking_id=booking.id)
+            hosts = _hosts_held(booking)
+            lock_hosts(session, [host.id for host in hosts])
+            _ensure_free(service, new_start, duration, now, hosts=hosts, exclude_booking_id=booking.id)
             previous = booking.scheduled_at, booking.ends_at
             booking.scheduled_at = new_start
             booking.duration_minutes = duration
@@ -220,13 +283,32 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
     return booking
 
 
+def _locked(session, booking_id: int) -> Booking:
+    """Return the booking, its row locked until the transaction ends, or raise NotFound.
+
+    Two changes of one booking (a cancel and a move) then queue instead of mixing.
+    """
+    booking = session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
+    if booking is None:
+        raise NotFound("No such booking.")
+    return booking
+
+
+def _hosts_held(booking: Booking) -> list[Host]:
+    """Return the hosts a booking keeps when it moves: its own (a row stored without: the default host).
+
+    A moved booking keeps its host(s), round-robin ones too: the client met, or was told, who.
+    """
+    if not booking.host_links:
+        booking.hold_hosts([host for host in [default_host()] if host])
+    return booking.hosts
+
+
 def _transition(booking_id: int, allowed_from: tuple[str, ...], to: str, stamp: str | None,
                 now: datetime, then=None) -> Booking:
     """Move a booking between statuses, refusing transitions that make no sense."""
     with booking_write_transaction() as session:
-        booking = session.get(Booking, booking_id)
-        if booking is None:
-            raise NotFound("No such booking.")
+        booking = _locked(session, booking_id)
         if booking.status == to:
             return booking
         if booking.status not in allowed_from:

@@ -3,6 +3,7 @@ from datetime import time
 
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, ServiceType
+from webapp.services.hosts import default_host, ensure_default_host
 
 DEFAULT_TYPES = [
     dict(key="consultation", name="Consultation", default_duration=30,
@@ -22,18 +23,19 @@ SLOT_MINUTES = 30
 
 
 def load_defaults() -> list[str]:
-    """Add the default types, and weekday rules for types without any; return what was added."""
-    added = []
+    """Add the default host and types, and weekday rules for types without any; return what was added."""
+    added = [] if default_host() else ["the default host"]
+    host = ensure_default_host()
     existing = set(db.session.scalars(db.select(ServiceType.key)))
     for spec in DEFAULT_TYPES:
         if spec["key"] not in existing:
-            db.session.add(ServiceType(**spec))
+            db.session.add(ServiceType(**spec, hosts=[host]))
             added.append(f"service type {spec['key']}")
     with_rules = set(db.session.scalars(db.select(AvailabilitySlot.service_type).distinct()))
     for spec in DEFAULT_TYPES:
         if spec["key"] not in with_rules:
             db.session.add_all(
-                AvailabilitySlot(day_of_week=day, start_time=OPENING[0], end_time=OPENING[1],
+                AvailabilitySlot(host_id=host.id, day_of_week=day, start_time=OPENING[0], end_time=OPENING[1],
                                  slot_duration=SLOT_MINUTES, service_type=spec["key"])
                 for day in WEEKDAYS
             )

@@ -81,7 +81,7 @@ def test_the_openapi_document_is_3_1_and_lists_the_seed_paths(client):
     assert spec["openapi"].startswith("3.1")
     assert set(spec["paths"]) == {f"/api/v1/booking{p}" for p in (
         "/calendar/availability", "/bookings", "/bookings/{public_id}",
-        "/bookings/{public_id}/cancel", "/health")}
+        "/bookings/{public_id}/cancel", "/health", "/hosts")}  # hosts: issue 17
 
 
 def test_with_the_rate_limit_storage_down_requests_are_limited_in_memory_and_health_says_so(

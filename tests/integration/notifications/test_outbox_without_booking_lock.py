@@ -10,6 +10,7 @@ from webapp.database import CALENDAR_LOCK_KEY
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.outbox.perform import perform
+from webapp.services.hosts import default_host
 
 
 @pytest.fixture
@@ -27,12 +28,13 @@ def app_config(mailbox):
 
 @pytest.fixture
 def booking_lock_held(app):
-    """Hold the booking writers' advisory lock on another connection for the whole test."""
+    """Hold the booking writers' advisory lock (the default host's) on another connection for the whole test."""
     dsn = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+    key = (CALENDAR_LOCK_KEY, default_host().id)
     with psycopg.connect(dsn, autocommit=True) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", (CALENDAR_LOCK_KEY,))
+        other.execute("SELECT pg_advisory_lock(%s, %s)", key)
         yield
-        other.execute("SELECT pg_advisory_unlock(%s)", (CALENDAR_LOCK_KEY,))
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def test_an_email_is_claimed_and_sent_while_another_connection_holds_the_booking_lock(
