@@ -12,7 +12,7 @@ from tests.factories import book, create_block, create_rule, store_booking
 from tests.ops.conftest import API, NOW
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import BookingFollowUp, ServiceType
+from webapp.models import BookingFollowUp, BookingHost, Host, ServiceType
 from webapp.services.admin_accounts import create_admin
 from webapp.services.api_tokens import create_api_token
 from webapp.services.settings import save_settings
@@ -75,9 +75,14 @@ def test_a_restored_copy_serves_the_same_availability_and_manage_links(app, fill
 
     original = app.test_client().post(f"{API}/calendar/availability", json=QUERY).json
     token, uid = filled.manage_token, filled.booking.uid  # read here: the row belongs to `app`
+    default_slug = db.session.scalar(db.select(Host.slug).where(Host.is_default))
     with restored.app_context():
         copy = restored.test_client().post(f"{API}/calendar/availability", json=QUERY).json
         assert copy == original
+        restored_hosts = db.session.scalars(db.select(Host)).all()
+        assert [(h.slug, h.is_default) for h in restored_hosts] == [(default_slug, True)]
+        links = db.session.scalars(db.select(BookingHost)).all()
+        assert len(links) == 2 and {link.host_id for link in links} == {restored_hosts[0].id}
         assert "2025-11-07" in copy["blocked_dates"] and copy["bookings_count"] == 1
         wednesday = next(day for day in copy["availability"] if day["date"] == "2025-11-05")
         assert "2025-11-05T09:00:00+01:00" not in [slot["datetime"] for slot in wednesday["slots"]]
@@ -88,7 +93,8 @@ def test_a_restored_copy_serves_the_same_availability_and_manage_links(app, fill
         page = client.get(f"/manage/{token}")
         assert page.status_code == 200 and "Studio Ops" in page.get_data(as_text=True)
         assert client.get(f"/manage/{token[:-2]}xx").status_code == 404
-        assert client.get(f"{API}/bookings/{uid}").json["status"] == "pending"
+        assert client.get(f"{API}/bookings/{token}").json["status"] == "pending"  # the client's credential
+        assert client.get(f"{API}/bookings/{uid}").status_code == 404  # the uid opens nothing
         # a booking made on the copy gets a fresh id after the imported ones
         made = client.post(f"{API}/bookings", json={
             "client_name": "New Client", "client_email": "new@example.com", "service_type": "consultation",

@@ -69,7 +69,7 @@ def test_logs_hold_no_email_name_token_or_query(client, log_lines, monkeypatch):
         """Fail the way a bug might, with personal data in the exception's text."""
         raise RuntimeError(f"no calendar for {booking.client_name} <{booking.client_email}> {token}")
 
-    monkeypatch.setattr(manage_routes, "google_calendar_url", broken)
+    monkeypatch.setattr(manage_routes, "add_to_calendar_links", broken)
     failed = client.get(f"/manage/{token}?utm_source=newsletter", headers={"X-Request-Id": "req-500"})
     assert failed.status_code == 500
     logging.getLogger("webapp.outbox").warning("could not reach %s", BOOKING["client_email"])

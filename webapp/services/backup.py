@@ -1,13 +1,17 @@
 """Export the business's data as one JSON document, and import it into an empty database.
 
-For SQLite users (PostgreSQL users have pg_dump). Exported: service types, weekly rules,
-blocked dates, settings, bookings (with uid and manage-token hash, so the links clients
-hold keep working) and their follow-ups, every column, ids kept so references hold.
+For SQLite users (PostgreSQL users have pg_dump). Exported: hosts and which services they
+give, service types, weekly rules, blocked dates, settings, bookings (with uid and
+manage-token hash, so the links clients hold keep working), their hosts and follow-ups,
+every column, ids kept so references hold. A new database's migration creates a default
+host; an import replaces it with the exported hosts.
 
 Left out on purpose:
 - admins and API tokens: password hashes and token hashes are keys to the dashboard and
   the admin API; a backup file travels (laptops, mail, cloud folders) and must not carry
-  them. After a restore, `flask create-admin` and `flask create-api-token` make new ones.
+  them. After a restore, `flask create-admin` and `flask create-api-token` make new ones
+  (and a host's link to its login is dropped, to be set again).
+- webhook endpoints: their secrets are encrypted with this installation's keys.
 - outbox rows: they are this installation's queue of side effects. Restored, sent rows
   would be history that means nothing, and pending ones would send emails or run meeting
   steps a second time. (Reminders not yet sent are therefore not restored.)
@@ -16,16 +20,29 @@ Left out on purpose:
 """
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import Date, DateTime, Time, func, select, text
+from sqlalchemy import Date, DateTime, Time, delete, func, select, text
 
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, BlockedDate, Booking, BookingFollowUp, ServiceType, Setting
+from webapp.models import (
+    AvailabilitySlot,
+    BlockedDate,
+    Booking,
+    BookingFollowUp,
+    BookingHost,
+    Host,
+    ServiceType,
+    ServiceTypeHost,
+    Setting,
+)
 from webapp.schema_version import migration_state
 
 FORMAT = "studiocentos-booking-export"
 FORMAT_VERSION = 1
 #: exported tables in an order that imports parents before children
-MODELS = (ServiceType, AvailabilitySlot, BlockedDate, Setting, Booking, BookingFollowUp)
+MODELS = (Host, ServiceType, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting, Booking,
+          BookingHost, BookingFollowUp)
+#: columns pointing at rows a backup leaves out: exported empty
+DROPPED = {"hosts": ("admin_user_id",)}
 #: the document's keys holding rows: the tables' names
 TABLES = tuple(model.__tablename__ for model in MODELS)
 
@@ -41,8 +58,10 @@ def export_data(now: datetime) -> dict:
         columns = model.__table__.columns
         primary = list(model.__table__.primary_key.columns)
         rows = db.session.execute(select(*columns).order_by(*primary)).all()
+        dropped = DROPPED.get(model.__tablename__, ())
         document[model.__tablename__] = [
-            {column.name: _to_json(getattr(row, column.name)) for column in columns} for row in rows]
+            {column.name: None if column.name in dropped else _to_json(getattr(row, column.name))
+             for column in columns} for row in rows]
     return document
 
 
@@ -52,6 +71,8 @@ def import_data(document: dict) -> dict[str, int]:
     _check_target()
     counts = {}
     try:
+        if document.get(Host.__tablename__):
+            db.session.execute(delete(Host))  # the migration's default host; the export has its own
         for model in MODELS:
             rows = [_from_json(model, row) for row in document.get(model.__tablename__, [])]
             if rows:
@@ -85,6 +106,8 @@ def _from_json(model, row: dict) -> dict:
                             "(exported by a newer version? upgrade this one first).")
     values = {}
     for name, value in row.items():
+        if name in DROPPED.get(model.__tablename__, ()):
+            value = None
         kind = columns[name].type
         try:
             values[name] = _parse(kind, value)
@@ -121,8 +144,8 @@ def _check_target() -> None:
     if migration_state() != "ok":
         raise ImportRefused("The database is not migrated to this version: run "
                             "`flask --app wsgi db upgrade` first, on an empty database.")
-    filled = [model.__tablename__ for model in MODELS
-              if db.session.scalar(select(func.count()).select_from(model)) > 0]
+    filled = [model.__tablename__ for model in MODELS if model is not Host
+              and db.session.scalar(select(func.count()).select_from(model)) > 0]
     if filled:
         raise ImportRefused(f"The database is not empty ({', '.join(filled)} hold rows): import only "
                             "into a new database, so nothing is mixed or overwritten.")
