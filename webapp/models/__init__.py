@@ -4,10 +4,12 @@ from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
+from webapp.models.periodic import PeriodicRun
 from webapp.models.service_type import ServiceType
 from webapp.models.settings import IdempotencyRecord, Setting
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration", "ServiceType", "Setting",
+    "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "PeriodicRun", "ProviderIntegration",
+    "ServiceType", "Setting",
 ]
