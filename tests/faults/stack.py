@@ -136,8 +136,7 @@ class Stack:
             load_defaults()
             create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
             db.session.remove()
-        self.web = gunicorn(self.env, self.port, tmp_path / "gunicorn.log").start()
-        wait_for_port(self.port, process=self.web.process)
+        self.web = self.start_web()
         self.workers: list[AppProcess] = []
         self.start_worker()
         self.http = httpx.Client(base_url=self.base_url, timeout=30, follow_redirects=False)
@@ -148,6 +147,12 @@ class Stack:
     def base_url(self) -> str:
         """Where gunicorn listens."""
         return f"http://127.0.0.1:{self.port}"
+
+    def start_web(self) -> AppProcess:
+        """Start gunicorn on `self.port` and wait until it listens."""
+        web = gunicorn(self.env, self.port, self.tmp_path / "gunicorn.log").start()
+        wait_for_port(self.port, process=web.process)
+        return web
 
     def start_worker(self) -> AppProcess:
         """Start one more worker.py."""

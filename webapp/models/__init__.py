@@ -5,12 +5,13 @@ from webapp.models.booking import Booking, BookingFollowUp
 from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
+from webapp.models.periodic import PeriodicRun
 from webapp.models.service_type import ServiceType
 from webapp.models.settings import IdempotencyRecord, Setting
 from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration",
-    "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
+    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "PeriodicRun",
+    "ProviderIntegration", "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

@@ -7,12 +7,14 @@ Nothing here does I/O until the first enqueue or `start()`.
 """
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
 from webapp.outbox.perform import run_outbox_message
-from webapp.outbox.sweep import run_sweep
+from webapp.outbox.periodic import current_period
+from webapp.outbox.sweep import run_periodic_sweep
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +113,11 @@ class EmbeddedRunner:
                 self._waiting.add(message_id)
                 self._executor.submit(self._run, message_id)
 
-    def submit_sweep(self) -> None:
-        """Queue one sweep on the job thread, so jobs and sweeps never overlap."""
+    def submit_sweep(self, period: int) -> None:
+        """Queue the period's sweep on the job thread, so jobs and sweeps never overlap."""
         with self._lock:
             if self._executor is not None:
-                self._executor.submit(self._sweep)
+                self._executor.submit(self._sweep, period)
 
     def _run(self, message_id: int) -> None:
         """Perform one outbox row inside an app context."""
@@ -127,42 +129,49 @@ class EmbeddedRunner:
             except Exception:  # the row keeps its state; the sweep retries it
                 log.exception("Outbox job %s failed", message_id)
 
-    def _sweep(self) -> None:
-        """Run the sweep inside an app context."""
+    def _sweep(self, period: int) -> None:
+        """Run the period's sweep inside an app context (unless another process ran it)."""
         with self.app.app_context():
             try:
-                run_sweep()
+                run_periodic_sweep(period)
             except Exception:
                 log.exception("Sweep failed")
 
 
 class SweepTimer(threading.Thread):
-    """Call `submit` every `interval` seconds until stopped (a daemon thread)."""
+    """Call `submit(period)` at the start of every period of `interval` seconds until stopped.
+
+    Periods are counted from the epoch, so every process's timer ticks at the same instants
+    and names the same period; `run_periodic_sweep` lets one of them sweep it. A tick that
+    comes late (a long sweep) is made at once, so this process misses no period it lives through.
+    """
 
     def __init__(self, app: Flask, interval: float, submit=None):
         super().__init__(name="booking-sweep", daemon=True)
         self.app = app
-        self.interval = interval
+        self.interval = max(int(interval), 1)
         self.submit = submit or self._sweep_here
         self._stopped = threading.Event()
 
     def run(self) -> None:
-        """Sweep at once, then every interval."""
+        """Sweep the current period at once, then each next one at its start."""
+        period = current_period(self.interval)
         while not self._stopped.is_set():
             try:
-                self.submit()
+                self.submit(period)
             except Exception:
                 log.exception("Sweep failed")
-            self._stopped.wait(self.interval)
+            period = max(period + 1, current_period(self.interval))
+            self._stopped.wait(max(0.0, period * self.interval - time.time()))
 
     def stop(self) -> None:
         """Stop after the current sweep."""
         self._stopped.set()
 
-    def _sweep_here(self) -> None:
-        """Run the sweep on this thread (the RQ worker's timer)."""
+    def _sweep_here(self, period: int) -> None:
+        """Run the period's sweep on this thread (the RQ worker's timer)."""
         with self.app.app_context():
-            run_sweep()
+            run_periodic_sweep(period)
 
 
 def create_runner(app: Flask) -> RqRunner | EmbeddedRunner:

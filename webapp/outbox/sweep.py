@@ -5,6 +5,8 @@ dead worker lost: reminders and follow-ups that fell due, retries, rows whose le
 A row overdue by more than a lease (stuck `sending`, or `pending` with a job a dead worker
 took) is queued under a job id of this lease period, whatever RQ says of its older job:
 RQ keeps a killed worker's job `started` for many minutes, the lease only for one.
+The timers of every process call `run_periodic_sweep`, which sweeps once per period across
+them all (`outbox.periodic`); `run_sweep` sweeps unconditionally (`flask sweep`).
 """
 from datetime import datetime, timedelta
 
@@ -16,15 +18,24 @@ from webapp.models import Booking, OutboxMessage
 from webapp.outbox.dispatch import enqueue
 from webapp.outbox.kinds import Status
 from webapp.outbox.perform import claimable
+from webapp.outbox.periodic import run_once
 from webapp.services import idempotency
 from webapp.services.bookings import complete_booking
 
 #: rows handed to the queue by one sweep at most (the next sweep takes the rest)
 SWEEP_BATCH = 1000
+#: the sweep's name in `periodic_runs`
+SWEEP_JOB = "outbox-sweep"
+
+
+def run_periodic_sweep(period: int) -> dict | None:
+    """The timers' job: sweep unless another process already swept this period (then None)."""
+    interval = current_app.config["SWEEP_INTERVAL_SECONDS"]
+    return run_once(SWEEP_JOB, period, interval, run_sweep)
 
 
 def run_sweep() -> dict:
-    """The periodic job: sweep now, then release the session of this thread."""
+    """Sweep now, then release the session of this thread."""
     try:
         return sweep(clock.now())
     finally:
