@@ -106,6 +106,9 @@ SCHEMAS = {
                                  f"or {PROVIDER_KEYS[-1]}, among those connected (default: the "
                                  "configured one)."},
             "client_notes": OPTIONAL_TEXT,
+            "marketing_consent": {"type": ["boolean", "null"], "description": "The client agreed "
+                                  "to marketing follow-ups (recorded with the time and the text "
+                                  "version); default false."},
         },
     },
     "Booking": {

@@ -10,6 +10,7 @@ from webapp.models import Booking, ServiceType
 from webapp.models.booking import new_uid
 from webapp.scheduling import Refusal, is_valid_zone
 from webapp.services.availability import booking_window_for, get_service_type, why_slot_not_free
+from webapp.services.consent import consent_record
 from webapp.services.errors import (
     NotAllowed,
     NotFound,
@@ -41,6 +42,8 @@ class BookingRequest:
     description: str | None = None
     client_notes: str | None = None
     meeting_provider: str | None = None
+    #: the optional marketing box was ticked (recorded with its time and text version)
+    marketing_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
             start = req.scheduled_at.astimezone(timezone.utc)
             _ensure_free(service, start, clean["duration_minutes"], now)
             booking = Booking(scheduled_at=start, status="pending", **clean,
+                              **consent_record(req.marketing_consent is True, now),
                               ends_at=start + timedelta(minutes=clean["duration_minutes"]))
             token = _assign_manage_token(booking)
             session.add(booking)
