@@ -149,4 +149,6 @@ def from_env() -> dict:
         "UNAVAILABLE_RETRY_AFTER": _int("UNAVAILABLE_RETRY_AFTER", 30),
         #: let webhooks go to loopback, link-local and private addresses in production too
         "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
+        #: days the audit log keeps an entry (pruned by the periodic sweep)
+        "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 730),
     }

@@ -1,11 +1,13 @@
 """The admin dashboard: blueprint `admin` at /admin, one view module per area."""
 from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
+    audit_log,
     auth,
     availability,
     bookings,
     calendar,
     dashboard,
     outbox,
+    privacy,
     reschedule,
     service_types,
     settings,

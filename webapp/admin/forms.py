@@ -1,6 +1,7 @@
 """The admin's forms: each turns what was posted into typed values for one service call."""
 from dataclasses import fields
 from datetime import time
+from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -182,6 +183,17 @@ def _optional_email(form, field) -> None:
     email_address(form, field)
 
 
+def _optional_web_address(form, field) -> None:
+    """Validator: blank (stored as ""), or an http(s) address with a host (no javascript: links)."""
+    field.data = (field.data or "").strip()
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(field.data) > 500 \
+            or any(ch.isspace() or ord(ch) < 32 for ch in field.data):
+        raise ValidationError("Give an address starting with https:// (at most 500 characters).")
+
+
 class SettingsForm(AdminForm):
     """Everything on the settings page; its field names are Settings' fields."""
 
@@ -200,6 +212,10 @@ class SettingsForm(AdminForm):
                                              validators=[Filled(), between(0, 24 * 60)])
     zoom_auto_recording = ListedChoiceField("Zoom meetings: recording", choices=list(ZOOM_RECORDING.items()),
                                             message="Choose one of the listed recording options.")
+    privacy_notice_url = URLField("Privacy notice (address linked from the booking form)",
+                                  validators=[_optional_web_address])
+    retention_days = WholeNumberField("Erase clients' details this many days after a booking ends "
+                                      "(blank: 365)", blank=365, validators=[between(1, 3650)])
 
     def offer_providers(self, labelled: list[tuple[str, str]]) -> None:
         """Show the providers with their labels."""
@@ -219,6 +235,32 @@ class WebhookForm(AdminForm):
     events = CheckboxListField("Events", choices=list(EVENTS.items()), default=list(EVENTS),
                                message="Choose only the listed events.")
     is_active = BooleanField("Active", default=True)
+
+
+# ---- privacy ----------------------------------------------------------------------
+
+class PrivacyRequestForm(AdminForm):
+    """A client's access or erasure request: their email address."""
+
+    email = EmailField("Client's email address", validators=[Filled(), email_address])
+
+
+class ErasureConfirmForm(PrivacyRequestForm):
+    """The erasure's second step: the address as checked, and the admin's confirmation."""
+
+    email = HiddenField(validators=[Filled(), email_address])
+    confirmed = HiddenField(default="yes")
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filter, read from the address (a GET form: no CSRF token)."""
+
+    class Meta:
+        """GET forms change nothing, so they carry no token."""
+
+        csrf = False
+
+    booking = StringField("Booking (id or uid)", validators=[PlainText(32)])
 
 
 # ---- login ------------------------------------------------------------------------

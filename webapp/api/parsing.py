@@ -15,7 +15,7 @@ from webapp.services.validation import YEARS, FieldErrors
 MAX_RANGE_DAYS = 93
 TEXT_FIELDS = ("client_name", "client_email", "client_phone", "client_company", "service_type",
                "title", "description", "timezone", "meeting_provider", "client_notes", "host")
-BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes")
+BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes", "marketing_consent")
 AVAILABILITY_FIELDS = ("start_date", "end_date", "service_type", "timezone", "host")
 CANCEL_FIELDS = ("cancellation_reason",)
 
@@ -105,10 +105,14 @@ def booking_request(data: dict, default_zone: str, now: datetime) -> BookingRequ
     for name in TEXT_FIELDS:
         if data.get(name) is not None and not isinstance(data[name], str):
             errors[name] = "Must be text."
+    consent = data.get("marketing_consent", False)
+    if consent is not None and type(consent) is not bool:
+        errors["marketing_consent"] = "Give true or false."
     texts = {name: data.get(name) if name not in errors else None
              for name in TEXT_FIELDS if name != "timezone"}
     req = BookingRequest(scheduled_at=start or now + timedelta(days=1), timezone=zone or default_zone,
-                         duration_minutes=None if "duration_minutes" in errors else duration, **texts)
+                         duration_minutes=None if "duration_minutes" in errors else duration,
+                         marketing_consent=consent is True, **texts)
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.",
                                {**_service_errors(req, now, skip="scheduled_at" if start is None else None),

@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from webapp import audit
 from webapp.api import errors
 from webapp.api.cors import apply_cors
 from webapp.api.health import health_report, readiness_report
@@ -54,6 +55,7 @@ def _admin_token() -> ApiToken | None:
     record = verify_api_token(bearer_token(header), now())
     if record is None:
         raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
+    audit.set_actor(audit.api_token_actor(record.id))
     return record
 
 

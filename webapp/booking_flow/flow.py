@@ -22,6 +22,7 @@ from webapp.public.forms import BookingForm
 from webapp.public.picker import build_view
 from webapp.services.availability import get_service_type
 from webapp.services.bookings import BookingRequest, create_booking
+from webapp.services.consent import privacy_terms
 from webapp.services.errors import SlotTaken, ValidationFailed
 from webapp.services.self_service import manageable_booking
 from webapp.services.settings import enabled_providers, get_settings
@@ -56,6 +57,7 @@ def booking_request(service, form: BookingForm, start, state) -> BookingRequest:
         client_company=form.client_company.data, title=form.title.data,
         description=form.description.data, client_notes=form.client_notes.data,
         meeting_provider=form.meeting_provider.data,
+        marketing_consent=bool(form.marketing_consent.data),
     )
 
 
@@ -195,7 +197,7 @@ class BookingFlow:
         """Render the details form for the chosen time (`offered`: starts it may now post)."""
         return self._render(DETAILS_PAGE, service=service, form=form, start=start, state=state,
                             guard_fields=self.guard_fields(service, state, offered),
-                            **extra), status
+                            privacy=privacy_terms(), **extra), status
 
     def _render(self, template: str, **context) -> str:
         """Render one of the flow's own pages inside this channel's layout."""

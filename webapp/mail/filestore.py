@@ -26,5 +26,6 @@ class FileTransport:
             path.write_bytes(mime.as_bytes())
         except OSError as exc:
             raise MailError(f"cannot write {path}: {exc}", retryable=True) from exc
-        log.info("Email %r to %s written to %s", email.subject, ", ".join(email.to), path)
+        # neither the subject nor the recipients: both may name the client
+        log.info("Email %s written to %s", message_id, path)
         return str(path)

@@ -44,7 +44,8 @@ class SmtpTransport:
                 refused = smtp.send_message(mime, from_addr=email.from_email, to_addrs=email.to)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            raise MailError(f"all recipients refused: {exc.recipients}",
+            # the codes, not the addresses: this text is logged and stored as the row's error
+            raise MailError(f"all recipients refused (SMTP {', '.join(map(str, codes))})",
                             retryable=any(400 <= code < 500 for code in codes)) from exc
         except smtplib.SMTPResponseException as exc:
             # 4xx is "try again later"; 5xx is a permanent refusal of this message.
@@ -54,7 +55,7 @@ class SmtpTransport:
             raise MailError(f"SMTP {self.host}:{self.port} unavailable: {exc}",
                             retryable=True, outage=True) from exc
         if refused:
-            log.warning("SMTP refused some recipients of %s: %s", message_id, refused)
+            log.warning("SMTP refused %s recipient(s) of %s", len(refused), message_id)
         return message_id
 
     def _connect(self) -> smtplib.SMTP:

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one aggregate per module."""
 from webapp.models.accounts import AdminUser, ApiToken, LoginThrottle
+from webapp.models.audit import AuditEntry
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
 from webapp.models.host import BookingHost, Host, ServiceTypeHost
@@ -11,7 +12,7 @@ from webapp.models.settings import IdempotencyRecord, Setting
 from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
-    "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "PeriodicRun",
-    "ProviderIntegration", "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
+    "AdminUser", "ApiToken", "AuditEntry", "AvailabilitySlot", "BlockedDate", "Booking",
+    "BookingFollowUp", "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage",
+    "PeriodicRun", "ProviderIntegration", "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

@@ -2,7 +2,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, inspect
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
@@ -64,6 +64,15 @@ class Booking(db.Model):
     #: bumped on every change the client must hear about (reschedule, cancel);
     #: it is the .ics SEQUENCE and part of each outbox key
     version: Mapped[int] = mapped_column(Integer, default=0)
+    #: the client ticked the optional box for marketing follow-ups (webapp.services.consent)
+    marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: when that box was ticked, and the version of the text it showed
+    marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marketing_consent_version: Mapped[str | None] = mapped_column(String(40))
+    #: an erasure was asked for; the booking is erased once the emails queued before it are done
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the personal data was erased (webapp.services.privacy); only date, service, status remain
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from webapp import clock
 from webapp.database import write_transaction
 from webapp.extensions import db
+from webapp.logs import scrub
 from webapp.mail.outgoing import MailError, stable_message_id
 from webapp.mail.transports import transport_from_config
 from webapp.meetings import ProviderError
@@ -286,5 +287,6 @@ def _retry_or_fail(held: Claim, error: str, retryable: bool, on_failure=None) ->
             row.status = outcome = Status.FAILED
         if on_failure is not None:
             on_failure(_locked_booking(session, row), now)
-    log.warning("Outbox row %s: %s (%s)", held.message_id, outcome, error)
+    # a mail server's refusal may quote the address it refused
+    log.warning("Outbox row %s: %s (%s)", held.message_id, outcome, scrub(error))
     return outcome

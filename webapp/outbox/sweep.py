@@ -19,7 +19,7 @@ from webapp.outbox.dispatch import enqueue
 from webapp.outbox.kinds import Status
 from webapp.outbox.perform import claimable
 from webapp.outbox.periodic import run_once
-from webapp.services import idempotency
+from webapp.services import idempotency, privacy
 from webapp.services.bookings import complete_booking
 
 #: rows handed to the queue by one sweep at most (the next sweep takes the rest)
@@ -46,6 +46,7 @@ def sweep(now: datetime) -> dict:
     """Complete bookings whose end passed; enqueue due and stuck rows not already waiting."""
     completed = complete_finished_bookings(now)
     idempotency.forget_old_answers(now)
+    privacy.apply_retention(now)  # erase personal data past retention, prune the audit log
     lease = current_app.config["OUTBOX_LEASE_SECONDS"]
     rows = db.session.execute(
         db.select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.due_at)

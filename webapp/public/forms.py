@@ -1,9 +1,10 @@
 """The booking form a client fills after choosing a time."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.meetings import choice_label
+from webapp.services.consent import CONSENT_TEXT
 
 
 class BookingForm(FlaskForm):
@@ -21,6 +22,8 @@ class BookingForm(FlaskForm):
                                 validators=[Optional(), Length(max=5000)])
     client_notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
     meeting_provider = SelectField("Video call", validators=[DataRequired()])
+    #: optional, unticked by default (the consent must be given, never presumed)
+    marketing_consent = BooleanField(CONSENT_TEXT, default=False)
 
     def offer_providers(self, keys: list[str]) -> None:
         """Limit the meeting choices to the enabled providers."""

@@ -17,6 +17,7 @@ from webapp.services.availability import (
     refusals_for_hosts,
     why_slot_not_free,
 )
+from webapp.services.consent import consent_record
 from webapp.services.errors import (
     NotAllowed,
     NotFound,
@@ -51,6 +52,8 @@ class BookingRequest:
     meeting_provider: str | None = None
     #: the host the client chose (slug or id); None: any host (or all, for collective types)
     host: str | int | None = None
+    #: the optional marketing box was ticked (recorded with its time and text version)
+    marketing_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedB
                     and why_slot_not_free(service, start, duration, now, only=hosts) is not None):
                 raise _HostsLost(hosts)
             booking = Booking(scheduled_at=start, status="pending", **clean,
+                              **consent_record(req.marketing_consent is True, now),
                               ends_at=start + timedelta(minutes=duration))
             booking.hold_hosts(hosts)
             token = _assign_manage_token(booking)

@@ -23,6 +23,10 @@ class Settings:
     #: hours after a meeting ends when the automatic follow-up goes out (0 = off)
     follow_up_delay_hours: int = 0
     zoom_auto_recording: str = "none"
+    #: the business's privacy notice, linked from the booking form ("" = none yet)
+    privacy_notice_url: str = ""
+    #: days after a booking ends before its personal data is erased (webapp.services.privacy)
+    retention_days: int = 365
 
 
 def defaults() -> Settings:
