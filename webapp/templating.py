@@ -1,7 +1,7 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, g
 
 from webapp.clock import now
 from webapp.extensions import db
@@ -53,6 +53,14 @@ def shown_status(booking) -> str:
     return booking.status.replace("_", " ").capitalize()
 
 
+def service_name(key: str) -> str:
+    """Return a service type's display name (its key if it is gone); one query per request."""
+    names = g.get("service_names")
+    if names is None:
+        names = g.service_names = dict(db.session.execute(db.select(ServiceType.key, ServiceType.name)).all())
+    return names.get(key, key)
+
+
 def zone_options_now(selected: str):
     """Return the zone <option>s with `selected` chosen, offsets as of today."""
     return zone_options(selected, now())
@@ -72,5 +80,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date_in")
     app.add_template_global(format_span, "span_in")
     app.add_template_global(shown_status, "shown_status")
+    app.add_template_global(service_name, "service_name")
     app.add_template_global(ZONE_NAMES, "all_zones")
     app.add_template_global(zone_options_now, "zone_options")
