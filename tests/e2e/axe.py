@@ -5,6 +5,9 @@ import pytest
 from playwright.sync_api import Frame, Page
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+#: true once htmx has finished every request and swap and no transition is running
+SETTLED = ("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+           " && document.getAnimations().every((a) => a.playState !== 'running')")
 #: the impacts that fail a test (moderate and minor ones are left to review)
 FAILING = ("serious", "critical")
 
@@ -29,6 +32,7 @@ def check_page(page: Page | Frame, where: str = "") -> None:
     """
     if not AXE_SCRIPT.exists():
         pytest.skip("axe-core is not installed (npm ci)")
+    page.wait_for_function(SETTLED)  # a half-faded loading state would be measured as low contrast
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: false})")
