@@ -34,7 +34,10 @@ def test_book_reschedule_and_cancel_pass_axe_at_every_step(page: Page, site, vie
     expect(page.get_by_label("Your name")).to_be_visible()
     check_page(page, "details form")
     page.get_by_role("button", name="Book this time").click()  # nothing filled in
-    expect(page.get_by_role("alert").first).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()  # read out first; each link leads to its field
+    summary.get_by_role("link", name=re.compile("^Your name")).click()
+    expect(page.get_by_label("Your name")).to_be_focused()
     check_page(page, "details form with errors")
     fill_client(page, "Mario Rossi", "mario@example.com")
     page.get_by_role("button", name="Book this time").click()
