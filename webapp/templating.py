@@ -1,20 +1,33 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 
 from webapp.clock import now
 from webapp.extensions import db
 from webapp.meetings import choice_label
 from webapp.models import ServiceType
+from webapp.public.hour_cycle import DEFAULT_CYCLE, time_format, visitor_cycle
 from webapp.public.zone_choices import ZONE_NAMES, zone_options
 from webapp.scheduling import get_zone
 from webapp.services.settings import get_settings
 
 
+def hour_cycle() -> int:
+    """Return the 12- or 24-hour clock of the page being rendered (the visitor's; 24 outside a request)."""
+    if not has_request_context():
+        return DEFAULT_CYCLE
+    return visitor_cycle(request.args.get("hours"), request.accept_languages)  # cheap: werkzeug caches the parse
+
+
+def _clock() -> str:
+    """Return the strftime pattern of a wall time on this page."""
+    return time_format(hour_cycle())
+
+
 def format_time(value: datetime, zone_name: str) -> str:
-    """Format an instant as a wall time in a zone, e.g. 09:30."""
-    return value.astimezone(get_zone(zone_name)).strftime("%H:%M")
+    """Format an instant as a wall time in a zone, e.g. 09:30 (or 9:30 AM on a 12-hour page)."""
+    return value.astimezone(get_zone(zone_name)).strftime(_clock())
 
 
 def format_date(value: datetime, zone_name: str) -> str:
@@ -25,7 +38,7 @@ def format_date(value: datetime, zone_name: str) -> str:
 def format_datetime(value: datetime, zone_name: str) -> str:
     """Format an instant as a full date and time in a zone, naming the zone."""
     local = value.astimezone(get_zone(zone_name))
-    return f"{local:%A %-d %B %Y, %H:%M} ({zone_name}, UTC{local:%z})"
+    return f"{local:%A %-d %B %Y}, {local.strftime(_clock())} ({zone_name}, UTC{local:%z})"
 
 
 def provider_label(key: str) -> str:
@@ -36,8 +49,9 @@ def provider_label(key: str) -> str:
 def format_span(start: datetime, end: datetime, zone_name: str) -> str:
     """Format a start and end in a zone, e.g. Wednesday 2 December 2026, 09:30–10:00 (Europe/Rome, UTC+0100)."""
     local_start, local_end = start.astimezone(get_zone(zone_name)), end.astimezone(get_zone(zone_name))
-    ends = f"{local_end:%H:%M}" if local_end.date() == local_start.date() else f"{local_end:%A %-d %B %Y, %H:%M}"
-    return f"{local_start:%A %-d %B %Y, %H:%M}–{ends} ({zone_name}, UTC{local_start:%z})"
+    clock = _clock()
+    ends = local_end.strftime(clock if local_end.date() == local_start.date() else f"%A %-d %B %Y, {clock}")
+    return f"{local_start:%A %-d %B %Y}, {local_start.strftime(clock)}–{ends} ({zone_name}, UTC{local_start:%z})"
 
 
 def shown_status(booking) -> str:
@@ -81,5 +95,6 @@ def register(app: Flask) -> None:
     app.add_template_global(format_span, "span_in")
     app.add_template_global(shown_status, "shown_status")
     app.add_template_global(service_name, "service_name")
+    app.add_template_global(hour_cycle, "hour_cycle")
     app.add_template_global(ZONE_NAMES, "all_zones")
     app.add_template_global(zone_options_now, "zone_options")
