@@ -1,7 +1,7 @@
-"""Security headers: no framing by default, a strict content security policy."""
+"""Security headers: no framing by default, a strict content security policy (images also over https: the logo)."""
 from flask import Response
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
 
 

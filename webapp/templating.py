@@ -1,8 +1,9 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context, request, url_for
 
+from webapp.branding import DEFAULT_ACCENT
 from webapp.clock import now
 from webapp.extensions import db
 from webapp.meetings import choice_label
@@ -81,8 +82,12 @@ def zone_options_now(selected: str):
 
 
 def _site_context() -> dict:
-    """Give every template the business name."""
-    return {"business_name": get_settings().business_name}
+    """Give every template the business's name, logo and accent (`brand_css`: None for the site's own)."""
+    settings = get_settings()
+    custom = settings.accent_color.lower() != DEFAULT_ACCENT
+    return {"business_name": settings.business_name, "brand_logo_url": settings.logo_url,
+            "brand_accent": settings.accent_color,
+            "brand_css": url_for("public.brand_css", v=settings.accent_color.lstrip("#")) if custom else None}
 
 
 def register(app: Flask) -> None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, fields, replace
 
 from flask import current_app
 
+from webapp.branding import DEFAULT_ACCENT
 from webapp.extensions import db
 from webapp.models import ProviderIntegration, Setting
 
@@ -23,6 +24,9 @@ class Settings:
     #: hours after a meeting ends when the automatic follow-up goes out (0 = off)
     follow_up_delay_hours: int = 0
     zoom_auto_recording: str = "none"
+    #: branding shown on the site, the widget and the emails
+    logo_url: str = ""
+    accent_color: str = DEFAULT_ACCENT
 
 
 def defaults() -> Settings:
