@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint install db bench clean
+.PHONY: run test lint install db bench lighthouse clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.engine
+
+# Lighthouse (npm CLI through npx, system Chromium) on `make run`'s site; reports in instance/lighthouse/.
+LIGHTHOUSE_PORT ?= 5057
+lighthouse: db
+	bench/lighthouse.sh $(LIGHTHOUSE_PORT)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
