@@ -1,4 +1,4 @@
-"""Security headers: no framing by default, a strict content security policy, HSTS, Retry-After."""
+"""Security headers: no framing by default, a strict CSP (images also over https: the logo), HSTS, Retry-After."""
 import math
 import time
 
@@ -10,7 +10,7 @@ from webapp.extensions import limiter
 HSTS = "max-age=31536000"
 #: the wait a 429 suggests when no limit says how long (e.g. a 429 raised by a view)
 DEFAULT_RETRY_AFTER_SECONDS = 60
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
 
 

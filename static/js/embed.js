@@ -2,8 +2,11 @@
 // <div data-booking-widget data-service="consultation"></div>
 // <script src="https://BOOKING_HOST/embed.js" async></script>
 // Options: data-mode="popup", data-service, data-timezone, data-primary-color, data-hide-header,
-// data-label (popup button). Events on the element: booking:ready, booking:slot-selected,
-// booking:created (detail: reference, start, end, timezone, service_type, meeting_url).
+// data-label (popup button), data-height (the inline frame's height before its content reports
+// one, default 640). Give the element the same min-height in your CSS (48px for a popup's
+// button) and the page does not move when the widget arrives. Events on the element:
+// booking:ready, booking:slot-selected, booking:created (detail: reference, start, end,
+// timezone, service_type, meeting_url).
 (function () {
   "use strict";
 
@@ -14,6 +17,44 @@
   var EVENTS = ["booking:slot-selected", "booking:created"];
   var FIRST_CONTACT_MS = 60000;  // the frame never loaded at all
   var AFTER_LOAD_MS = 3000;      // loaded but silent: refused (origin not allowed, widget off)
+  var DEFAULT_ACCENT = "#2457c5";
+  var INITIAL_HEIGHT = 640;      // about a month and its times: what the first page will need
+
+  // The dialog's backdrop can only be styled from a stylesheet; a constructed one is CSSOM, so a
+  // partner's strict CSP (no inline styles) does not block it. Older browsers keep their default.
+  function styleBackdrop() {
+    if (styleBackdrop.done || !document.adoptedStyleSheets || typeof CSSStyleSheet !== "function") return;
+    styleBackdrop.done = true;
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync("dialog[data-booking-dialog]::backdrop { background: rgba(15, 23, 42, .6); }");
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+    } catch (error) { /* the default backdrop stays */ }
+  }
+
+  function accentOf(element) {
+    var color = look(element).split("-")[0];
+    return color === "default" ? DEFAULT_ACCENT : "#" + color;
+  }
+
+  // Buttons on the partner's page are styled here (not by their CSS): at least 44px tall, the
+  // accent as fill, a visible focus ring.
+  function styleButton(button, filled, accent) {
+    var s = button.style;
+    s.font = "inherit";
+    s.fontWeight = "600";
+    s.lineHeight = "1.2";
+    s.minHeight = "44px";
+    s.minWidth = "44px";
+    s.padding = "10px 18px";
+    s.borderRadius = "8px";
+    s.cursor = "pointer";
+    s.border = "2px solid " + accent;
+    s.background = filled ? accent : "#fff";
+    s.color = filled ? "#fff" : accent;
+    button.addEventListener("focus", function () { s.outline = "3px solid #b54708"; s.outlineOffset = "2px"; });
+    button.addEventListener("blur", function () { s.outline = ""; });
+  }
 
   function look(element) {
     var color = (element.getAttribute("data-primary-color") || "").replace(/^#/, "").toLowerCase();
@@ -44,13 +85,17 @@
     frame.style.display = "block";
     frame.style.width = "100%";
     frame.style.border = "0";
-    frame.style.height = "0";
+    var initial = parseInt(element.getAttribute("data-height"), 10);
+    frame.style.height = (element.getAttribute("data-mode") === "popup" ? 0 :
+      (initial > 0 ? Math.min(initial, 2000) : INITIAL_HEIGHT)) + "px";
     frame.style.visibility = "hidden";
     return frame;
   }
 
   function makeDialog(element, frame) {
+    styleBackdrop();
     var dialog = document.createElement("dialog");
+    dialog.setAttribute("data-booking-dialog", "");
     dialog.setAttribute("aria-label", frame.title);
     dialog.style.width = "min(44rem, 96vw)";
     dialog.style.maxHeight = "92vh";
@@ -58,18 +103,22 @@
     dialog.style.border = "0";
     dialog.style.borderRadius = "8px";
     dialog.style.overflow = "hidden";
+    dialog.style.boxShadow = "0 12px 40px rgba(0, 0, 0, .35)";
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Close";
+    close.textContent = "\u00d7 Close";
     close.setAttribute("aria-label", "Close the booking window");
+    styleButton(close, false, accentOf(element));
     close.style.display = "block";
     close.style.margin = "8px 8px 0 auto";
-    frame.style.maxHeight = "calc(92vh - 48px)";
+    frame.style.maxHeight = "calc(92vh - 60px)";
     // Sentinels keep Tab and Shift+Tab cycling inside the dialog (focus trap).
     var before = sentinel(function () { frame.focus(); });
     var after = sentinel(function () { close.focus(); });
     [before, close, frame, after].forEach(function (node) { dialog.appendChild(node); });
     close.addEventListener("click", function () { dialog.close(); });
+    // A click on the backdrop lands on the dialog itself (its content is the button and the frame).
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
     element.appendChild(dialog);
     return dialog;
   }
@@ -86,6 +135,7 @@
     button.type = "button";
     button.textContent = element.getAttribute("data-label") || "Book a meeting";
     button.setAttribute("aria-haspopup", "dialog");
+    styleButton(button, true, accentOf(element));
     button.addEventListener("click", function () {
       dialog.showModal();
       frame.style.visibility = "visible";
@@ -125,8 +175,11 @@
       emit(element, "booking:ready", { mode: popup ? "popup" : "inline" });
     }
 
+    var loads = 0;
     frame.addEventListener("load", function () {
       frame.contentWindow.postMessage({ source: TAG, type: "hello" }, ORIGIN);
+      loads += 1;
+      if (loads > 1 && !popup) showNewStep(frame);
       if (!ready) {
         clearTimeout(timer);
         timer = setTimeout(refuse, AFTER_LOAD_MS);
@@ -146,6 +199,15 @@
         dialog.close();
       }
     });
+  }
+
+  // Each step of the flow is a new page in the frame: bring the frame's top into view when the
+  // partner page is scrolled past it (or it sits below the fold), so the new step is seen.
+  function showNewStep(frame) {
+    var top = frame.getBoundingClientRect().top;
+    if (top >= 0 && top < window.innerHeight * 0.5) return;
+    var smooth = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+    frame.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
   }
 
   function mountAll() {

@@ -97,7 +97,7 @@ def stored_booking() -> Booking:
 def public_times(page: Page, site: str, start) -> list[str]:
     """Return the free times the public calendar shows on the local day of `start`."""
     local = start.astimezone(ZoneInfo(ZONE))
-    page.goto(f"{site}/book/consultation?tz={ZONE}&day={local.date().isoformat()}")
+    page.goto(f"{site}/book/consultation?tz={ZONE}&day={local.date().isoformat()}&hours=24")
     return page.locator("a.time").all_inner_texts()
 
 

@@ -31,6 +31,7 @@ def test_client_books_a_time_in_their_own_zone_and_sees_the_confirmation(page: P
     page.locator("a.time").first.click()
 
     fill_client(page, "Mario Rossi", "mario@example.com")
+    page.get_by_text("More details (optional)").click()  # the optional fields are folded away
     page.get_by_label("Company").fill("Acme Inc")
     page.get_by_role("button", name="Book this time").click()
 

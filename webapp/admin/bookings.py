@@ -10,6 +10,9 @@ from webapp.services.bookings import cancel_booking, complete_booking, confirm_b
 from webapp.services.errors import NotFound, ServiceError
 
 PANEL = "admin/bookings/_booking.html"
+CONFIRM_OUTCOME = "admin/bookings/_confirm_outcome.html"
+#: statuses of a meeting still to happen (an outcome recorded ahead of time asks first)
+LIVE = ("pending", "confirmed")
 FILTER_INVALID = "The filter is not valid."
 
 
@@ -93,16 +96,35 @@ def cancel(booking_id: int):
                lambda: cancel_booking(booking_id, form.cancellation_reason.data, now()), form)
 
 
+#: the outcomes an admin records after a meeting: endpoint -> (what the button says, service call)
+OUTCOMES = {"admin.complete": ("Mark completed", complete_booking), "admin.no_show": ("Mark no-show", mark_no_show)}
+
+
+def record_outcome(booking_id: int, endpoint: str, message: str):
+    """Record a meeting's outcome; for a meeting that has not started, first ask (a confirmation step).
+
+    The step is a page (a fragment for htmx) whose form posts again with `confirmed=yes`, so it
+    works without JavaScript; a past meeting's outcome is recorded at once.
+    """
+    booking = _booking_or_404(booking_id)
+    label, service_call = OUTCOMES[endpoint]
+    still_ahead = booking.status in LIVE and booking.scheduled_at > now()  # else the service decides at once
+    if still_ahead and request.form.get("confirmed") != "yes":
+        return render_page_or_fragment("admin/bookings/confirm_outcome.html", CONFIRM_OUTCOME,
+                                       booking=booking, tz=zone(), endpoint=endpoint, label=label)
+    return act(booking_id, message, lambda: service_call(booking_id, now()))
+
+
 @bp.post("/bookings/<int:booking_id>/complete")
 def complete(booking_id: int):
-    """Mark a booking whose meeting took place as completed."""
-    return act(booking_id, "Booking marked completed.", lambda: complete_booking(booking_id, now()))
+    """Mark a booking whose meeting took place as completed (asking first if it is still ahead)."""
+    return record_outcome(booking_id, "admin.complete", "Booking marked completed.")
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
 def no_show(booking_id: int):
-    """Record that the client did not come."""
-    return act(booking_id, "Booking marked as no-show.", lambda: mark_no_show(booking_id, now()))
+    """Record that the client did not come (asking first if the meeting is still ahead)."""
+    return record_outcome(booking_id, "admin.no_show", "Booking marked as no-show.")
 
 
 @bp.post("/bookings/<int:booking_id>/notes")

@@ -11,11 +11,16 @@ from webapp.services.booking_queries import calendar_range
 from webapp.services.validation import parse_day
 
 
+def _today() -> date:
+    """Return today in the business zone (the calendar marks it)."""
+    return now().astimezone(get_zone(zone())).date()
+
+
 def _asked_day(name: str, suffix: str = "") -> date:
     """Return the day named by query parameter `name` (+ `suffix`), or today in the business zone."""
     value = request.args.get(name)
     if not value:
-        return now().astimezone(get_zone(zone())).date()
+        return _today()
     try:
         return parse_day(value + suffix)
     except ValueError:
@@ -28,7 +33,7 @@ def calendar_week():
     monday = week_start(_asked_day("week"))
     bookings, blocks = calendar_range(monday, monday + timedelta(days=6), zone())
     return render_template("admin/calendar_week.html", grid=build_week(monday, bookings, blocks, get_zone(zone())),
-                           monday=monday, tz=zone(), timedelta=timedelta)
+                           monday=monday, tz=zone(), timedelta=timedelta, today=_today())
 
 
 @bp.get("/calendar/month")
@@ -37,5 +42,5 @@ def calendar_month():
     first = _asked_day("month", "-01").replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     bookings, blocks = calendar_range(first, last, zone())
-    return render_template("admin/calendar_month.html", first=first, tz=zone(), timedelta=timedelta,
+    return render_template("admin/calendar_month.html", first=first, tz=zone(), timedelta=timedelta, today=_today(),
                            weeks=build_month(first.year, first.month, bookings, blocks, get_zone(zone())))

@@ -1,5 +1,5 @@
 """Laying bookings and blocked time out on a week grid of 15-minute rows, in one zone."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,8 @@ class Item:
     span: int  # quarter hours
     booking_id: int | None = None
     status: str = ""
+    lane: int = 1  # 1-based side-by-side lane within its day, for overlapping items
+    width: int = 1  # lanes it fills (to the right, while they are free for its whole time)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class WeekGrid:
     hours: list[int]
     items: list[Item]
     all_day_blocks: dict[date, list[str]]
+    lanes: dict[int, int] = field(default_factory=dict)  # column -> lanes its day needs
+
+    def column_items(self, column: int) -> list[Item]:
+        """Return the items drawn in one day's column, earliest first."""
+        return [item for item in self.items if item.column == column]
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,36 @@ def build_week(monday: date, bookings, blocks, zone: ZoneInfo) -> WeekGrid:
     items = [Item(kind, label, detail, (day - monday).days + 1, (first - low * 60) // 15 + 1,
                   max(1, -(-(last - first) // 15)), booking.id if booking else None,
                   booking.status if booking else "")
-             for kind, label, detail, day, first, last, booking in pieces]
-    return WeekGrid(days, list(range(low, high)), items, all_day)
+             for kind, label, detail, day, first, last, booking in sorted(pieces, key=lambda p: (p[3], p[4], -p[5]))]
+    items = side_by_side(items)
+    lanes: dict[int, int] = {}
+    for item in items:
+        lanes[item.column] = max(lanes.get(item.column, 1), item.lane + item.width - 1)
+    return WeekGrid(days, list(range(low, high)), items, all_day, lanes)
+
+
+def _overlap(one: Item, other: Item) -> bool:
+    """Say whether two items share a day and some quarter hour."""
+    return one.column == other.column and one.row < other.row + other.span and other.row < one.row + one.span
+
+
+def side_by_side(items: list[Item]) -> list[Item]:
+    """Give overlapping items separate lanes (first free lane, in start order) and widen each
+    into the lanes to its right that nothing overlapping it uses, so nothing is drawn on top.
+    """
+    placed: list[Item] = []
+    for item in items:
+        taken = {other.lane for other in placed if _overlap(item, other)}
+        placed.append(replace(item, lane=next(lane for lane in range(1, len(taken) + 2) if lane not in taken)))
+    day_lanes: dict[int, int] = {}
+    for item in placed:
+        day_lanes[item.column] = max(day_lanes.get(item.column, 1), item.lane)
+    widened = []
+    for item in placed:
+        blocking = [other.lane for other in placed if other is not item and _overlap(item, other)
+                    and other.lane > item.lane]
+        widened.append(replace(item, width=min(blocking, default=day_lanes[item.column] + 1) - item.lane))
+    return widened
 
 
 def build_month(year: int, month: int, bookings, blocks, zone: ZoneInfo) -> list[list[MonthDay | None]]:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    ColorField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -29,6 +30,7 @@ from webapp.admin.form_fields import (
     between,
     email_address,
 )
+from webapp.branding import DEFAULT_ACCENT, accent_problem
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION
 from webapp.scheduling import is_valid_zone
@@ -194,6 +196,23 @@ def _optional_web_address(form, field) -> None:
         raise ValidationError("Give an address starting with https:// (at most 500 characters).")
 
 
+def _logo_address(form, field) -> None:
+    """Accept no logo, an https:// image address or a path on this site."""
+    value = (field.data or "").strip()
+    field.data = value
+    if value and not (value.startswith("https://") or (value.startswith("/") and not value.startswith("//"))):
+        raise ValidationError("Use an address that starts with https:// "
+                              "(or a path on this site, such as /static/logo.png).")
+
+
+def _readable_accent(form, field) -> None:
+    """Accept a #rrggbb colour that white text stays readable on (blank: the site's own)."""
+    field.data = (field.data or "").strip().lower() or DEFAULT_ACCENT
+    problem = accent_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
 class SettingsForm(AdminForm):
     """Everything on the settings page; its field names are Settings' fields."""
 
@@ -216,6 +235,10 @@ class SettingsForm(AdminForm):
                                   validators=[_optional_web_address])
     retention_days = WholeNumberField("Erase clients' details this many days after a booking ends "
                                       "(blank: 365)", blank=365, validators=[between(1, 3650)])
+    logo_url = StringField("Logo (an https:// address of an image, shown beside the business name)",
+                           validators=[PlainText(500), _logo_address])
+    accent_color = ColorField("Accent colour (buttons and links on the site, the widget and the emails)",
+                              validators=[_readable_accent])
 
     def offer_providers(self, labelled: list[tuple[str, str]]) -> None:
         """Show the providers with their labels."""

@@ -42,7 +42,8 @@ def picker_context(service, state: PickerState, *, calendar: str, chosen: str,
         service=service, state=state, view=view, first_open_month=later,
         picker_href=lambda params: url_for(calendar, **url_values, **params),
         time_href=lambda slot: url_for(chosen, **url_values, start=slot.start.isoformat(),
-                                       tz=state.tz, duration=state.duration),
+                                       tz=state.tz, duration=state.duration,
+                                       **({"hours": state.hours} if state.hours else {})),
         **extra,
     )
 

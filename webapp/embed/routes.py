@@ -9,14 +9,17 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
 from werkzeug.exceptions import HTTPException
 
+from webapp.branding import DEFAULT_ACCENT, accent_css
 from webapp.embed import policy
 from webapp.embed.flow import WidgetFlow
 from webapp.extensions import csrf
 from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
+from webapp.services.settings import get_settings
 
 bp = Blueprint("embed", __name__)
 SCRIPT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "js"
@@ -70,10 +73,19 @@ def error_page(error: HTTPException):
     return render_template("embed/error.html", error=error), error.code
 
 
+def widget_accent() -> str:
+    """Return the widget's accent as rrggbb: the partner's data-primary-color, else the admin's colour."""
+    look = g.get("embed_look")
+    return (look.color if look and look.color else get_settings().accent_color.lstrip("#")).lower()
+
+
 @bp.context_processor
 def widget_context() -> dict:
-    """Give widget templates their look and the origins that may frame them."""
-    return {"embed_look": g.get("embed_look"), "embed_parents": g.get("embed_origins", [])}
+    """Give widget templates their look, their theme stylesheet (None for the site's own accent)
+    and the origins that may frame them."""
+    accent = widget_accent() if g.get("embed_look") else DEFAULT_ACCENT.lstrip("#")
+    theme = url_for("embed.theme", v=accent) if accent != DEFAULT_ACCENT.lstrip("#") else None
+    return {"embed_look": g.get("embed_look"), "embed_parents": g.get("embed_origins", []), "widget_theme": theme}
 
 
 @bp.get("/embed/<look>/")
@@ -84,9 +96,9 @@ def index():
 
 @bp.get("/embed/<look>/theme.css")
 def theme():
-    """Serve the partner's accent colour as a stylesheet (no inline styles under our CSP)."""
-    color = g.embed_look.color or "2457c5"
-    response = current_app.response_class(f":root {{ --accent: #{color}; }}\n", mimetype="text/css")
+    """Serve the widget's accent colour as a stylesheet (no inline styles under our CSP); linked with
+    the colour in its address (`?v=`), so a new admin colour is a new URL."""
+    response = current_app.response_class(accent_css("#" + widget_accent()), mimetype="text/css")
     response.cache_control.public, response.cache_control.max_age = True, 86400
     return response
 

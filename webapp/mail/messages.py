@@ -26,6 +26,8 @@ class MailSettings:
     reply_to: str | None = None
     #: right-hand side of .ics UIDs; defaults to the sender's domain (keep it stable)
     uid_domain: str | None = None
+    #: the business's accent (#rrggbb): the emails' header rule and buttons
+    accent_color: str = "#2457c5"
 
     @classmethod
     def from_config(cls, config: Mapping) -> "MailSettings":
@@ -153,7 +155,7 @@ def _render(kind: str, settings: MailSettings, to: list[str], subject: str, cont
             attachments: list[Attachment] | None = None,
             reply_to: str | None = None) -> OutgoingEmail:
     """Render templates/emails/<kind>.txt and .html into an OutgoingEmail."""
-    context = {"business_name": settings.business_name,
+    context = {"business_name": settings.business_name, "accent_color": settings.accent_color,
                "business_timezone": settings.business_timezone, "subject": subject, **context}
     return OutgoingEmail(
         to=[one_line(address) for address in to],

@@ -58,7 +58,8 @@ def mail_settings() -> messages.MailSettings:
     return replace(messages.MailSettings.from_config(current_app.config),
                    business_name=settings.business_name,
                    business_timezone=settings.business_timezone,
-                   admin_email=settings.admin_email or None)
+                   admin_email=settings.admin_email or None,
+                   accent_color=settings.accent_color)
 
 
 def prepare(row: OutboxMessage, now: datetime) -> Action:

@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from webapp.models import ServiceType
+from webapp.public.hour_cycle import asked_cycle
 from webapp.scheduling import Slot, get_zone, is_valid_zone
 from webapp.scheduling.calendar import day_range_utc, group_by_day, month_weeks
 from webapp.services.availability import booking_window_for, find_availability
@@ -20,6 +21,7 @@ class PickerState:
     month: date  # first of the month
     day: date | None
     duration: int
+    hours: int | None = None  # 12 or 24 when the viewer chose a clock (else their language decides)
 
     def query(self, **changes) -> dict:
         """Return URL parameters for this state with `changes` applied."""
@@ -27,6 +29,8 @@ class PickerState:
         params = {"tz": state.tz, "month": f"{state.month:%Y-%m}", "duration": state.duration}
         if state.day:
             params["day"] = state.day.isoformat()
+        if state.hours:
+            params["hours"] = state.hours
         return params
 
 
@@ -49,7 +53,7 @@ def parse_state(args, service: ServiceType, default_tz: str, now: datetime) -> P
         raise BadPickerInput("That month is out of range.")
     if day and day.replace(day=1) != month:
         day = None
-    return PickerState(tz=tz, month=month, day=day, duration=duration)
+    return PickerState(tz=tz, month=month, day=day, duration=duration, hours=asked_cycle(args.get("hours")))
 
 
 def _parse_month(value: str) -> date:

@@ -2,8 +2,10 @@
 from flask import Blueprint, current_app, render_template, send_from_directory
 
 from webapp.booking_flow.flow import BookingFlow
+from webapp.branding import accent_css
 from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
+from webapp.services.settings import get_settings
 
 bp = Blueprint("public", __name__)
 
@@ -22,6 +24,18 @@ def favicon():
     """Answer the browsers' default icon request with the site's SVG icon (cached a day)."""
     return send_from_directory(current_app.static_folder, "favicon.svg",
                                mimetype="image/svg+xml", max_age=86400)
+
+
+@bp.get("/brand.css")
+def brand_css():
+    """Serve the admin's accent colour as a stylesheet (no inline styles under our CSP).
+
+    Pages link it with the colour in the address (`?v=`), so a new colour is a new URL and the
+    old one may be cached for a long time.
+    """
+    response = current_app.response_class(accent_css(get_settings().accent_color), mimetype="text/css")
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    return response
 
 
 @bp.get("/book/<key>")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, fields, replace
 
 from flask import current_app
 
+from webapp.branding import DEFAULT_ACCENT
 from webapp.extensions import db
 from webapp.models import ProviderIntegration, Setting
 
@@ -27,6 +28,9 @@ class Settings:
     privacy_notice_url: str = ""
     #: days after a booking ends before its personal data is erased (webapp.services.privacy)
     retention_days: int = 365
+    #: branding shown on the site, the widget and the emails
+    logo_url: str = ""
+    accent_color: str = DEFAULT_ACCENT
 
 
 def defaults() -> Settings:

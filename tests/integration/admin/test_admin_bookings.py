@@ -113,10 +113,38 @@ def test_an_action_the_status_does_not_allow_is_refused_in_place(admin_client, s
 def test_complete_and_no_show(admin_client):
     first, second = store_booking(status="confirmed"), store_booking(
         status="confirmed", scheduled_at=datetime(2030, 2, 1, 9, tzinfo=timezone.utc))
-    post_form(admin_client, f"/admin/bookings/{first.id}/complete", {})
-    post_form(admin_client, f"/admin/bookings/{second.id}/no-show", {})
+    post_form(admin_client, f"/admin/bookings/{first.id}/complete", {"confirmed": "yes"})
+    post_form(admin_client, f"/admin/bookings/{second.id}/no-show", {"confirmed": "yes"})
     assert reloaded(Booking, first.id).status == "completed"
     assert reloaded(Booking, second.id).status == "no_show"
+
+
+@pytest.mark.parametrize("action, label", [("complete", "Mark completed"), ("no-show", "Mark no-show")])
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
+def test_an_outcome_before_the_meeting_is_asked_for_first(admin_client, action, label, headers):
+    booking = store_booking(status="confirmed", scheduled_at=soon())
+    response = post_form(admin_client, f"/admin/bookings/{booking.id}/{action}", {}, headers=headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"{label} before the meeting?" in html
+    assert 'name="confirmed" value="yes"' in html and ("<html" in html) == (not headers)
+    assert reloaded(Booking, booking.id).status == "confirmed"
+
+    post_form(admin_client, f"/admin/bookings/{booking.id}/{action}", {"confirmed": "yes"}, headers=headers)
+    assert reloaded(Booking, booking.id).status == ("completed" if action == "complete" else "no_show")
+
+
+def test_an_outcome_after_the_meeting_is_recorded_at_once(admin_client):
+    booking = store_booking(status="confirmed", scheduled_at=soon(days=-1))
+    response = post_form(admin_client, f"/admin/bookings/{booking.id}/complete", {})
+    assert response.status_code == 303
+    assert reloaded(Booking, booking.id).status == "completed"
+
+
+def test_booking_pages_name_the_service_not_its_key(admin_client):
+    booking = store_booking(service_type="consultation", scheduled_at=soon())
+    for url in (f"/admin/bookings/{booking.id}", "/admin/bookings", "/admin/"):
+        html = admin_client.get(url).get_data(as_text=True)
+        assert "Consultation" in html and "consultation ·" not in html, url
 
 
 def test_internal_notes_are_saved_and_too_long_notes_refused(admin_client):

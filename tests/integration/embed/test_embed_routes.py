@@ -156,7 +156,7 @@ def test_partner_colour_and_hidden_header_are_honoured(client):
     themed = client.get("/embed/7a3e9d-noheader/book/consultation?tz=Europe/Rome").get_data(as_text=True)
     assert 'class="embed-header"' in plain and "theme.css" not in plain
     assert 'class="embed-header"' not in themed
-    assert 'href="/embed/7a3e9d-noheader/theme.css"' in themed
+    assert 'href="/embed/7a3e9d-noheader/theme.css?v=7a3e9d"' in themed
     assert 'href="/embed/7a3e9d-noheader/book/consultation?' in themed  # links keep the look
     css = client.get("/embed/7a3e9d-noheader/theme.css")
     assert css.mimetype == "text/css" and b"--accent: #7a3e9d" in css.data
