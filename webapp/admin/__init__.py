@@ -5,6 +5,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     bookings,
     calendar,
     dashboard,
+    hosts,
     outbox,
     reschedule,
     service_types,
