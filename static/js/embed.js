@@ -1,8 +1,8 @@
 // StudiocentOS Booking widget loader: turns each [data-booking-widget] into the booking flow.
 // <div data-booking-widget data-service="consultation"></div>
 // <script src="https://BOOKING_HOST/embed.js" async></script>
-// Options: data-mode="popup", data-service, data-timezone, data-primary-color, data-hide-header,
-// data-label (popup button). Events on the element: booking:ready, booking:slot-selected,
+// Options: data-mode="popup", data-service, data-host (a host's slug: book with that host),
+// data-timezone, data-primary-color, data-hide-header, data-label (popup button). Events on the element: booking:ready, booking:slot-selected,
 // booking:created (detail: reference, start, end, timezone, service_type, meeting_url).
 (function () {
   "use strict";
@@ -28,9 +28,13 @@
     var service = element.getAttribute("data-service");
     var zone = element.getAttribute("data-timezone") ||
       Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    var host = element.getAttribute("data-host");
     var path = "/embed/" + look(element) + "/" +
       (service ? "book/" + encodeURIComponent(service) : "");
-    return ORIGIN + path + (zone ? "?tz=" + encodeURIComponent(zone) : "");
+    var query = [];
+    if (zone) query.push("tz=" + encodeURIComponent(zone));
+    if (host && service) query.push("host=" + encodeURIComponent(host));
+    return ORIGIN + path + (query.length ? "?" + query.join("&") : "");
   }
 
   function emit(element, name, detail) {

@@ -71,6 +71,12 @@ def hosts_of(service: ServiceType) -> list[Host]:
     return hosts_giving([service])[service.key]
 
 
+def services_given_by(host: Host, services: list[ServiceType]) -> list[ServiceType]:
+    """Return those of `services` that `host` gives, in the given order (one query)."""
+    giving = hosts_giving(services)
+    return [service for service in services if host.id in {h.id for h in giving[service.key]}]
+
+
 def host_for_service(service: ServiceType, key: str | int | None) -> Host:
     """Return the host a client named for `service`; raise ValidationFailed if they cannot be chosen."""
     host = find_host(key)
