@@ -198,6 +198,11 @@ class CheckboxListField(SelectMultipleField):
 class OptionalChoiceField(ListedChoiceField):
     """A listed choice that may also be left out (None): e.g. a host select whose blank means the default host."""
 
+    def __init__(self, label=None, validators=None, coerce=str, **kwargs):
+        """Take ListedChoiceField's arguments; `coerce` is applied to every value but a blank one (None)."""
+        super().__init__(label, validators, coerce=lambda value: None if value in (None, "", "None")
+                         else coerce(value), **kwargs)
+
     def process_formdata(self, valuelist):
         """Read the value; a missing or blank one is None."""
         if not valuelist or valuelist[0] in ("", "None"):

@@ -112,6 +112,7 @@ def test_a_rule_added_by_a_host_login_is_their_own_and_cannot_name_another(ann_c
     rule = {"service_type": "consultation", "day_of_week": "2", "start_time": "09:00", "end_time": "10:00",
             "slot_duration": "30"}
     assert post_form(ann_client, "/admin/availability/rules", rule).status_code == 303
+    db.session.rollback()  # see what the request committed
     added = db.session.scalars(db.select(AvailabilitySlot.host_id).where(
         AvailabilitySlot.day_of_week == 2, AvailabilitySlot.start_time == time(9),
         AvailabilitySlot.end_time == time(10)))
