@@ -47,6 +47,12 @@ def test_another_hosts_rows_are_not_found_by_url(ann_client, two_hosts, url):
     assert ann_client.get(url.format(**two_hosts["Ann"])).status_code == 200
 
 
+def test_the_booking_page_names_its_host(ann_client, two_hosts):
+    page = ann_client.get(f"/admin/bookings/{two_hosts['Ann']['booking']}").get_data(as_text=True)
+    assert "<dt>Host</dt><dd>Ann</dd>" in page
+    assert 'href="/admin/settings"' not in page  # the menu shows a host login only their pages
+
+
 @pytest.mark.parametrize("url, data", [
     ("/admin/bookings/{booking}/confirm", {}),
     ("/admin/bookings/{booking}/cancel", {"cancellation_reason": "no"}),
@@ -165,3 +171,13 @@ def test_a_service_types_hosts_and_assignment_are_set(admin_client, two_hosts):
     assert re.search(rf'<input checked[^>]*value="{ann.id}"', page)
     bad = post_form(admin_client, "/admin/service-types/consultation/hosts", {"assignment": "lottery"})
     assert bad.status_code == 422 and "Choose one of the listed modes" in bad.get_data(as_text=True)
+
+
+def test_the_dashboard_shows_only_their_own_coming_bookings(ann_client, two_hosts):
+    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)
+    db.session.rollback()  # end the test session's read, so it may write beside the server's requests
+    for name in ("Ann", "Bob"):
+        store_booking(hosts=[two_hosts[name]["host"]], client_name=f"Soon with {name}", status="pending",
+                      scheduled_at=soon, ends_at=soon + timedelta(minutes=30))
+    page = ann_client.get("/admin/").get_data(as_text=True)
+    assert "Soon with Ann" in page and "Soon with Bob" not in page
