@@ -115,7 +115,9 @@ def _when(moment) -> str:
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
-def create_admin_command(email: str, password_stdin: bool) -> None:
+@click.option("--role", type=click.Choice(["admin", "host"]), default=None,
+              help="host: the login sees only its linked host's calendar (a new account: admin).")
+def create_admin_command(email: str, password_stdin: bool, role: str | None) -> None:
     """Create an admin who logs in with EMAIL (or set a new password for an existing one)."""
     from webapp.services.admin_accounts import create_admin
     from webapp.services.errors import ValidationFailed
@@ -123,7 +125,7 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
         click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        _admin, created = create_admin(email, password)
+        _admin, created = create_admin(email, password, role)
     except ValidationFailed as exc:
         raise click.ClickException(" ".join(exc.fields.values())) from None
     click.echo(f"{'created' if created else 'updated'} admin {email}")

@@ -1,12 +1,12 @@
 // StudiocentOS Booking widget loader: turns each [data-booking-widget] into the booking flow.
 // <div data-booking-widget data-service="consultation"></div>
 // <script src="https://BOOKING_HOST/embed.js" async></script>
-// Options: data-mode="popup", data-service, data-timezone, data-primary-color, data-hide-header,
-// data-label (popup button), data-height (the inline frame's height before its content reports
-// one, default 640). Give the element the same min-height in your CSS (48px for a popup's
-// button) and the page does not move when the widget arrives. Events on the element:
-// booking:ready, booking:slot-selected, booking:created (detail: reference, start, end,
-// timezone, service_type, meeting_url).
+// Options: data-mode="popup", data-service, data-host (a host's slug: book with that host),
+// data-timezone, data-primary-color, data-hide-header, data-label (popup button), data-height
+// (the inline frame's height before its content reports one, default 640). Give the element
+// the same min-height in your CSS (48px for a popup's button) and the page does not move when
+// the widget arrives. Events on the element: booking:ready, booking:slot-selected,
+// booking:created (detail: reference, start, end, timezone, service_type, meeting_url).
 (function () {
   "use strict";
 
@@ -69,9 +69,13 @@
     var service = element.getAttribute("data-service");
     var zone = element.getAttribute("data-timezone") ||
       Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    var host = element.getAttribute("data-host");
     var path = "/embed/" + look(element) + "/" +
       (service ? "book/" + encodeURIComponent(service) : "");
-    return ORIGIN + path + (zone ? "?tz=" + encodeURIComponent(zone) : "");
+    var query = [];
+    if (zone) query.push("tz=" + encodeURIComponent(zone));
+    if (host && service) query.push("host=" + encodeURIComponent(host));
+    return ORIGIN + path + (query.length ? "?" + query.join("&") : "");
   }
 
   function emit(element, name, detail) {

@@ -6,6 +6,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     bookings,
     calendar,
     dashboard,
+    hosts,
     outbox,
     privacy,
     reschedule,

@@ -1,32 +1,51 @@
-"""Weekly availability rules and blocked dates."""
+"""Weekly availability rules and blocked dates, per host (a host login sees and edits only their own)."""
 from flask import abort, render_template, url_for
 
-from webapp.admin.blueprint import bp, form_action, zone
+from webapp.admin.blueprint import bp, form_action, hosts_offered, shown_host, zone
 from webapp.admin.forms import WEEKDAYS, BlockForm, RuleForm
 from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot
 from webapp.scheduling import get_zone
 from webapp.services import availability_admin as admin
+from webapp.services.hosts import default_host
 
 
-def _rule_form(services, **form_args) -> RuleForm:
-    """Return the rule form offering the service types (bound to a POST's form unless told)."""
-    form = RuleForm(**form_args)
-    form.offer_service_types(services)
+def _with_hosts(form):
+    """Offer the hosts this login may choose on a rule or block form; return the form."""
+    default = default_host()
+    offered = hosts_offered()
+    form.offer_hosts(offered, default.id if default and default in offered else None)
     return form
 
 
+def _host_context() -> dict:
+    """Return the host filter and the names of hosts by id (a row without a host: the default's)."""
+    offered = hosts_offered()
+    names = {host.id: host.name for host in offered}
+    default = default_host()
+    names[None] = default.name if default else ""
+    return dict(shown_host=shown_host(), hosts=offered, host_names=names)
+
+
+def _rule_form(services, **form_args) -> RuleForm:
+    """Return the rule form offering the service types and hosts (bound to a POST's form unless told)."""
+    form = RuleForm(**form_args)
+    form.offer_service_types(services)
+    return _with_hosts(form)
+
+
 def _rules_context() -> dict:
-    """Return what the availability page shows, with a fresh form to add a rule."""
+    """Return what the availability page shows (one host's rules if filtered), with a fresh form."""
     services = admin.all_service_types()
-    return dict(rules=admin.all_rules(), services=services, weekdays=WEEKDAYS, tz=zone(),
-                form=_rule_form(services, formdata=None))
+    hosts = _host_context()
+    return dict(rules=admin.all_rules(hosts["shown_host"]), services=services, weekdays=WEEKDAYS, tz=zone(),
+                form=_rule_form(services, formdata=None), **hosts)
 
 
 @bp.get("/availability")
 def availability():
-    """Show the weekly rules per service type and a form to add one."""
+    """Show the weekly rules per service type (`?host=<slug>`: one host's) and a form to add one."""
     return render_template("admin/availability.html", **_rules_context())
 
 
@@ -39,7 +58,7 @@ def rule_add():
 
 
 def _rule_or_404(rule_id: int) -> AvailabilitySlot:
-    """Return one weekly rule or answer 404."""
+    """Return one weekly rule or answer 404 (the guard has refused another host's)."""
     return db.session.get(AvailabilitySlot, rule_id) or abort(404)
 
 
@@ -70,20 +89,21 @@ def rule_delete(rule_id: int):
 
 def _blocks_context() -> dict:
     """Return what the blocked-dates page shows (from today on, business zone), with a fresh form."""
-    return dict(blocks=admin.blocked_dates_from(now().astimezone(get_zone(zone())).date()), tz=zone(),
-                form=BlockForm(formdata=None))
+    hosts = _host_context()
+    return dict(blocks=admin.blocked_dates_from(now().astimezone(get_zone(zone())).date(), hosts["shown_host"]),
+                tz=zone(), form=_with_hosts(BlockForm(formdata=None)), **hosts)
 
 
 @bp.get("/blocked-dates")
 def blocked_dates():
-    """Show the coming blocked dates and a form to block more."""
+    """Show the coming blocked dates (`?host=<slug>`: one host's) and a form to block more."""
     return render_template("admin/blocked_dates.html", **_blocks_context())
 
 
 @bp.post("/blocked-dates")
 def block_add():
     """Block a day or a range of days, or show the page again with what is wrong."""
-    form = BlockForm()
+    form = _with_hosts(BlockForm())
     return form_action(lambda: admin.block_dates(**form.values()), form=form, message="Dates blocked.",
                        back=url_for("admin.blocked_dates"), page="admin/blocked_dates.html", context=_blocks_context)
 

@@ -1,13 +1,16 @@
 """The admin blueprint, its login guard and the helpers its views share."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.booking_flow.flow import attach_errors
-from webapp.extensions import login_manager
+from webapp.extensions import db, login_manager
 from webapp.htmx import render_page_or_fragment, wants_fragment
+from webapp.models import Host
+from webapp.services import availability_admin, booking_queries
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
+from webapp.services.hosts import all_hosts
 from webapp.services.settings import get_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -18,18 +21,88 @@ INVALID = "Please correct the highlighted fields."
 MAX_PAGE = 100_000
 #: the only admin endpoints an anonymous visitor may reach
 OPEN_ENDPOINTS = {"admin.login"}
+#: the admin endpoints a host login (role "host") may reach: their own bookings, calendar,
+#: weekly hours and blocked dates; every other admin page answers them 403
+HOST_ENDPOINTS = {
+    "admin.dashboard", "admin.logout", "admin.sign_out_everywhere",
+    "admin.bookings", "admin.bookings_csv", "admin.booking", "admin.confirm", "admin.cancel",
+    "admin.complete", "admin.no_show", "admin.notes", "admin.follow_up", "admin.resend",
+    "admin.reschedule", "admin.reschedule_confirm", "admin.reschedule_save",
+    "admin.calendar_week", "admin.calendar_month", "admin.calendar_day",
+    "admin.availability", "admin.rule_add", "admin.rule_edit", "admin.rule_save", "admin.rule_delete",
+    "admin.blocked_dates", "admin.block_add", "admin.block_delete",
+}
 
 
 @bp.before_request
 def require_login():
     """Send anyone not logged in to the login page (every admin URL but the login itself)."""
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
-        return None
+        return _keep_hosts_to_their_own()
     if wants_fragment():  # a fragment request cannot follow a redirect to a whole page: ask htmx to go
         response = current_app.make_response(("", 401))
         response.headers["HX-Redirect"] = url_for("admin.login_form", next=request.full_path)
         return response
     return login_manager.unauthorized()
+
+
+def own_host() -> Host | None:
+    """Return the host a host login is limited to (None for an admin, who sees every host).
+
+    A host login whose account no host links to is refused by the guard before any view.
+    """
+    if "own_host" not in g:
+        g.own_host = None
+        if current_user.is_authenticated and current_user.is_host_only:
+            g.own_host = db.session.scalar(db.select(Host).where(Host.admin_user_id == current_user.id))
+    return g.own_host
+
+
+def hosts_offered() -> list[Host]:
+    """Return the hosts this login may pick in a form or a filter (a host login: only their own)."""
+    host = own_host()
+    return [host] if host is not None else all_hosts()
+
+
+def shown_host() -> Host | None:
+    """Return whose calendar a page shows: a host login's own, else `?host=<slug>` (None: everyone's).
+
+    An unknown slug answers 404, so a mistyped filter never silently shows every host.
+    """
+    host = own_host()
+    if host is not None:
+        return host
+    slug = request.args.get("host")
+    if not slug:
+        return None
+    return next((h for h in all_hosts() if h.slug == slug), None) or abort(404)
+
+
+def refuse_host_logins() -> None:
+    """Answer 403 to a host login (for pages only admins use; other blueprints call it too)."""
+    if current_user.is_authenticated and current_user.is_host_only:
+        abort(403)
+
+
+def _keep_hosts_to_their_own():
+    """The one guard of host logins: only HOST_ENDPOINTS, and only rows of their own host (404).
+
+    Every view that takes a booking, rule or blocked-date id is checked here, before it runs,
+    so no action can touch another host's row; the lists filter by `own_host()` themselves.
+    """
+    if request.endpoint in OPEN_ENDPOINTS or not current_user.is_host_only:
+        return None
+    host = own_host()
+    if host is None or request.endpoint not in HOST_ENDPOINTS:
+        abort(403)
+    ids = request.view_args or {}
+    owned = (("booking_id", lambda i: booking_queries.get_booking(i, host)),
+             ("rule_id", lambda i: availability_admin.rule_of(i, host)),
+             ("block_id", lambda i: availability_admin.block_of(i, host)))
+    for name, find in owned:
+        if name in ids and find(ids[name]) is None:
+            abort(404)
+    return None
 
 
 @bp.after_request

@@ -1,7 +1,9 @@
 """Bookings: the filtered list, CSV export, one booking's page and its actions."""
+from dataclasses import replace
+
 from flask import Response, abort, render_template, request, stream_with_context, url_for
 
-from webapp.admin.blueprint import bp, done, page_number, refusal, status_for, zone
+from webapp.admin.blueprint import bp, done, hosts_offered, own_host, page_number, refusal, shown_host, status_for, zone
 from webapp.admin.forms import BookingFilterForm, CancelForm, FollowUpForm, NotesForm, booking_forms
 from webapp.clock import now
 from webapp.htmx import render_page_or_fragment
@@ -22,11 +24,17 @@ def bookings():
     form = BookingFilterForm(request.args)
     if not form.validate():
         return render_template("admin/bookings/list.html", error=FILTER_INVALID, form=form,
-                               result=None, tz=zone()), 422
-    filter_ = form.filter()
+                               result=None, tz=zone(), hosts=hosts_offered(), shown_host=None), 422
+    filter_ = _scoped(form)
     result = booking_queries.list_bookings(filter_, zone(), page_number())
     return render_page_or_fragment("admin/bookings/list.html", "admin/bookings/_rows.html",
-                                   form=form, filter=filter_, result=result, tz=zone())
+                                   form=form, filter=filter_, result=result, tz=zone(),
+                                   hosts=hosts_offered(), shown_host=filter_.host)
+
+
+def _scoped(form: BookingFilterForm) -> booking_queries.BookingFilter:
+    """Return the form's filter limited to the host shown (a host login: always their own)."""
+    return replace(form.filter(), host=shown_host())
 
 
 @bp.get("/bookings.csv")
@@ -37,14 +45,14 @@ def bookings_csv():
         abort(400, description=FILTER_INVALID)
     # The rows are read while the response streams: keep the request's context (and with
     # it the database session) open until the last one is sent.
-    rows = stream_with_context(booking_queries.bookings_csv(form.filter(), zone()))
+    rows = stream_with_context(booking_queries.bookings_csv(_scoped(form), zone()))
     return Response(rows, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="bookings.csv"'})
 
 
 def _booking_or_404(booking_id: int):
     """Return the booking or answer 404."""
-    booking = booking_queries.get_booking(booking_id)
+    booking = booking_queries.get_booking(booking_id, own_host())
     if booking is None:
         abort(404)
     return booking

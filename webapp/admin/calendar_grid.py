@@ -137,3 +137,49 @@ def build_month(year: int, month: int, bookings, blocks, zone: ZoneInfo) -> list
             times = "" if block.all_day else f" {block.start_time:%H:%M}-{block.end_time:%H:%M}"
             by_day[block.blocked_date].blocked.append(block.reason + times)
     return [[by_day.get(day) if day else None for day in week] for week in month_weeks(year, month)]
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """One day, hour by hour, with a column per host: what each host has in each hour."""
+
+    day: date
+    hosts: list
+    hours: list[int]
+    #: (host id, hour) -> the bookings starting then and the blocked time touching that hour
+    cells: dict[tuple[int, int], list[Item]]
+    #: host id -> the reasons the host is blocked all day
+    all_day_blocks: dict[int, list[str]]
+
+
+def build_day(day: date, hosts, bookings, blocks, zone: ZoneInfo, default_host_id: int | None) -> DayGrid:
+    """Lay a day out with one column per host; a booking shows in each host's column it holds.
+
+    Rows without a host (stored before hosts, or blocks inserted in plain SQL) are the default host's.
+    """
+    cells: dict[tuple[int, int], list[Item]] = {}
+    all_day: dict[int, list[str]] = {}
+    hours_used = []
+    for booking in bookings:
+        local = booking.scheduled_at.astimezone(zone)
+        if local.date() != day:
+            continue
+        hours_used.append(local.hour)
+        item = Item("booking", booking.client_name, f"{local:%H:%M}–{booking.ends_at.astimezone(zone):%H:%M} "
+                    f"{booking.title}", 1, 1, 1, booking.id, booking.status)
+        for host_id in [h.id for h in booking.hosts] or [default_host_id]:
+            cells.setdefault((host_id, local.hour), []).append(item)
+    for block in blocks:
+        host_id = block.host_id or default_host_id
+        if block.blocked_date != day:
+            continue
+        if block.all_day:
+            all_day.setdefault(host_id, []).append(block.reason)
+            continue
+        for hour in range(block.start_time.hour, block.end_time.hour + (1 if block.end_time.minute else 0)):
+            hours_used.append(hour)
+            cells.setdefault((host_id, hour), []).append(Item(
+                "block", block.reason, f"{block.start_time:%H:%M}–{block.end_time:%H:%M}", 1, 1, 1))
+    low = min([DEFAULT_HOURS[0], *hours_used])
+    high = max([DEFAULT_HOURS[1] - 1, *hours_used])
+    return DayGrid(day, list(hosts), list(range(low, high + 1)), cells, all_day)

@@ -193,3 +193,24 @@ class CheckboxListField(SelectMultipleField):
         listed = {value for value, _label in self.choices or []}
         if any(value not in listed for value in self.data or []):
             raise ValidationError(self.message)
+
+
+class OptionalChoiceField(ListedChoiceField):
+    """A listed choice that may also be left out (None): e.g. a host select whose blank means the default host."""
+
+    def __init__(self, label=None, validators=None, coerce=str, **kwargs):
+        """Take ListedChoiceField's arguments; `coerce` is applied to every value but a blank one (None)."""
+        super().__init__(label, validators, coerce=lambda value: None if value in (None, "", "None")
+                         else coerce(value), **kwargs)
+
+    def process_formdata(self, valuelist):
+        """Read the value; a missing or blank one is None."""
+        if not valuelist or valuelist[0] in ("", "None"):
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form):
+        """Accept None; refuse any other value that is not listed."""
+        if self.data is not None:
+            super().pre_validate(form)

@@ -25,6 +25,7 @@ from webapp.admin.form_fields import (
     Filled,
     ListedChoiceField,
     NumberListField,
+    OptionalChoiceField,
     PlainText,
     WholeNumberField,
     between,
@@ -32,6 +33,7 @@ from webapp.admin.form_fields import (
 )
 from webapp.branding import DEFAULT_ACCENT, accent_problem
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
+from webapp.models.host import ASSIGNMENT_MODES
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION
 from webapp.scheduling import is_valid_zone
 from webapp.services.availability_admin import MAX_BLOCK_DAYS, MAX_BUFFER_MINUTES
@@ -60,11 +62,28 @@ def _end_after_start(form, field) -> None:
         raise ValidationError(END_AFTER_START)
 
 
+class HostChoiceMixin:
+    """A form with a `host_id` select: whose weekly hours or blocked dates these are."""
+
+    def offer_hosts(self, hosts, default_id: int | None) -> None:
+        """Offer `hosts` (a host login: only their own); a row without a host shows the default host."""
+        self.host_id.choices = [(host.id, host.name) for host in hosts]
+        if self.host_id.data is None:
+            self.host_id.data = default_id if default_id is not None else next(
+                (host.id for host in hosts), None)
+
+
+def _host_field():
+    """Return the host select of the rule and block forms (choices from offer_hosts; left out: the default host)."""
+    return OptionalChoiceField("Host", coerce=int, choices=[], message="Choose one of the listed hosts.")
+
+
 # ---- availability -----------------------------------------------------------------
 
-class RuleForm(AdminForm):
+class RuleForm(HostChoiceMixin, AdminForm):
     """A weekly availability rule; the service checks the type exists and overlaps."""
 
+    host_id = _host_field()
     # choices come from the database (offer_service_types); the service refuses unknown keys
     service_type = SelectField("Service type", validate_choice=False)
     day_of_week = ListedChoiceField("Day", coerce=int, choices=list(enumerate(WEEKDAYS)),
@@ -81,9 +100,10 @@ class RuleForm(AdminForm):
         self.service_type.choices = [(service.key, service.name) for service in services]
 
 
-class BlockForm(AdminForm):
+class BlockForm(HostChoiceMixin, AdminForm):
     """Blocking a day or a range of days, all day or between two times."""
 
+    host_id = _host_field()
     date_from = DayField("From (day)", validators=[Filled()])
     date_to = DayField("To (day, optional: for a range)")
     all_day = BooleanField("All day", default=True)
@@ -144,6 +164,28 @@ class NewServiceTypeForm(ServiceTypeForm):
     key = StringField("Key (in URLs, cannot change later)", validators=[
         PlainText(40, required=True),
         Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", message="Use lowercase letters, digits, - and _ only.")])
+
+
+ASSIGNMENT_LABELS = {
+    "client_chooses": "The client chooses a host (or anyone)",
+    "round_robin": "Round-robin: any free host, the least busy first",
+    "collective": "Collective: every listed host together",
+}
+
+
+class ServiceHostsForm(AdminForm):
+    """Who gives a service type and how a booking gets its host(s)."""
+
+    host_ids = CheckboxListField("Hosts (none: the default host)", coerce=int, choices=[],
+                                 message="Choose hosts from the list.")
+    assignment = ListedChoiceField("Assignment", choices=[(mode, ASSIGNMENT_LABELS[mode])
+                                                          for mode in ASSIGNMENT_MODES],
+                                   default="client_chooses", message="Choose one of the listed modes.")
+
+    def offer_hosts(self, hosts) -> None:
+        """Offer every host as a checkbox."""
+        self.host_ids.choices = [(host.id, host.name + ("" if host.active else " (inactive)"))
+                                 for host in hosts]
 
 
 # ---- settings ---------------------------------------------------------------------
@@ -247,6 +289,28 @@ class SettingsForm(AdminForm):
     def values(self) -> dict:
         """Return the settings to store, by Settings' field names."""
         return {item.name: self[item.name].data for item in fields(Settings)}
+
+
+# ---- hosts ------------------------------------------------------------------------
+
+class HostForm(AdminForm):
+    """A host's details; the service checks the email, zone and address (slug)."""
+
+    name = StringField("Name", validators=[PlainText(120, required=True)])
+    slug = StringField("Public address (/with/…; blank: from the name)", validators=[PlainText(60)])
+    email = EmailField("Email (their notices; never shown publicly)", validators=[PlainText(254)])
+    photo_url = URLField("Photo URL (optional)", validators=[PlainText(500)])
+    timezone = StringField("Time zone of their hours", validators=[_iana_zone])
+    priority = WholeNumberField("Round-robin priority (higher first on a tie)", blank=0, default=0,
+                                validators=[between(-1000, 1000)])
+    active = BooleanField("Active (clients can book them)", default=True)
+    admin_user_id = OptionalChoiceField("Login (a host login sees only this host's calendar)", coerce=int,
+                                        choices=[], message="Choose one of the listed logins.")
+
+    def offer_logins(self, admins) -> None:
+        """Offer the admin accounts this host may log in with (or none)."""
+        self.admin_user_id.choices = [("", "No login")] + [
+            (admin.id, f"{admin.email} ({admin.role})") for admin in admins]
 
 
 # ---- webhooks ---------------------------------------------------------------------

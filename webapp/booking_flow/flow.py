@@ -56,7 +56,7 @@ def booking_request(service, form: BookingForm, start, state) -> BookingRequest:
         client_email=form.client_email.data, client_phone=form.client_phone.data,
         client_company=form.client_company.data, title=form.title.data,
         description=form.description.data, client_notes=form.client_notes.data,
-        meeting_provider=form.meeting_provider.data,
+        meeting_provider=form.meeting_provider.data, host=state.host.slug if state.host else None,
         marketing_consent=bool(form.marketing_consent.data),
     )
 
@@ -189,7 +189,7 @@ class BookingFlow:
     def _calendar(self, service, state, status: int = 200, **extra):
         """Render the calendar page, or only its picker for htmx."""
         context = picker_context(service, state, calendar=".calendar", chosen=".details",
-                                 url_values={"key": service.key}, **extra)
+                                 url_values={"key": service.key}, offer_hosts=True, **extra)
         return render_page_or_fragment(self.calendar_page, PICKER_FRAGMENT, status, **context)
 
     def _details_page(self, service, form, start, state, status: int = 200, *,

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import abort, url_for
 
 from webapp.clock import now
+from webapp.models.host import CLIENT_CHOOSES
 from webapp.public.picker import (
     BadPickerInput,
     PickerState,
@@ -13,6 +14,7 @@ from webapp.public.picker import (
     parse_state,
 )
 from webapp.scheduling import get_zone
+from webapp.services.hosts import hosts_of
 from webapp.services.settings import get_settings
 
 #: the part of a picker page htmx swaps when a day or a month is chosen
@@ -28,12 +30,13 @@ def picker_state_or_400(args, service, default_tz: str) -> PickerState:
 
 
 def picker_context(service, state: PickerState, *, calendar: str, chosen: str,
-                   url_values: dict, exclude_booking_id: int | None = None, **extra) -> dict:
+                   url_values: dict, exclude_booking_id: int | None = None, offer_hosts: bool = False,
+                   **extra) -> dict:
     """Return what the picker templates need, with links to the `calendar` and `chosen` endpoints.
 
     `url_values` are the arguments both endpoints take besides the picker's own (a service
     key, a manage token, a booking id); `exclude_booking_id` is the booking being moved,
-    whose own time counts as free.
+    whose own time counts as free; `offer_hosts` shows the host choice (a new booking, not a move).
     """
     view = build_view(service, state, now(), exclude_booking_id=exclude_booking_id)
     later = None if view.open_days else first_month_with_times(
@@ -43,9 +46,22 @@ def picker_context(service, state: PickerState, *, calendar: str, chosen: str,
         picker_href=lambda params: url_for(calendar, **url_values, **params),
         time_href=lambda slot: url_for(chosen, **url_values, start=slot.start.isoformat(),
                                        tz=state.tz, duration=state.duration,
-                                       **({"hours": state.hours} if state.hours else {})),
+                                       **({"hours": state.hours} if state.hours else {}),
+                                       **({"host": state.host.slug} if state.host else {})),
+        host_choices=host_choices(service) if offer_hosts else [],
         **extra,
     )
+
+
+def host_choices(service) -> list:
+    """Return the hosts a client may choose between for `service` (none: no choice to show).
+
+    Only a `client_chooses` type with more than one host offers a choice ("Anyone" besides).
+    """
+    if service.assignment != CLIENT_CHOOSES:
+        return []
+    hosts = hosts_of(service)
+    return hosts if len(hosts) > 1 else []
 
 
 def chosen_start_or_400(value: str | None) -> datetime:
@@ -59,12 +75,15 @@ def chosen_start_or_400(value: str | None) -> datetime:
 def chosen_time(service, fields) -> tuple[datetime, PickerState]:
     """Return the chosen start and the picker state on its day, or answer 400.
 
-    `fields` is any form with `start`, `tz` and `duration` fields (the booking form's hidden ones).
+    `fields` is any form with `start`, `tz` and `duration` fields (the booking form's hidden
+    ones) and optionally `host` (the chosen host's slug).
     """
     start = chosen_start_or_400(fields.start.data)
+    host = getattr(fields, "host", None)
     try:  # BadPickerInput is a ValueError, as is an unknown zone
         day = start.astimezone(get_zone(fields.tz.data)).date().isoformat()
-        state = parse_state({"tz": fields.tz.data, "duration": fields.duration.data, "day": day},
+        state = parse_state({"tz": fields.tz.data, "duration": fields.duration.data, "day": day,
+                             "host": host.data if host is not None else None},
                             service, get_settings().business_timezone, now())
     except ValueError as exc:
         abort(400, description=f"The chosen time is not valid: {exc}")

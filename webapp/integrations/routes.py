@@ -3,6 +3,7 @@ from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
+from webapp.admin.blueprint import refuse_host_logins
 from webapp.clock import now
 from webapp.integrations.oauth import connect_policy, oauth_client, redirect_uri
 from webapp.meetings import PROVIDER_NAMES, PROVIDERS, ProviderError, provider_by_slug
@@ -10,6 +11,12 @@ from webapp.services import integrations
 from webapp.services.errors import NotAllowed
 
 bp = Blueprint("integrations", __name__)
+
+
+@bp.before_request
+def admins_only():
+    """Refuse host logins: meeting-provider connections are the admins' (see admin.blueprint)."""
+    refuse_host_logins()
 
 
 @bp.after_request

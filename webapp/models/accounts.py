@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from webapp.extensions import db
 from webapp.models.types import CURRENT_TIMESTAMP, UTCDateTime, created_at_column
 
+#: what an admin account may do: run everything, or (a host's login) only their own calendar
+ADMIN_ROLES = ("admin", "host")
+ROLE_ADMIN, ROLE_HOST = ADMIN_ROLES
+
 
 class AdminUser(UserMixin, db.Model):
     """A person who runs the calendar from the dashboard."""
@@ -26,6 +30,8 @@ class AdminUser(UserMixin, db.Model):
     #: sessions carry the epoch they started in; raising it (logout, new password, "sign out
     #: everywhere") ends every older session at its next request
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    #: "admin" (owner or staff: everything) or "host" (only the linked host's own calendar)
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_ADMIN, server_default=text("'admin'"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -33,6 +39,11 @@ class AdminUser(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Return whether this admin may log in (Flask-Login hook)."""
         return self.active
+
+    @property
+    def is_host_only(self) -> bool:
+        """Return whether this login sees only its own host's calendar (role "host")."""
+        return self.role == ROLE_HOST
 
 
 class LoginThrottle(db.Model):

@@ -13,6 +13,8 @@ class BookingForm(FlaskForm):
     start = HiddenField(validators=[DataRequired()])
     tz = HiddenField(validators=[DataRequired()])
     duration = HiddenField(validators=[DataRequired()])
+    #: the chosen host's slug (blank: anyone)
+    host = HiddenField(validators=[Optional()])
     client_name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
     client_email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     client_phone = TelField("Phone", validators=[Optional(), Length(max=40)])

@@ -2,11 +2,13 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
-from webapp.models import ServiceType
+from webapp.models import Host, ServiceType
 from webapp.public.hour_cycle import asked_cycle
 from webapp.scheduling import Slot, get_zone, is_valid_zone
 from webapp.scheduling.calendar import day_range_utc, group_by_day, month_weeks
 from webapp.services.availability import booking_window_for, find_availability
+from webapp.services.errors import ValidationFailed
+from webapp.services.hosts import host_for_service
 
 
 class BadPickerInput(ValueError):
@@ -15,13 +17,15 @@ class BadPickerInput(ValueError):
 
 @dataclass(frozen=True)
 class PickerState:
-    """Which month, day, zone and duration the viewer is looking at."""
+    """Which month, day, zone, duration and host the viewer is looking at."""
 
     tz: str
     month: date  # first of the month
     day: date | None
     duration: int
     hours: int | None = None  # 12 or 24 when the viewer chose a clock (else their language decides)
+    #: the host the client chose (None: anyone, or every host of a collective type)
+    host: Host | None = None
 
     def query(self, **changes) -> dict:
         """Return URL parameters for this state with `changes` applied."""
@@ -31,6 +35,8 @@ class PickerState:
             params["day"] = state.day.isoformat()
         if state.hours:
             params["hours"] = state.hours
+        if state.host:
+            params["host"] = state.host.slug
         return params
 
 
@@ -53,7 +59,19 @@ def parse_state(args, service: ServiceType, default_tz: str, now: datetime) -> P
         raise BadPickerInput("That month is out of range.")
     if day and day.replace(day=1) != month:
         day = None
-    return PickerState(tz=tz, month=month, day=day, duration=duration, hours=asked_cycle(args.get("hours")))
+    return PickerState(tz=tz, month=month, day=day, duration=duration, hours=asked_cycle(args.get("hours")),
+                       host=_parse_host(args, service))
+
+
+def _parse_host(args, service: ServiceType) -> Host | None:
+    """Return the host named by `host=<slug>` if they give `service` (blank: anyone)."""
+    slug = args.get("host")
+    if not slug:
+        return None
+    try:
+        return host_for_service(service, slug)
+    except ValidationFailed as exc:
+        raise BadPickerInput(" ".join(exc.fields.values())) from None
 
 
 def _parse_month(value: str) -> date:
@@ -83,7 +101,7 @@ def build_view(service: ServiceType, state: PickerState, now: datetime,
     next_month = (state.month + timedelta(days=32)).replace(day=1)
     start, end = day_range_utc(state.month, next_month - timedelta(days=1), zone)
     found = find_availability([service], start, end, now, duration=state.duration,
-                              exclude_booking_id=exclude_booking_id)
+                              exclude_booking_id=exclude_booking_id, host=state.host)
     by_day = group_by_day(found.slots[service.key], zone)
     today = now.astimezone(zone).date()
     # the same rule the engine and the writes apply: a next month only if it can hold a bookable day

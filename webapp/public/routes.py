@@ -1,10 +1,12 @@
 """Public pages: choose a service, a day, a time; fill the form; see the confirmation."""
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from webapp.booking_flow.flow import BookingFlow
 from webapp.branding import accent_css
+from webapp.models.host import COLLECTIVE
 from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
+from webapp.services.hosts import find_host, services_given_by
 from webapp.services.settings import get_settings
 
 bp = Blueprint("public", __name__)
@@ -17,6 +19,14 @@ flow = BookingFlow()
 def index():
     """List the services a client can book."""
     return render_template("public/index.html", services=active_service_types())
+
+
+@bp.get("/with/<slug>")
+def host_page(slug: str):
+    """Show one host and the services they give; each links to the calendar of their own times."""
+    host = find_host(slug) or abort(404)
+    return render_template("public/host.html", host=host, collective=COLLECTIVE,
+                           services=services_given_by(host, active_service_types()))
 
 
 @bp.get("/favicon.ico")

@@ -7,6 +7,7 @@ from sqlalchemy import func, update
 
 from webapp.extensions import db
 from webapp.models import AdminUser
+from webapp.models.accounts import ADMIN_ROLES
 from webapp.services.errors import ServiceError, ValidationFailed
 from webapp.services.login_throttle import (
     forget_account_failures,
@@ -51,15 +52,23 @@ def find_admin(email: str) -> AdminUser | None:
         db.select(AdminUser).where(func.lower(AdminUser.email) == email.strip().lower()))
 
 
-def create_admin(email: str, password: str) -> tuple[AdminUser, bool]:
+def all_admins() -> list[AdminUser]:
+    """Return every admin account, by email (for linking a host to a login)."""
+    return list(db.session.scalars(db.select(AdminUser).order_by(AdminUser.email)))
+
+
+def create_admin(email: str, password: str, role: str | None = None) -> tuple[AdminUser, bool]:
     """Create an admin, or set a new password on an existing one; return (admin, created).
 
+    `role` ("admin" or "host") is set when given; a new account is an admin unless told.
     A new password ends every session the admin had.
     """
     errors = FieldErrors()
     email = errors.email("email", email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if role is not None and role not in ADMIN_ROLES:
+        errors["role"] = f"Choose one of: {', '.join(ADMIN_ROLES)}."
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
     admin = find_admin(email)
@@ -68,6 +77,8 @@ def create_admin(email: str, password: str) -> tuple[AdminUser, bool]:
         admin = AdminUser(email=email.lower(), active=True, session_epoch=0)
         db.session.add(admin)
     admin.password_hash = hash_password(password)
+    if role is not None:
+        admin.role = role
     db.session.commit()
     if not created:
         end_sessions(admin)

@@ -1,10 +1,10 @@
 """Admin edits of what can be booked: weekly rules, blocked dates and service types."""
 from datetime import date, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, BlockedDate, ServiceType
+from webapp.models import AvailabilitySlot, BlockedDate, Host, ServiceType
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.hosts import default_host
 
@@ -17,10 +17,31 @@ INVALID = "Please correct the highlighted fields."
 
 # ---- weekly rules -----------------------------------------------------------------
 
-def all_rules() -> list[AvailabilitySlot]:
-    """Return every weekly rule, by service type, day and start."""
-    return list(db.session.scalars(db.select(AvailabilitySlot).order_by(
+def _owned_by(model, host: Host):
+    """Return the condition "this rule or blocked date is `host`'s" (no host_id: the default host's)."""
+    if host.is_default:
+        return or_(model.host_id == host.id, model.host_id.is_(None))
+    return model.host_id == host.id
+
+
+def all_rules(host: Host | None = None) -> list[AvailabilitySlot]:
+    """Return every weekly rule (only `host`'s, if given), by service type, day and start."""
+    query = db.select(AvailabilitySlot)
+    if host is not None:
+        query = query.where(_owned_by(AvailabilitySlot, host))
+    return list(db.session.scalars(query.order_by(
         AvailabilitySlot.service_type, AvailabilitySlot.day_of_week, AvailabilitySlot.start_time)))
+
+
+def rule_of(rule_id: int, host: Host) -> AvailabilitySlot | None:
+    """Return the weekly rule with this id if it is `host`'s."""
+    return db.session.scalar(db.select(AvailabilitySlot).where(
+        AvailabilitySlot.id == rule_id, _owned_by(AvailabilitySlot, host)))
+
+
+def block_of(block_id: int, host: Host) -> BlockedDate | None:
+    """Return the blocked date with this id if it is `host`'s."""
+    return db.session.scalar(db.select(BlockedDate).where(BlockedDate.id == block_id, _owned_by(BlockedDate, host)))
 
 
 def save_rule(*, service_type: str, day_of_week: int, start_time: time, end_time: time,
@@ -68,10 +89,12 @@ def delete_rule(rule_id: int) -> None:
 
 # ---- blocked dates ----------------------------------------------------------------
 
-def blocked_dates_from(first: date) -> list[BlockedDate]:
-    """Return the blocked dates on or after `first`, in date order."""
-    return list(db.session.scalars(db.select(BlockedDate).where(BlockedDate.blocked_date >= first)
-                                   .order_by(BlockedDate.blocked_date, BlockedDate.start_time)))
+def blocked_dates_from(first: date, host: Host | None = None) -> list[BlockedDate]:
+    """Return the blocked dates on or after `first` (only `host`'s, if given), in date order."""
+    query = db.select(BlockedDate).where(BlockedDate.blocked_date >= first)
+    if host is not None:
+        query = query.where(_owned_by(BlockedDate, host))
+    return list(db.session.scalars(query.order_by(BlockedDate.blocked_date, BlockedDate.start_time)))
 
 
 def block_dates(*, date_from: date, date_to: date | None, all_day: bool, start_time: time | None,

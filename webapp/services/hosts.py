@@ -45,6 +45,11 @@ def ensure_default_host() -> Host:
     return host
 
 
+def all_hosts() -> list[Host]:
+    """Return every host, active or not, the default first, then by name (the admin's list)."""
+    return list(db.session.scalars(db.select(Host).order_by(Host.is_default.desc(), Host.name, Host.id)))
+
+
 def public_hosts() -> list[Host]:
     """Return the active hosts clients may see and choose, by name (one query)."""
     return list(db.session.scalars(db.select(Host).where(Host.active).order_by(Host.name, Host.id)))
@@ -66,6 +71,12 @@ def hosts_of(service: ServiceType) -> list[Host]:
     return hosts_giving([service])[service.key]
 
 
+def services_given_by(host: Host, services: list[ServiceType]) -> list[ServiceType]:
+    """Return those of `services` that `host` gives, in the given order (one query)."""
+    giving = hosts_giving(services)
+    return [service for service in services if host.id in {h.id for h in giving[service.key]}]
+
+
 def host_for_service(service: ServiceType, key: str | int | None) -> Host:
     """Return the host a client named for `service`; raise ValidationFailed if they cannot be chosen."""
     host = find_host(key)
@@ -82,7 +93,9 @@ def save_host(*, name: str, email: str, timezone: str, slug: str | None = None,
     """Create (or change) a host; raise ValidationFailed for bad fields or a slug in use."""
     errors = FieldErrors()
     name = errors.text("name", name, required=True, max_length=120)
-    email = errors.email("email", email)
+    # the default host may stay without an email: it is the business (notices to ADMIN_EMAIL)
+    keeps_no_email = not (email or "").strip() and host_id is not None and _get_host(host_id).is_default
+    email = "" if keeps_no_email else errors.email("email", email)
     photo_url = errors.text("photo_url", photo_url, required=False, max_length=500)
     if photo_url and not photo_url.startswith(("https://", "http://")):
         errors["photo_url"] = "Give a web address (https://...)."
@@ -92,6 +105,10 @@ def save_host(*, name: str, email: str, timezone: str, slug: str | None = None,
     taken = db.session.scalar(db.select(Host.id).where(Host.slug == slug))
     if taken is not None and taken != host_id:
         errors["slug"] = "Another host uses this address."
+    linked = db.session.scalar(db.select(Host.id).where(Host.admin_user_id == admin_user_id)) \
+        if admin_user_id is not None else None
+    if linked is not None and linked != host_id:
+        errors["admin_user_id"] = "This login belongs to another host."
     if errors:
         raise ValidationFailed(INVALID, dict(errors))
     host = _get_host(host_id) if host_id is not None else Host(is_default=False)
