@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint install db bench lighthouse clean lock
+.PHONY: run test lint install db bench lighthouse screenshots clean lock
 
 # requirements.txt names the direct dependencies; requirements.lock pins every package
 # they pull in (tests/unit/test_dependency_lock.py checks the lock covers them).
@@ -52,10 +52,17 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.engine
 
-# Lighthouse (npm CLI through npx, system Chromium) on `make run`'s site; reports in instance/lighthouse/.
+# Lighthouse (npm CLI through npx, system Chromium) on `make run`'s site with its own database
+# (instance/lighthouse/lighthouse.db, one booking for the confirmation and manage pages);
+# reports in instance/lighthouse/, fails when a page misses the targets.
 LIGHTHOUSE_PORT ?= 5057
-lighthouse: db
+lighthouse: $(INSTALLED)
 	bench/lighthouse.sh $(LIGHTHOUSE_PORT)
+
+# The README's pictures: every main page at 390x844 and 1280x800 into docs/screenshots/
+# (Playwright and the system Chromium against a seeded temporary site on a free port).
+screenshots: $(INSTALLED)
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) node_modules .pytest_cache
