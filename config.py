@@ -149,4 +149,10 @@ def from_env() -> dict:
         "UNAVAILABLE_RETRY_AFTER": _int("UNAVAILABLE_RETRY_AFTER", 30),
         #: let webhooks go to loopback, link-local and private addresses in production too
         "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
+        #: seconds between two reads of each outside calendar (the worker's sweep reads them)
+        "CALENDAR_REFRESH_SECONDS": _int("CALENDAR_REFRESH_SECONDS", 300),
+        #: seconds an outside calendar may take to answer one request
+        "CALENDAR_TIMEOUT_SECONDS": _int("CALENDAR_TIMEOUT_SECONDS", 15),
+        #: the dashboard warns about a calendar failing for longer (its last busy times still apply)
+        "CALENDAR_STALE_AFTER_MINUTES": _int("CALENDAR_STALE_AFTER_MINUTES", 60),
     }

@@ -2,6 +2,7 @@
 from webapp.models.accounts import AdminUser, ApiToken, LoginThrottle
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
+from webapp.models.calendar_source import CalendarSource, ExternalBusy
 from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
@@ -11,6 +12,7 @@ from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration",
+    "BookingHost", "CalendarSource", "ExternalBusy",
+    "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration",
     "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

@@ -17,7 +17,7 @@ from webapp.meetings import ProviderError
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoint
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.write import booking_confirmed, meeting_link_ready
-from webapp.services import meetings
+from webapp.services import calendar_sync, meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
@@ -268,6 +268,12 @@ def _record_response(row_id: int, status: int) -> None:
     row.payload = {**row.payload, "response_code": status}
 
 
+def _calendar_refresh(row, booking, now):
+    """Read the outside calendars of the booking's hosts again (whatever became of the booking)."""
+    host_ids = list(row.payload.get("host_ids") or [])
+    return Action(call=lambda: sum(calendar_sync.refresh_host(host_id, now) for host_id in host_ids))
+
+
 def _instant(value: str | None) -> datetime | None:
     """Parse an ISO instant stored in a payload."""
     return datetime.fromisoformat(value) if value else None
@@ -289,4 +295,5 @@ ACTIONS = {
     Kind.MEETING_UPDATE: _meeting_update,
     Kind.MEETING_DELETE: _meeting_delete,
     Kind.WEBHOOK: _webhook,
+    Kind.CALENDAR_REFRESH: _calendar_refresh,
 }
