@@ -1,11 +1,14 @@
 """Busy times from a real CalDAV server (Radicale) remove the right slots after a refresh."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.factories import book
 from tests.integration.calendars.support import NOW, WEEKLY_WITH_EXCEPTIONS, caldav_source, free_times, one_event
 from webapp.extensions import db
-from webapp.models import CalendarSource, ExternalBusy
+from webapp.models import CalendarSource, ExternalBusy, OutboxMessage
+from webapp.outbox.kinds import Kind, Status
+from webapp.outbox.perform import perform
 from webapp.services import calendar_sources
 from webapp.services.calendar_sync import refresh_due_sources, refresh_source
 
@@ -93,3 +96,16 @@ def test_the_sweep_reads_a_new_source_and_then_waits_for_the_interval(app, calda
     assert refresh_due_sources(NOW) == 1
     assert refresh_due_sources(NOW) == 0
     assert refresh_due_sources(NOW + timedelta(minutes=5)) == 1
+
+
+def test_a_booking_writes_a_read_of_its_hosts_calendars_into_the_outbox(app, caldav_calendar, radicale):
+    source = caldav_source(radicale)
+    start = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)
+    created = book(start, NOW)
+    row = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == Kind.CALENDAR_REFRESH))
+    assert row.booking_id == created.booking.id
+
+    caldav_calendar.save_event(one_event("new", "20261203T080000Z", "20261203T090000Z"))
+    assert perform(row.id, NOW) == Status.SENT
+    assert db.session.get(CalendarSource, source.id).last_success_at == NOW
+    assert "09:00" not in free_times(app.test_client(), "2026-12-03")
