@@ -4,6 +4,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     availability,
     bookings,
     calendar,
+    calendar_sources,
     dashboard,
     outbox,
     reschedule,

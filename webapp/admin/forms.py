@@ -29,6 +29,7 @@ from webapp.admin.form_fields import (
     email_address,
 )
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
+from webapp.models.calendar_source import SOURCE_KINDS
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION
 from webapp.scheduling import is_valid_zone
 from webapp.services.availability_admin import MAX_BLOCK_DAYS, MAX_BUFFER_MINUTES
@@ -219,6 +220,36 @@ class WebhookForm(AdminForm):
     events = CheckboxListField("Events", choices=list(EVENTS.items()), default=list(EVENTS),
                                message="Choose only the listed events.")
     is_active = BooleanField("Active", default=True)
+
+
+# ---- outside calendars ------------------------------------------------------------
+
+class CalendarSourceForm(AdminForm):
+    """A host's outside calendar; the service checks the host, the kind and the address."""
+
+    host_id = ListedChoiceField("Host", coerce=int, validators=[Filled()], message="Choose a host.")
+    kind = ListedChoiceField("Kind", choices=list(SOURCE_KINDS.items()), default="caldav",
+                             message="Choose CalDAV or an iCalendar feed.")
+    name = StringField("Name", validators=[PlainText(120, required=True)])
+    url = URLField("Address (CalDAV server or .ics feed URL)", validators=[PlainText(2000, required=True)])
+    username = StringField("User name (CalDAV)", validators=[PlainText(254)])
+    password = PasswordField("App password (CalDAV; leave empty to keep the stored one)",
+                             validators=[PlainText(500)])
+    calendars = StringField("Calendars to read (CalDAV names, comma-separated; empty: all)",
+                            validators=[PlainText(1000)])
+    all_day_blocks = BooleanField("All-day events block the whole day", default=True)
+    tentative_busy = BooleanField("Tentative events count as busy", default=True)
+    is_active = BooleanField("Active", default=True)
+
+    def offer_hosts(self, hosts) -> None:
+        """Offer the hosts to choose from."""
+        self.host_id.choices = [(host.id, host.name) for host in hosts]
+
+    def values(self) -> dict:
+        """Return the service's arguments; the calendars as a list of names."""
+        values = super().values()
+        values["calendars"] = [name.strip() for name in (values["calendars"] or "").split(",") if name.strip()]
+        return values
 
 
 # ---- login ------------------------------------------------------------------------

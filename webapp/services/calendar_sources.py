@@ -22,6 +22,11 @@ def all_sources() -> list[CalendarSource]:
                                    .order_by(Host.name, CalendarSource.name, CalendarSource.id)))
 
 
+def host_choices() -> list[Host]:
+    """Return every host a source may belong to, by name."""
+    return list(db.session.scalars(db.select(Host).order_by(Host.name, Host.id)))
+
+
 def get_source(source_id: int) -> CalendarSource:
     """Return the source or raise NotFound."""
     source = db.session.get(CalendarSource, source_id)
@@ -82,6 +87,14 @@ def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:
     if parts.scheme.lower() not in SCHEMES.get(kind, ("http", "https")) or not parts.hostname:
         errors["url"] = "Enter the full address, starting with https://."
     return errors
+
+
+def request_refresh(source_id: int) -> CalendarSource:
+    """Ask the worker to read the source at its next pass (the sweep, within a minute)."""
+    source = get_source(source_id)
+    source.refresh_requested = True
+    db.session.commit()
+    return source
 
 
 def delete_source(source_id: int) -> None:
