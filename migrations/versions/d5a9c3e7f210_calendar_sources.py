@@ -1,7 +1,8 @@
 """calendar sources and external busy
 
 A host's outside calendars (CalDAV accounts, .ics feeds) and the cache of busy intervals
-the worker reads from them (the availability loader reads the cache, never the sources).
+the worker reads from them (the availability loader reads the cache, never the sources);
+`write_calendar` names the CalDAV calendar the host's bookings are written into.
 
 Revision ID: d5a9c3e7f210
 Revises: b7e1d0c4a917
@@ -30,6 +31,7 @@ def upgrade():
     sa.Column('username', sa.String(length=254), nullable=True),
     sa.Column('secret_enc', sa.Text(), nullable=True),
     sa.Column('calendars', sa.JSON(), nullable=False),
+    sa.Column('write_calendar', sa.String(length=254), nullable=True),
     sa.Column('all_day_blocks', sa.Boolean(), server_default=sa.text('true'), nullable=False),
     sa.Column('tentative_busy', sa.Boolean(), server_default=sa.text('true'), nullable=False),
     sa.Column('is_active', sa.Boolean(), server_default=sa.text('true'), nullable=False),

@@ -237,6 +237,8 @@ class CalendarSourceForm(AdminForm):
                              validators=[PlainText(500)])
     calendars = StringField("Calendars to read (CalDAV names, comma-separated; empty: all)",
                             validators=[PlainText(1000)])
+    write_calendar = StringField("Write bookings into this calendar (CalDAV name; empty: none)",
+                                 validators=[PlainText(254)])
     all_day_blocks = BooleanField("All-day events block the whole day", default=True)
     tentative_busy = BooleanField("Tentative events count as busy", default=True)
     is_active = BooleanField("Active", default=True)

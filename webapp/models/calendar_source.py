@@ -34,6 +34,8 @@ class CalendarSource(db.Model):
     secret_enc: Mapped[str | None] = mapped_column(Text)
     #: names (or URLs) of the CalDAV calendars to read; empty: every calendar of the account
     calendars: Mapped[list] = mapped_column(JSON, default=list)
+    #: the CalDAV calendar (name) the host's bookings are written into; None: not written
+    write_calendar: Mapped[str | None] = mapped_column(String(254))
     #: all-day events block the whole day (off: they are ignored, e.g. birthdays, "office")
     all_day_blocks: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     #: tentative events (STATUS:TENTATIVE) count as busy

@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.mail.messages import notice_recipients
 from webapp.models import Booking, BookingFollowUp, CalendarSource, OutboxMessage, ServiceType, WebhookEndpoint
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
+from webapp.services import calendar_events
 from webapp.services.settings import get_settings
 from webapp.webhooks import events
 
@@ -57,6 +58,7 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
     _add_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now)
     _add_reminders(booking, now)
     _add_webhooks(booking, events.BOOKING_CREATED, now)
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
     _add_calendar_refresh(booking, now)
 
 
@@ -89,6 +91,7 @@ def booking_cancelled(booking: Booking, now: datetime) -> None:
     _add(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking)
     _add_admin_notice(booking, Kind.ADMIN_CANCELLATION, now)
     _add_webhooks(booking, events.BOOKING_CANCELLED, now)
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_DELETE, now)
     _add_calendar_refresh(booking, now)
 
 
@@ -124,7 +127,15 @@ def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end
     _add_reminders(booking, now)
     _add_webhooks(booking, events.BOOKING_RESCHEDULED, now,
                   previous_scheduled_at_utc=utc_iso(previous_start))
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
     _add_calendar_refresh(booking, now)
+
+
+def _add_calendar_events(booking: Booking, kind: Kind, now: datetime) -> None:
+    """Queue the write (or removal) of the booking's event in each host calendar that takes bookings."""
+    for source_id in calendar_events.writing_sources(sorted(link.host_id for link in booking.host_links)):
+        _add(kind, outbox_key(booking, kind, f"source:{source_id}"), now, booking=booking,
+             recipient="outside calendars", source_id=source_id)
 
 
 def _add_calendar_refresh(booking: Booking, now: datetime) -> None:

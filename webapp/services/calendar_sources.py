@@ -37,13 +37,13 @@ def get_source(source_id: int) -> CalendarSource:
 
 def create_source(*, host_id: int, kind: str, name: str, url: str, username: str | None = None,
                   password: str | None = None, calendars: list[str] | None = None,
-                  all_day_blocks: bool = True, tentative_busy: bool = True,
-                  is_active: bool = True) -> CalendarSource:
+                  write_calendar: str | None = None, all_day_blocks: bool = True,
+                  tentative_busy: bool = True, is_active: bool = True) -> CalendarSource:
     """Add a host's outside calendar; the worker reads it at its next pass."""
     source = CalendarSource(kind=kind, refresh_requested=True)
     return _save(source, host_id=host_id, kind=kind, name=name, url=url, username=username,
-                 password=password, calendars=calendars, all_day_blocks=all_day_blocks,
-                 tentative_busy=tentative_busy, is_active=is_active)
+                 password=password, calendars=calendars, write_calendar=write_calendar,
+                 all_day_blocks=all_day_blocks, tentative_busy=tentative_busy, is_active=is_active)
 
 
 def update_source(source_id: int, **values) -> CalendarSource:
@@ -55,10 +55,17 @@ def update_source(source_id: int, **values) -> CalendarSource:
 
 def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: str,
           username: str | None, password: str | None, calendars: list[str] | None,
-          all_day_blocks: bool, tentative_busy: bool, is_active: bool) -> CalendarSource:
-    """Check and store the source's fields (the password encrypted), then commit."""
+          all_day_blocks: bool, tentative_busy: bool, is_active: bool,
+          write_calendar: str | None = None) -> CalendarSource:
+    """Check and store the source's fields (the password encrypted), then commit.
+
+    Bookings go into one calendar per host: choosing one here stops the host's others.
+    """
     name, url, username = (name or "").strip(), (url or "").strip(), (username or "").strip() or None
+    write_calendar = (write_calendar or "").strip() or None
     errors = _errors(host_id, kind, name, url)
+    if write_calendar and kind != "caldav":
+        errors["write_calendar"] = "Bookings can be written into a CalDAV calendar only."
     if errors:
         raise ValidationFailed(INVALID, errors)
     source.host_id, source.kind, source.name, source.url = host_id, kind, name, url
@@ -69,6 +76,13 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
         source.secret_enc = token_cipher().encrypt(password)
     source.calendars = [c.strip() for c in calendars or [] if c.strip()] if kind == "caldav" else []
     source.all_day_blocks, source.tentative_busy, source.is_active = all_day_blocks, tentative_busy, is_active
+    source.write_calendar = write_calendar
+    if write_calendar:
+        others = db.select(CalendarSource).where(CalendarSource.host_id == host_id,
+                                                 CalendarSource.write_calendar.is_not(None))
+        for other in db.session.scalars(others):
+            if other is not source:
+                other.write_calendar = None
     db.session.add(source)
     db.session.commit()
     return source

@@ -50,6 +50,7 @@ def test_adding_a_caldav_source_stores_the_password_encrypted_and_never_shows_it
     ({"name": ""}, "This field is required."),
     ({"kind": "exchange"}, "Choose CalDAV or an iCalendar feed."),
     ({"host_id": "999"}, "Choose a host."),
+    ({"kind": "ics", "write_calendar": "Work"}, "Bookings can be written into a CalDAV calendar only."),
 ])
 def test_bad_fields_are_refused_with_a_message_beside_them(admin_client, changes, message):
     response = post_form(admin_client, PAGE, _fields(**changes), page=PAGE)
@@ -106,3 +107,9 @@ def test_read_again_now_marks_the_source_for_the_next_pass(admin_client):
 
 def test_an_unknown_source_is_404(admin_client):
     assert admin_client.get(f"{PAGE}/999").status_code == 404
+
+
+def test_bookings_go_into_one_calendar_per_host(admin_client):
+    post_form(admin_client, PAGE, _fields(name="Old", write_calendar="Work"), page=PAGE)
+    post_form(admin_client, PAGE, _fields(name="New", write_calendar="Bookings"), page=PAGE)
+    assert {source.name: source.write_calendar for source in _sources()} == {"Old": None, "New": "Bookings"}
