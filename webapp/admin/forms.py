@@ -229,13 +229,15 @@ class CalendarSourceForm(AdminForm):
 
     host_id = ListedChoiceField("Host", coerce=int, validators=[Filled()], message="Choose a host.")
     kind = ListedChoiceField("Kind", choices=list(SOURCE_KINDS.items()), default="caldav",
-                             message="Choose CalDAV or an iCalendar feed.")
+                             message="Choose one of the listed kinds.")
     name = StringField("Name", validators=[PlainText(120, required=True)])
-    url = URLField("Address (CalDAV server or .ics feed URL)", validators=[PlainText(2000, required=True)])
+    url = URLField("Address (CalDAV server or .ics feed URL; empty for Google and Microsoft)",
+                   validators=[PlainText(2000)])
     username = StringField("User name (CalDAV)", validators=[PlainText(254)])
     password = PasswordField("App password (CalDAV; leave empty to keep the stored one)",
                              validators=[PlainText(500)])
-    calendars = StringField("Calendars to read (CalDAV names, comma-separated; empty: all)",
+    calendars = StringField("Calendars to read, comma-separated (CalDAV names, empty: all; Google ids, "
+                            "empty: primary; Microsoft mailbox addresses, empty: the host's)",
                             validators=[PlainText(1000)])
     write_calendar = StringField("Write bookings into this calendar (CalDAV name; empty: none)",
                                  validators=[PlainText(254)])

@@ -37,7 +37,7 @@ def busy_intervals(texts: Iterable[str | bytes], start: datetime, end: datetime,
     found = []
     for text in texts:
         found.extend(_intervals(text, start, end, zone, options))
-    return _merged(found)
+    return merged(found)
 
 
 def _intervals(text: str | bytes, start: datetime, end: datetime, zone: ZoneInfo,
@@ -104,12 +104,12 @@ def _instant(value: date | datetime, zone: ZoneInfo) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+def merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     """Return the intervals sorted, overlapping or touching ones joined."""
-    merged: list[tuple[datetime, datetime]] = []
+    joined: list[tuple[datetime, datetime]] = []
     for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
         else:
-            merged.append((start, end))
-    return merged
+            joined.append((start, end))
+    return joined

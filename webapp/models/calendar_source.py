@@ -8,8 +8,13 @@ from webapp.extensions import db
 from webapp.models.host import Host
 from webapp.models.types import UTCDateTime, created_at_column
 
-#: the kinds of source: a CalDAV account, or a read-only .ics subscription URL
-SOURCE_KINDS = {"caldav": "CalDAV account", "ics": "iCalendar feed (.ics URL)"}
+#: the kinds of source: a CalDAV account, a read-only .ics subscription URL, or the connected
+#: Google or Microsoft account (Admin -> Integrations), read through freeBusy / getSchedule
+SOURCE_KINDS = {"caldav": "CalDAV account", "ics": "iCalendar feed (.ics URL)",
+                "google": "Google Calendar (the connected Google account)",
+                "microsoft": "Microsoft 365 (the connected Microsoft account)"}
+#: kinds read through a connected OAuth account: no address of their own
+ACCOUNT_KINDS = ("google", "microsoft")
 
 
 class CalendarSource(db.Model):
@@ -27,12 +32,13 @@ class CalendarSource(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     #: what the admin calls it ("Work calendar")
     name: Mapped[str] = mapped_column(String(120))
-    #: the CalDAV server (or principal/calendar) URL, or the feed's URL
+    #: the CalDAV server (or principal/calendar) URL, or the feed's URL (empty for account kinds)
     url: Mapped[str] = mapped_column(String(2000))
     username: Mapped[str | None] = mapped_column(String(254))
     #: the app password (CalDAV) as a Fernet ciphertext (key from TOKEN_ENCRYPTION_KEYS)
     secret_enc: Mapped[str | None] = mapped_column(Text)
-    #: names (or URLs) of the CalDAV calendars to read; empty: every calendar of the account
+    #: names (or URLs) of the CalDAV calendars to read, empty: all; Google calendar ids, empty:
+    #: primary; Microsoft 365 mailbox addresses, empty: the host's address
     calendars: Mapped[list] = mapped_column(JSON, default=list)
     #: the CalDAV calendar (name) the host's bookings are written into; None: not written
     write_calendar: Mapped[str | None] = mapped_column(String(254))

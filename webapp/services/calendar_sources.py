@@ -7,7 +7,7 @@ from sqlalchemy import delete
 
 from webapp.extensions import db
 from webapp.models import CalendarSource, ExternalBusy, Host
-from webapp.models.calendar_source import SOURCE_KINDS
+from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.integrations import token_cipher
 
@@ -74,7 +74,7 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
         source.secret_enc = None
     elif password:
         source.secret_enc = token_cipher().encrypt(password)
-    source.calendars = [c.strip() for c in calendars or [] if c.strip()] if kind == "caldav" else []
+    source.calendars = [c.strip() for c in calendars or [] if c.strip()] if kind != "ics" else []
     source.all_day_blocks, source.tentative_busy, source.is_active = all_day_blocks, tentative_busy, is_active
     source.write_calendar = write_calendar
     if write_calendar:
@@ -94,11 +94,14 @@ def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:
     if db.session.get(Host, host_id) is None:
         errors["host_id"] = "Choose a host."
     if kind not in SOURCE_KINDS:
-        errors["kind"] = "Choose CalDAV or an iCalendar feed."
+        errors["kind"] = "Choose one of the listed kinds."
     if not name:
         errors["name"] = "Give the calendar a name."
     parts = urlsplit(url)
-    if parts.scheme.lower() not in SCHEMES.get(kind, ("http", "https")) or not parts.hostname:
+    if kind in ACCOUNT_KINDS:
+        if url:
+            errors["url"] = "Leave the address empty: the connected account is used."
+    elif parts.scheme.lower() not in SCHEMES.get(kind, ("http", "https")) or not parts.hostname:
         errors["url"] = "Enter the full address, starting with https://."
     return errors
 

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_
 
-from webapp.calendars.busy import BusyOptions, CalendarDataError, busy_intervals
+from webapp.calendars.busy import BusyOptions, CalendarDataError, busy_intervals, merged
 from webapp.calendars.fetch import CalDavAccount, SourceError, read_caldav, read_feed
 from webapp.database import write_transaction
 from webapp.extensions import db
 from webapp.models import CalendarSource, ExternalBusy, ServiceType
+from webapp.models.calendar_source import ACCOUNT_KINDS
 from webapp.scheduling import get_zone
+from webapp.services.calendar_accounts import read_account_busy
 from webapp.services.integrations import token_cipher
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ class SourceSnapshot:
     kind: str
     url: str
     account: CalDavAccount | None
+    #: Google calendar ids or Microsoft mailbox addresses (account kinds)
+    calendars: tuple[str, ...]
     zone: str
     options: BusyOptions
 
@@ -72,8 +76,7 @@ def refresh_source(source_id: int, now: datetime) -> bool:
     start, end = now - LOOK_BACK, now + _horizon()
     db.session.rollback()  # hold no transaction while the network answers
     try:
-        intervals = busy_intervals(_read(snapshot, start, end), start, end, get_zone(snapshot.zone),
-                                   snapshot.options)
+        intervals = _intervals(snapshot, start, end, now)
     except (SourceError, CalendarDataError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         log.warning("Calendar source %s failed: %s", source_id, message)
@@ -92,14 +95,31 @@ def _snapshot(source_id: int) -> SourceSnapshot | None:
     if source.kind == "caldav":
         password = token_cipher().decrypt(source.secret_enc) if source.secret_enc else None
         account = CalDavAccount(source.url, source.username, password, tuple(source.calendars or ()))
-    return SourceSnapshot(source.id, source.host_id, source.kind, source.url, account, source.host.timezone,
-                          BusyOptions(source.all_day_blocks, source.tentative_busy))
+    calendars = tuple(source.calendars or ())
+    if source.kind == "microsoft" and not calendars and source.host.email:
+        calendars = (source.host.email,)
+    return SourceSnapshot(source.id, source.host_id, source.kind, source.url, account, calendars,
+                          source.host.timezone, BusyOptions(source.all_day_blocks, source.tentative_busy))
 
 
 def _horizon() -> timedelta:
     """Return how far ahead to read: the furthest booking window of any active type, plus a margin."""
     days = db.session.scalar(db.select(func.max(ServiceType.max_days_ahead)).where(ServiceType.is_active))
     return timedelta(days=days or 0) + LOOK_AHEAD_MARGIN
+
+
+def _intervals(snapshot: SourceSnapshot, start: datetime, end: datetime, now: datetime) -> list:
+    """Return the source's busy intervals in [start, end) (network; raises SourceError, CalendarDataError)."""
+    if snapshot.kind in ACCOUNT_KINDS:
+        return merged(_account_intervals(snapshot, start, end, now))
+    return busy_intervals(_read(snapshot, start, end), start, end, get_zone(snapshot.zone), snapshot.options)
+
+
+def _account_intervals(snapshot: SourceSnapshot, start: datetime, end: datetime, now: datetime) -> list:
+    """Return a connected account's busy intervals, clipped to the read's range."""
+    found = read_account_busy(snapshot.kind, list(snapshot.calendars), start, end, now, snapshot.options,
+                              current_app.config["CALENDAR_TIMEOUT_SECONDS"])
+    return [(s, e) for s, e in found if e > s and s < end and e > start]
 
 
 def _read(snapshot: SourceSnapshot, start: datetime, end: datetime) -> list:

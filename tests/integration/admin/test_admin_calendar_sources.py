@@ -48,7 +48,9 @@ def test_adding_a_caldav_source_stores_the_password_encrypted_and_never_shows_it
 @pytest.mark.parametrize(("changes", "message"), [
     ({"url": "ftp://caldav.example.com/"}, "Enter the full address, starting with https://."),
     ({"name": ""}, "This field is required."),
-    ({"kind": "exchange"}, "Choose CalDAV or an iCalendar feed."),
+    ({"url": ""}, "Enter the full address, starting with https://."),
+    ({"kind": "google"}, "Leave the address empty: the connected account is used."),
+    ({"kind": "exchange"}, "Choose one of the listed kinds."),
     ({"host_id": "999"}, "Choose a host."),
     ({"kind": "ics", "write_calendar": "Work"}, "Bookings can be written into a CalDAV calendar only."),
 ])
