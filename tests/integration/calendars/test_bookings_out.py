@@ -5,11 +5,13 @@ import pytest
 from icalendar import Calendar
 
 from tests.factories import book
+from tests.integration.admin.conftest import log_in
 from tests.integration.calendars.support import NOW, caldav_source, free_times
 from webapp.extensions import db
 from webapp.models import ExternalBusy, OutboxMessage
 from webapp.outbox.kinds import CALENDAR_KINDS, Kind, Status
 from webapp.outbox.perform import perform
+from webapp.services.admin_accounts import create_admin
 from webapp.services.bookings import cancel_booking, reschedule_booking
 from webapp.services.calendar_sync import refresh_source
 
@@ -88,3 +90,13 @@ def test_a_server_that_refuses_the_write_is_retried(app, caldav_calendar, radica
     row = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == Kind.CALENDAR_EVENT_PUT))
     assert row.status == Status.PENDING and row.attempts == 1
     assert "refused the user name or app password" in row.last_error
+
+
+def test_calendar_steps_are_listed_on_the_outbox_page(client, caldav_calendar, radicale):
+    caldav_source(radicale, write_calendar="Work")
+    book(START, NOW)
+    run_calendar_rows()
+    create_admin("admin@studio.example", "correct horse battery")
+    assert log_in(client).status_code == 303
+    page = client.get("/admin/outbox?status=sent").get_data(as_text=True)
+    assert "calendar event put" in page and "calendar refresh" in page

@@ -13,6 +13,7 @@ from webapp.outbox.kinds import Kind
 from webapp.services import calendar_sync
 from webapp.services.calendar_sources import failing_sources
 from webapp.services.calendar_sync import refresh_source
+from webapp.services.errors import SlotTaken
 
 
 @pytest.fixture
@@ -81,3 +82,11 @@ def test_without_sources_a_booking_writes_no_read(app):
     book(datetime(2026, 12, 2, 13, tzinfo=timezone.utc), NOW)
     kinds = set(db.session.scalars(db.select(OutboxMessage.kind)))
     assert Kind.CALENDAR_REFRESH not in kinds
+
+
+def test_the_booking_write_re_checks_against_the_cache(app, feed):
+    feed.body = one_event("busy", "20261202T080000Z", "20261202T090000Z").encode()
+    assert refresh_source(feed_source(feed.url).id, NOW)
+    with pytest.raises(SlotTaken):
+        book(datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc), NOW)
+    assert book(datetime(2026, 12, 2, 9, tzinfo=timezone.utc), NOW).booking.id
