@@ -84,6 +84,8 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
             if other is not source:
                 other.write_calendar = None
     db.session.add(source)
+    if not is_active and source.id is not None:  # an inactive calendar stops blocking at once
+        db.session.execute(delete(ExternalBusy).where(ExternalBusy.source_id == source.id))
     db.session.commit()
     return source
 

@@ -134,7 +134,7 @@ def _store(snapshot: SourceSnapshot, intervals: list[tuple[datetime, datetime]],
     """Replace the source's cached intervals and record the success, in one transaction."""
     with write_transaction() as session:
         source = session.get(CalendarSource, snapshot.id)
-        if source is None:
+        if source is None or not source.is_active:  # removed or turned off while we read
             return
         session.execute(delete(ExternalBusy).where(ExternalBusy.source_id == snapshot.id))
         session.add_all(ExternalBusy(source_id=snapshot.id, host_id=snapshot.host_id, starts_at=start,

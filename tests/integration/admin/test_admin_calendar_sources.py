@@ -82,6 +82,19 @@ def test_removing_a_source_removes_its_busy_times(admin_client):
     assert db.session.scalar(db.select(db.func.count()).select_from(ExternalBusy)) == 0
 
 
+def test_turning_a_source_off_stops_its_busy_times_blocking(admin_client):
+    post_form(admin_client, PAGE, _fields(), page=PAGE)
+    [source] = _sources()
+    db.session.add(ExternalBusy(source_id=source.id, host_id=source.host_id, starts_at=NOW,
+                                ends_at=NOW + timedelta(hours=1)))
+    db.session.commit()
+    fields = _fields()
+    del fields["is_active"]
+    assert post_form(admin_client, f"{PAGE}/{source.id}", fields, page=PAGE).status_code == 303
+    assert not reloaded(CalendarSource, source.id).is_active
+    assert db.session.scalar(db.select(db.func.count()).select_from(ExternalBusy)) == 0
+
+
 def test_the_dashboard_warns_about_a_source_failing_for_over_an_hour(admin_client):
     post_form(admin_client, PAGE, _fields(), page=PAGE)
     [source] = _sources()
