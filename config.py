@@ -151,4 +151,10 @@ def from_env() -> dict:
         "WEBHOOK_ALLOW_PRIVATE": _bool("WEBHOOK_ALLOW_PRIVATE", False),
         #: days the audit log keeps an entry (pruned by the periodic sweep)
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 730),
+        #: seconds between two reads of each outside calendar (the worker's sweep reads them)
+        "CALENDAR_REFRESH_SECONDS": _int("CALENDAR_REFRESH_SECONDS", 300),
+        #: seconds an outside calendar may take to answer one request
+        "CALENDAR_TIMEOUT_SECONDS": _int("CALENDAR_TIMEOUT_SECONDS", 15),
+        #: the dashboard warns about a calendar failing for longer (its last busy times still apply)
+        "CALENDAR_STALE_AFTER_MINUTES": _int("CALENDAR_STALE_AFTER_MINUTES", 60),
     }

@@ -1,4 +1,4 @@
-"""Google Calendar API v3 stub: events.insert/get/patch/delete with Meet conferences."""
+"""Google Calendar API v3 stub: events.insert/get/patch/delete with Meet conferences; freebusy.query."""
 from __future__ import annotations
 
 import re
@@ -28,6 +28,7 @@ class GoogleCalendarStub(StubServer):
         ("GET", _EVENTS + r"/(?P<event>[^/]+)", "get"),
         ("PATCH", _EVENTS + r"/(?P<event>[^/]+)", "patch"),
         ("DELETE", _EVENTS + r"/(?P<event>[^/]+)", "delete"),
+        ("POST", r"/freeBusy", "free_busy"),
     )
 
     def __init__(self, token: str = "google-access-token"):
@@ -36,6 +37,8 @@ class GoogleCalendarStub(StubServer):
         self.events: dict[str, dict] = {}
         #: how many upcoming inserts answer with the conference still `pending`
         self.pending_conferences = 0
+        #: freebusy.query's answer: calendar id -> [(start, end)] as RFC 3339 strings
+        self.busy: dict[str, list[tuple[str, str]]] = {}
 
     def error_body(self, status, message):
         reason = {401: "authError", 404: "notFound", 409: "duplicate", 410: "deleted",
@@ -44,6 +47,30 @@ class GoogleCalendarStub(StubServer):
                           "errors": [{"domain": "global", "reason": reason, "message": message}]}}
 
     # -- handlers ------------------------------------------------------------------
+
+    def free_busy(self, req):
+        """freebusy.query: the busy periods of each asked calendar in [timeMin, timeMax)."""
+        body = req.json()
+        checks.unknown_fields(body, {"timeMin", "timeMax", "timeZone", "groupExpansionMax",
+                                     "calendarExpansionMax", "items"})
+        time_min = checks.rfc3339(checks.require(body, "timeMin", str), "timeMin")
+        time_max = checks.rfc3339(checks.require(body, "timeMax", str), "timeMax")
+        if time_max <= time_min:
+            raise Violation("timeMax must be after timeMin")
+        if "timeZone" in body:
+            checks.iana_zone(body["timeZone"], "timeZone")
+        items = checks.require(body, "items", list)
+        if not items or any(not isinstance(item, dict) or set(item) != {"id"} for item in items):
+            raise Violation("items must be a non-empty list of {'id': calendar id}")
+        calendars = {}
+        for item in items:
+            periods = [(s, e) for s, e in self.busy.get(item["id"], ())
+                       if checks.rfc3339(s, "start") < time_max and checks.rfc3339(e, "end") > time_min]
+            calendars[item["id"]] = ({"busy": [{"start": s, "end": e} for s, e in periods]}
+                                     if item["id"] in self.busy else
+                                     {"busy": [], "errors": [{"domain": "global", "reason": "notFound"}]})
+        return Reply(200, {"kind": "calendar#freeBusy", "timeMin": body["timeMin"], "timeMax": body["timeMax"],
+                           "calendars": calendars})
 
     def insert(self, req):
         self._check_query(req)

@@ -1,4 +1,4 @@
-"""Microsoft Graph v1.0 stub: onlineMeetings createOrGet, update and delete for /me."""
+"""Microsoft Graph v1.0 stub: onlineMeetings createOrGet, update and delete for /me; calendar getSchedule."""
 from __future__ import annotations
 
 import base64
@@ -20,10 +20,45 @@ class GraphStub(ResourceStub):
         ("GET", _MEETING, "get_meeting"),
         ("PATCH", _MEETING, "update"),
         ("DELETE", _MEETING, "delete_meeting"),
+        ("POST", r"/me/calendar/getSchedule", "get_schedule"),
     )
 
     def __init__(self, token: str = "graph-access-token"):
         super().__init__(token)
+        #: getSchedule's answer: mailbox address -> [(status, start, end)], UTC "YYYY-MM-DDTHH:MM:SS"
+        self.schedule_items: dict[str, list[tuple[str, str, str]]] = {}
+
+    def get_schedule(self, req):
+        """calendar: getSchedule: each mailbox's items in the range (times in UTC, as asked)."""
+        body = req.json()
+        checks.unknown_fields(body, {"schedules", "startTime", "endTime", "availabilityViewInterval"})
+        schedules = checks.require(body, "schedules", list)
+        if not schedules:
+            raise Violation("schedules must name at least one mailbox")
+        for address in schedules:
+            checks.email(address, "schedules[]")
+        for name in ("startTime", "endTime"):
+            value = checks.require(body, name, dict)
+            checks.unknown_fields(value, {"dateTime", "timeZone"}, name)
+            datetime.fromisoformat(checks.require(value, "dateTime", str))
+            if checks.require(value, "timeZone", str) != "UTC":
+                checks.iana_zone(value["timeZone"], f"{name}.timeZone")
+        interval = checks.optional(body, "availabilityViewInterval", int)
+        if interval is not None and not 5 <= interval <= 1440:
+            raise Violation("availabilityViewInterval must be 5-1440 minutes")
+        statuses = {"free", "tentative", "busy", "oof", "workingElsewhere", "unknown"}
+        value = []
+        for address in schedules:
+            items = []
+            for status, start, end in self.schedule_items.get(address, ()):
+                checks.one_of(status, statuses, "status")
+                items.append({"isPrivate": False, "status": status, "subject": "Busy", "location": "",
+                              "start": {"dateTime": f"{start}.0000000", "timeZone": "UTC"},
+                              "end": {"dateTime": f"{end}.0000000", "timeZone": "UTC"}})
+            value.append({"scheduleId": address, "availabilityView": "", "scheduleItems": items,
+                          "workingHours": {}})
+        return Reply(200, {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#"
+                                             "Collection(microsoft.graph.scheduleInformation)", "value": value})
 
     def error_body(self, status, message):
         code = {401: "InvalidAuthenticationToken", 404: "NotFound", 429: "TooManyRequests"}.get(

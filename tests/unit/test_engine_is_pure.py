@@ -55,6 +55,8 @@ def violations(package: str, forbidden_roots: tuple[str, ...]) -> list[str]:
     ("webapp.mail", WEB_AND_DATABASE),
     # webhook bodies, signatures, address checks and the POST: plain Python and requests
     ("webapp.webhooks", (*WEB_AND_DATABASE, "jinja2")),
+    # reading outside calendars and expanding their events: caldav, requests, icalendar
+    ("webapp.calendars", (*WEB_AND_DATABASE, "jinja2")),
 ])
 def test_pure_packages_load_no_framework_database_or_other_webapp_code(package, forbidden_roots):
     assert violations(package, forbidden_roots) == []

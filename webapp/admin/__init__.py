@@ -5,6 +5,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     availability,
     bookings,
     calendar,
+    calendar_sources,
     dashboard,
     hosts,
     outbox,

@@ -33,6 +33,7 @@ from webapp.admin.form_fields import (
 )
 from webapp.branding import DEFAULT_ACCENT, accent_problem
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
+from webapp.models.calendar_source import SOURCE_KINDS
 from webapp.models.host import ASSIGNMENT_MODES
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION
 from webapp.scheduling import is_valid_zone
@@ -348,6 +349,40 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     booking = StringField("Booking (id or uid)", validators=[PlainText(32)])
+
+
+# ---- outside calendars ------------------------------------------------------------
+
+class CalendarSourceForm(AdminForm):
+    """A host's outside calendar; the service checks the host, the kind and the address."""
+
+    host_id = ListedChoiceField("Host", coerce=int, validators=[Filled()], message="Choose a host.")
+    kind = ListedChoiceField("Kind", choices=list(SOURCE_KINDS.items()), default="caldav",
+                             message="Choose one of the listed kinds.")
+    name = StringField("Name", validators=[PlainText(120, required=True)])
+    url = URLField("Address (CalDAV server or .ics feed URL; empty for Google and Microsoft)",
+                   validators=[PlainText(2000)])
+    username = StringField("User name (CalDAV)", validators=[PlainText(254)])
+    password = PasswordField("App password (CalDAV; leave empty to keep the stored one)",
+                             validators=[PlainText(500)])
+    calendars = StringField("Calendars to read, comma-separated (CalDAV names, empty: all; Google ids, "
+                            "empty: primary; Microsoft mailbox addresses, empty: the host's)",
+                            validators=[PlainText(1000)])
+    write_calendar = StringField("Write bookings into this calendar (CalDAV name; empty: none)",
+                                 validators=[PlainText(254)])
+    all_day_blocks = BooleanField("All-day events block the whole day", default=True)
+    tentative_busy = BooleanField("Tentative events count as busy", default=True)
+    is_active = BooleanField("Active", default=True)
+
+    def offer_hosts(self, hosts) -> None:
+        """Offer the hosts to choose from."""
+        self.host_id.choices = [(host.id, host.name) for host in hosts]
+
+    def values(self) -> dict:
+        """Return the service's arguments; the calendars as a list of names."""
+        values = super().values()
+        values["calendars"] = [name.strip() for name in (values["calendars"] or "").split(",") if name.strip()]
+        return values
 
 
 # ---- login ------------------------------------------------------------------------

@@ -65,7 +65,9 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
                  "GOOGLE_API_BASE_URL", google_meet.DEFAULT_BASE_URL, oauth=OAuthServer(
                      "google", "GOOGLE", "https://accounts.google.com/o/oauth2/v2/auth",
                      "https://oauth2.googleapis.com/token",
-                     "https://www.googleapis.com/auth/calendar.events", "client_secret_post",
+                     # events: Meet links; freebusy: the host's busy times (calendar sync)
+                     "https://www.googleapis.com/auth/calendar.events "
+                     "https://www.googleapis.com/auth/calendar.freebusy", "client_secret_post",
                      # offline + consent: Google only returns a refresh token when asked this way
                      {"access_type": "offline", "prompt": "consent"})),
     ProviderInfo("zoom", "Zoom", "Zoom", zoom.ZoomProvider, "ZOOM_API_BASE_URL",
@@ -77,7 +79,9 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
                      "teams", "MICROSOFT",
                      "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
                      "https://login.microsoftonline.com/common/oauth2/v2.0/token",
-                     "offline_access OnlineMeetings.ReadWrite User.Read", "client_secret_post",
+                     # Calendars.ReadBasic: getSchedule, the host's busy times (calendar sync)
+                     "offline_access OnlineMeetings.ReadWrite User.Read Calendars.ReadBasic",
+                     "client_secret_post",
                      refresh_sends_scope=True)),
     ProviderInfo("whereby", "Whereby", "Whereby", whereby.WherebyProvider, "WHEREBY_API_BASE_URL",
                  whereby.DEFAULT_BASE_URL, api_key_setting="WHEREBY_API_KEY"),

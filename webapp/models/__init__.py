@@ -3,6 +3,7 @@ from webapp.models.accounts import AdminUser, ApiToken, LoginThrottle
 from webapp.models.audit import AuditEntry
 from webapp.models.availability import AvailabilitySlot, BlockedDate
 from webapp.models.booking import Booking, BookingFollowUp
+from webapp.models.calendar_source import CalendarSource, ExternalBusy
 from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
@@ -13,6 +14,7 @@ from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AuditEntry", "AvailabilitySlot", "BlockedDate", "Booking",
-    "BookingFollowUp", "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage",
-    "PeriodicRun", "ProviderIntegration", "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
+    "BookingFollowUp", "BookingHost", "CalendarSource", "ExternalBusy", "Host", "IdempotencyRecord",
+    "LoginThrottle", "OutboxMessage", "PeriodicRun", "ProviderIntegration", "ServiceType",
+    "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

@@ -10,14 +10,16 @@ from datetime import datetime
 
 from flask import current_app
 
+from webapp.calendars.fetch import SourceError
 from webapp.extensions import db
 from webapp.mail import messages
 from webapp.mail.outgoing import OutgoingEmail
+from webapp.mail.references import booking_reference
 from webapp.meetings import ProviderError
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoint
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.write import booking_confirmed, meeting_link_ready
-from webapp.services import meetings
+from webapp.services import calendar_events, calendar_sync, meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
@@ -269,6 +271,44 @@ def _record_response(row_id: int, status: int) -> None:
     row.payload = {**row.payload, "response_code": status}
 
 
+def _calendar_refresh(row, booking, now):
+    """Read the outside calendars of the booking's hosts again (whatever became of the booking)."""
+    host_ids = list(row.payload.get("host_ids") or [])
+    return Action(call=lambda: sum(calendar_sync.refresh_host(host_id, now) for host_id in host_ids))
+
+
+def _calendar_event_put(row, booking, now):
+    """Write the booking's event (this version) into the host's calendar; a newer version supersedes it."""
+    _require(booking, row, ("pending", "confirmed"))
+    where = _calendar_target(row)
+    ical, seconds = calendar_events.event_of(booking, now), calendar_events.timeout()
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.put(where, ical, seconds)))
+
+
+def _calendar_event_delete(row, booking, now):
+    """Remove a cancelled booking's event from the host's calendar (already gone is done)."""
+    _require(booking, row, ("cancelled",))
+    where, reference = _calendar_target(row), booking_reference(booking.uid)
+    seconds = calendar_events.timeout()
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.delete(where, reference, seconds)))
+
+
+def _calendar_target(row: OutboxMessage) -> calendar_events.Target:
+    """Return where the row writes, or skip when its source no longer takes bookings."""
+    where = calendar_events.target(row.payload.get("source_id"))
+    if where is None:
+        raise Skip("the calendar no longer takes bookings")
+    return where
+
+
+def _calendar_call(call):
+    """Make a calendar server call, reporting a failure the way the outbox retries outside calls."""
+    try:
+        return call()
+    except SourceError as exc:
+        raise ProviderError(f"calendar: {exc.message}", True) from exc
+
+
 def _instant(value: str | None) -> datetime | None:
     """Parse an ISO instant stored in a payload."""
     return datetime.fromisoformat(value) if value else None
@@ -290,4 +330,7 @@ ACTIONS = {
     Kind.MEETING_UPDATE: _meeting_update,
     Kind.MEETING_DELETE: _meeting_delete,
     Kind.WEBHOOK: _webhook,
+    Kind.CALENDAR_REFRESH: _calendar_refresh,
+    Kind.CALENDAR_EVENT_PUT: _calendar_event_put,
+    Kind.CALENDAR_EVENT_DELETE: _calendar_event_delete,
 }

@@ -40,7 +40,7 @@ from webapp.models import Booking, OutboxMessage
 from webapp.outbox import outage
 from webapp.outbox.actions import Action, Defer, Skip, UnknownKind, prepare
 from webapp.outbox.aside import ASIDE
-from webapp.outbox.kinds import MEETING_KINDS, Status
+from webapp.outbox.kinds import ASIDE_KINDS, Status
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _is_meeting_step(message_id: int) -> bool:
     """Whether the row calls a meeting provider (one cheap read, before any claim)."""
     kind = db.session.scalar(db.select(OutboxMessage.kind).where(OutboxMessage.id == message_id))
     db.session.rollback()
-    return kind in MEETING_KINDS
+    return kind in ASIDE_KINDS
 
 
 def carry_out(held: Claim, row: OutboxMessage) -> str:

@@ -1,4 +1,4 @@
-"""The periodic sweep: complete finished bookings, forget old answers, queue due and stuck rows.
+"""The periodic sweep: complete finished bookings, forget old answers, queue due and stuck rows, read calendars.
 
 The sweep reads the database, not Redis, so it recovers everything a Redis flush or a
 dead worker lost: reminders and follow-ups that fell due, retries, rows whose lease ran out.
@@ -19,7 +19,7 @@ from webapp.outbox.dispatch import enqueue
 from webapp.outbox.kinds import Status
 from webapp.outbox.perform import claimable
 from webapp.outbox.periodic import run_once
-from webapp.services import idempotency, privacy
+from webapp.services import calendar_sync, idempotency, privacy
 from webapp.services.bookings import complete_booking
 
 #: rows handed to the queue by one sweep at most (the next sweep takes the rest)
@@ -61,7 +61,9 @@ def sweep(now: datetime) -> dict:
         enqueue(fresh, skip_waiting=True)
     if overdue:
         enqueue(overdue, skip_waiting=True, generation=str(int(now.timestamp()) // max(lease, 1)))
-    return {"completed": completed, "enqueued": len(rows)}
+    # last, so the due emails are queued before any calendar server is waited for
+    calendars = calendar_sync.refresh_due_sources(now)
+    return {"completed": completed, "enqueued": len(rows), "calendars_read": calendars}
 
 
 def complete_finished_bookings(now: datetime) -> int:

@@ -19,8 +19,9 @@ from webapp.api.parsing import utc_iso
 from webapp.api.shapes import booking_json
 from webapp.extensions import db
 from webapp.mail.messages import notice_recipients
-from webapp.models import Booking, BookingFollowUp, OutboxMessage, ServiceType, WebhookEndpoint
+from webapp.models import Booking, BookingFollowUp, CalendarSource, OutboxMessage, ServiceType, WebhookEndpoint
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
+from webapp.services import calendar_events
 from webapp.services.settings import get_settings
 from webapp.webhooks import events
 
@@ -57,6 +58,8 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
     _add_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now)
     _add_reminders(booking, now)
     _add_webhooks(booking, events.BOOKING_CREATED, now)
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
+    _add_calendar_refresh(booking, now)
 
 
 def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
@@ -88,6 +91,8 @@ def booking_cancelled(booking: Booking, now: datetime) -> None:
     _add(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking)
     _add_admin_notice(booking, Kind.ADMIN_CANCELLATION, now)
     _add_webhooks(booking, events.BOOKING_CANCELLED, now)
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_DELETE, now)
+    _add_calendar_refresh(booking, now)
 
 
 def confirmation_resent(booking: Booking, now: datetime) -> None:
@@ -122,6 +127,27 @@ def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end
     _add_reminders(booking, now)
     _add_webhooks(booking, events.BOOKING_RESCHEDULED, now,
                   previous_scheduled_at_utc=utc_iso(previous_start))
+    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
+    _add_calendar_refresh(booking, now)
+
+
+def _add_calendar_events(booking: Booking, kind: Kind, now: datetime) -> None:
+    """Queue the write (or removal) of the booking's event in each host calendar that takes bookings."""
+    for source_id in calendar_events.writing_sources(sorted(link.host_id for link in booking.host_links)):
+        _add(kind, outbox_key(booking, kind, f"source:{source_id}"), now, booking=booking,
+             recipient="outside calendars", source_id=source_id)
+
+
+def _add_calendar_refresh(booking: Booking, now: datetime) -> None:
+    """Queue a fresh read of the outside calendars of the booking's hosts, if any has one."""
+    host_ids = sorted(link.host_id for link in booking.host_links)
+    if not host_ids:
+        return
+    with_sources = sorted(set(db.session.scalars(db.select(CalendarSource.host_id).where(
+        CalendarSource.host_id.in_(host_ids), CalendarSource.is_active))))
+    if with_sources:
+        _add(Kind.CALENDAR_REFRESH, outbox_key(booking, Kind.CALENDAR_REFRESH), now, booking=booking,
+             recipient="outside calendars", host_ids=with_sources)
 
 
 def _add_reminders(booking: Booking, now: datetime) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, Booking, BookingHost, Host, ServiceType, ServiceTypeHost
 from webapp.models.booking import ACTIVE_STATUSES
+from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
 from webapp.scheduling import (
     Block,
@@ -157,6 +158,31 @@ def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | 
     return busy, in_range
 
 
+def external_busy(start: datetime, end: datetime, host_ids: set[int]) -> dict[int, list[Busy]]:
+    """Return the cached busy times of the hosts' outside calendars near [start, end), by host id.
+
+    One query on the cache the worker fills (`services/calendar_sync`); no source is ever
+    read here. The intervals carry no buffers of their own: the service's buffers apply.
+    """
+    rows = db.session.execute(
+        db.select(ExternalBusy.host_id, ExternalBusy.starts_at, ExternalBusy.ends_at)
+        .where(ExternalBusy.host_id.in_(host_ids), ExternalBusy.starts_at < end + MAX_BUFFER,
+               ExternalBusy.ends_at > start - MAX_BUFFER))
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    for host_id, s, e in rows:
+        busy[host_id].append(Busy(s, e))
+    return busy
+
+
+def _with_external(busy: dict[int, list[Busy]], start: datetime, end: datetime,
+                   host_ids: set[int]) -> dict[int, list[Busy]]:
+    """Return the bookings' busy times with the outside calendars' added, by host id."""
+    merged: dict[int, list[Busy]] = defaultdict(list, {host_id: list(items) for host_id, items in busy.items()})
+    for host_id, items in external_busy(start, end, host_ids).items():
+        merged[host_id].extend(items)
+    return merged
+
+
 def business_zone() -> ZoneInfo:
     """Return the business zone, where the booking window is defined (hosts' hours are in theirs)."""
     return get_zone(get_settings().business_timezone)
@@ -174,7 +200,7 @@ def combine_mode(service: ServiceType) -> Combine:
 
 @dataclass(frozen=True)
 class _EngineInputs:
-    """What the engine needs besides limits and now, loaded for a range in four queries."""
+    """What the engine needs besides limits and now, loaded for a range in five queries."""
 
     business_zone: ZoneInfo
     #: the hosts considered for each service type, in id order
@@ -194,7 +220,7 @@ class _EngineInputs:
 
 def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
           *, only: list[Host] | None = None) -> _EngineInputs:
-    """Load hosts, rules, blocks and bookings that matter to [start, end): four queries.
+    """Load hosts, rules, blocks and bookings that matter to [start, end): five queries (the fifth: outside calendars).
 
     `only` narrows every service type to those hosts (a host the client chose, a booking's own);
     without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
@@ -209,6 +235,7 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
     # a day either side: every host zone's dates of the range lie within
     first, last = start.astimezone(zone).date() - ONE_DAY, end.astimezone(zone).date() + ONE_DAY
     busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id)
+    busy = _with_external(busy, start, end, host_ids)
     return _EngineInputs(business_zone=zone, hosts=hosts,
                          rules=_rules([service.key for service in services], host_ids, default_id),
                          blocks=_blocks(first, last, host_ids, default_id), busy=busy, in_range=in_range)
@@ -236,7 +263,7 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
 
     Without `host`, each type's hosts combine (any of them free; all of them for collective
     types); with `host`, only that host's own free times (empty for types it does not give).
-    Five queries (settings, hosts, rules, blocks, bookings) whatever the range or the counts.
+    Six queries (settings, hosts, rules, blocks, bookings, outside busy times) whatever the range or the counts.
     """
     inputs = _load(services, start, end, exclude_booking_id, only=[host] if host else None)
     slots = {

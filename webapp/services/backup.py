@@ -12,6 +12,8 @@ Left out on purpose:
   them. After a restore, `flask create-admin` and `flask create-api-token` make new ones
   (and a host's link to its login is dropped, to be set again).
 - webhook endpoints: their secrets are encrypted with this installation's keys.
+- outside calendars (`calendar_sources`): their app passwords are encrypted with this
+  installation's keys (add them again); their busy cache (`external_busy`) is read afresh.
 - outbox rows: they are this installation's queue of side effects. Restored, sent rows
   would be history that means nothing, and pending ones would send emails or run meeting
   steps a second time. (Reminders not yet sent are therefore not restored.)

@@ -100,4 +100,4 @@ def test_query_count_is_the_same_for_a_week_and_two_months(client, many_bookings
         assert body["bookings_count"] == 200
 
     week_count, months_count = count_queries(week), count_queries(two_months)
-    assert week_count == months_count <= 6
+    assert week_count == months_count <= 7  # one of them: outside calendars' busy times

@@ -1,0 +1,71 @@
+"""Bookings written into a CalDAV calendar: the event, its PUT (create or replace) and its DELETE."""
+from datetime import datetime, timezone
+
+import caldav
+from icalendar import Calendar, Event
+
+from webapp.calendars.busy import OWN_EVENT_PROPERTY, OWN_UID_PREFIX
+from webapp.calendars.fetch import DEFAULT_TIMEOUT, CalDavAccount, SourceError
+
+PRODID = "-//StudiocentOS//Booking calendar sync//EN"
+
+
+def own_uid(reference: str) -> str:
+    """Return the UID of a booking's event (from its public reference: it opens nothing)."""
+    return f"{OWN_UID_PREFIX}{reference}"
+
+
+def booking_event(reference: str, *, summary: str, start: datetime, end: datetime, description: str,
+                  sequence: int, now: datetime) -> bytes:
+    """Return the VCALENDAR of a booking's event, marked as ours so it never blocks itself."""
+    event = Event()
+    event.add("uid", own_uid(reference))
+    event.add("dtstamp", now.astimezone(timezone.utc))
+    event.add("dtstart", start.astimezone(timezone.utc))
+    event.add("dtend", end.astimezone(timezone.utc))
+    event.add("sequence", sequence)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add(OWN_EVENT_PROPERTY, reference)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def put_event(account: CalDavAccount, calendar_name: str, ical: bytes, *,
+              timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Create or replace the event (same UID, same resource) in the named calendar."""
+    _call(account, timeout, lambda calendar: calendar.save_event(ical.decode()), calendar_name)
+
+
+def delete_event(account: CalDavAccount, calendar_name: str, uid: str, *,
+                 timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Delete the event with `uid` from the named calendar; False if it was not there."""
+    def remove(calendar) -> bool:
+        """Delete the event if it exists."""
+        try:
+            calendar.event_by_uid(uid).delete()
+        except caldav.lib.error.NotFoundError:
+            return False
+        return True
+    return _call(account, timeout, remove, calendar_name)
+
+
+def _call(account: CalDavAccount, timeout: float, action, calendar_name: str):
+    """Run `action` on the named calendar of the account; raise SourceError when it fails."""
+    try:
+        client = caldav.DAVClient(url=account.url, username=account.username or None,
+                                  password=account.password or None, timeout=timeout)
+        calendars = [c for c in client.principal().calendars()
+                     if c.name == calendar_name or str(c.url) == calendar_name]
+        if not calendars:
+            raise SourceError(f"no calendar called {calendar_name} on the server")
+        return action(calendars[0])
+    except SourceError:
+        raise
+    except caldav.lib.error.AuthorizationError as exc:
+        raise SourceError("the CalDAV server refused the user name or app password") from exc
+    except Exception as exc:  # caldav and requests raise many types; the outbox retries
+        raise SourceError(f"the CalDAV server could not be written ({type(exc).__name__})") from exc
