@@ -6,11 +6,12 @@ from webapp.models.host import BookingHost, Host, ServiceTypeHost
 from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
 from webapp.models.service_type import ServiceType
-from webapp.models.settings import IdempotencyRecord, Setting
+from webapp.models.settings import ConfigVersion, IdempotencyRecord, Setting
 from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AvailabilitySlot", "BlockedDate", "Booking", "BookingFollowUp",
-    "BookingHost", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "ProviderIntegration",
+    "BookingHost", "ConfigVersion", "Host", "IdempotencyRecord", "LoginThrottle", "OutboxMessage",
+    "ProviderIntegration",
     "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]
