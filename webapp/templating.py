@@ -1,7 +1,7 @@
 """Template filters and globals: times always shown with their zone."""
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.clock import now
@@ -59,6 +59,11 @@ def zone_options_now(selected: str):
     return zone_options(selected, now())
 
 
+def all_zones_url() -> str:
+    """Return the URL of every zone's <option> as of today (the day in it keeps caches exact)."""
+    return url_for("zones.options", day=now().date().isoformat())
+
+
 def _site_context() -> dict:
     """Give every template the business name (configured one while the database is down)."""
     try:
@@ -82,3 +87,4 @@ def register(app: Flask) -> None:
     app.add_template_global(shown_status, "shown_status")
     app.add_template_global(ZONE_NAMES, "all_zones")
     app.add_template_global(zone_options_now, "zone_options")
+    app.add_template_global(all_zones_url, "all_zones_url")
