@@ -4,7 +4,7 @@ One row whose number every change to the stable configuration (service types, ho
 blocked dates, settings) bumps in its transaction, so each process reloads its cache only then.
 
 Revision ID: d5a9c3e7f1b2
-Revises: 345ddfc63138
+Revises: b7e1d0c4a917
 Create Date: 2026-11-29 21:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5a9c3e7f1b2'
-down_revision = '345ddfc63138'
+down_revision = 'b7e1d0c4a917'
 branch_labels = None
 depends_on = None
 

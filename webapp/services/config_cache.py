@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, current_app
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
@@ -162,6 +162,8 @@ def bump(session: Session) -> None:
     """Move the configuration version in `session`'s transaction (every process reloads)."""
     if session.info.get(CHANGED):
         return
+    if not inspect(session.connection()).has_table(ConfigVersion.__tablename__):
+        return  # a schema older than the table (mid-migration): no process caches from it yet
     session.info[CHANGED] = True
     moved = session.execute(update(ConfigVersion).where(ConfigVersion.id == 1)
                             .values(version=ConfigVersion.version + 1))
