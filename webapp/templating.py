@@ -61,7 +61,7 @@ def zone_options_now(selected: str):
 
 def all_zones_url() -> str:
     """Return the URL of every zone's <option> as of today (the day in it keeps caches exact)."""
-    return url_for("zones.options", day=now().date().isoformat())
+    return url_for("zones.options", v=now().date().isoformat())
 
 
 def _site_context() -> dict:

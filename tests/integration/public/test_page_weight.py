@@ -74,7 +74,7 @@ def test_scripts_load_every_zone_from_one_cached_response(client):
     assert response.status_code == 200
     assert response.data.count(b"<option") > 500
     assert "max-age=86400" in response.headers["Cache-Control"]
-    assert "day=2025-12-01" in url  # offsets change with the date
+    assert "v=2025-12-01" in url  # offsets change with the date
 
 
 def test_text_responses_are_gzipped_for_clients_that_take_it(client):
