@@ -92,8 +92,7 @@ def prepare(database_url: str, *, bookings: int = 300) -> date:
         db.create_all()
         load_defaults()
         starts = weekday_starts(month)
-        step = len(starts) / bookings
-        store_bookings([starts[int(n * step)] for n in range(bookings)])
+        store_bookings([starts[n * len(starts) // bookings] for n in range(bookings)])
         db.session.remove()
         db.engine.dispose()
     return month
@@ -205,8 +204,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--bookings", action="store_true", help="also booking creation on PostgreSQL")
+    parser.add_argument("--only-bookings", action="store_true", help="booking creation only")
     args = parser.parse_args()
-    read_endpoints(args)
+    if not args.only_bookings:
+        read_endpoints(args)
+    args.bookings = args.bookings or args.only_bookings
     if args.bookings:
         booking_creation(args)
 
