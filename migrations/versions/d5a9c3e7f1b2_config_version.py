@@ -8,9 +8,8 @@ Revises: b7e1d0c4a917
 Create Date: 2026-11-29 21:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd5a9c3e7f1b2'

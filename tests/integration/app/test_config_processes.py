@@ -10,8 +10,8 @@ from datetime import date, time, timedelta
 import httpx
 import pytest
 
-from tests.faults.processes import AppProcess, wait_for_port
 from tests.factories import create_block, create_rule
+from tests.faults.processes import AppProcess, wait_for_port
 from tests.integration.mail.support import free_port
 from webapp.extensions import db
 from webapp.models import ServiceType
