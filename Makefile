@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint install db bench lighthouse screenshots clean lock
+.PHONY: run test lint install db bench bench-http lighthouse screenshots clean lock
 
 # requirements.txt names the direct dependencies; requirements.lock pins every package
 # they pull in (tests/unit/test_dependency_lock.py checks the lock covers them).
@@ -51,6 +51,9 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.engine
+
+bench-http: $(INSTALLED)
+	$(BIN)/python -m bench.http --bookings
 
 # Lighthouse (npm CLI through npx, system Chromium) on `make run`'s site with its own database
 # (instance/lighthouse/lighthouse.db, one booking for the confirmation and manage pages);

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
     check_config(app)
     Path(app.instance_path).mkdir(exist_ok=True)
+    init_transport(app)
     init_extensions(app)
     init_observability(app)
     init_security(app)
@@ -81,6 +82,13 @@ def check_environment(app: Flask) -> None:
                           "its debugger runs code sent from the browser.")
 
 
+def init_transport(app: Flask) -> None:
+    """Compress text responses (registered first, so it runs after every other after_request hook)."""
+    from webapp import compression
+
+    compression.init_app(app)
+
+
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app, with the engine listeners and the admin loader."""
     db.init_app(app)
@@ -124,10 +132,11 @@ def init_security(app: Flask) -> None:
 
 
 def init_templates(app: Flask) -> None:
-    """Register the template filters, globals and error pages."""
-    from webapp import errors, templating
+    """Register the template filters, globals (versioned static URLs) and error pages."""
+    from webapp import errors, static_files, templating
 
     templating.register(app)
+    static_files.init_app(app)
     errors.register(app)
 
 
@@ -139,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.integrations import bp as integrations_bp
     from webapp.manage.routes import bp as manage_bp
     from webapp.public.routes import bp as public_bp
+    from webapp.public.zones import bp as zones_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp)
@@ -146,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.register_blueprint(integrations_bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(zones_bp)
 
 
 def init_jobs(app: Flask) -> None:

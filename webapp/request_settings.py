@@ -1,15 +1,16 @@
-"""The web layer's part of reading settings: at most once per request."""
+"""The web layer's part of reading the stable configuration: its version at most once per request."""
 from flask import Flask
 
-from webapp.services.settings import start_reading_once, stop_reading_once
+from webapp.services import config_cache
 
 
 def _stop(_exc: BaseException | None) -> None:
-    """End the request's read-once unit, whether or not the request failed."""
-    stop_reading_once()
+    """End the request's unit of work, whether or not the request failed."""
+    config_cache.stop_unit()
 
 
 def init_app(app: Flask) -> None:
-    """Open a read-once unit for the settings at each request's start, close it at its end."""
-    app.before_request(start_reading_once)
+    """Watch configuration changes; open a unit at each request's start, close it at its end."""
+    config_cache.init_app(app)
+    app.before_request(config_cache.start_unit)
     app.teardown_request(_stop)

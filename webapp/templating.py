@@ -82,6 +82,11 @@ def zone_options_now(selected: str):
     return zone_options(selected, now())
 
 
+def all_zones_url() -> str:
+    """Return the URL of every zone's <option> as of today (the day in it keeps caches exact)."""
+    return url_for("zones.options", v=now().date().isoformat())
+
+
 def _site_context() -> dict:
     """Give every template the business's name, logo and accent (`brand_css`: None for the site's own).
 
@@ -115,3 +120,4 @@ def register(app: Flask) -> None:
     app.add_template_global(hour_cycle, "hour_cycle")
     app.add_template_global(ZONE_NAMES, "all_zones")
     app.add_template_global(zone_options_now, "zone_options")
+    app.add_template_global(all_zones_url, "all_zones_url")

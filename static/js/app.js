@@ -6,21 +6,51 @@
     return document.querySelector("[data-zone-form]");
   }
 
+  // A page carries the common zones only; every zone loads once (a cached response) when the
+  // client searches or the browser's zone is not among them. Without JS: the "All time zones" page.
+  function withAllZones(select, then) {
+    if (!select.dataset.allZones || select.dataset.loaded) { then(); return; }
+    if (select.loadingZones) { select.loadingZones.push(then); return; }
+    select.loadingZones = [then];
+    fetch(select.dataset.allZones)
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+      .then(function (html) {
+        var chosen = select.value;
+        select.innerHTML = html;
+        select.value = chosen;
+        select.dataset.loaded = "1";
+      })
+      .catch(function () { /* keep the common zones; the link still offers every zone */ })
+      .then(function () {
+        var waiting = select.loadingZones;
+        select.loadingZones = null;
+        waiting.forEach(function (callback) { callback(); });
+      });
+  }
+
   function adoptBrowserZone() {
     var form = zoneForm();
     if (!form || new URLSearchParams(window.location.search).has("tz")) return;
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var select = form.querySelector("[data-zone-select]");
     if (!zone || !select || select.value === zone) return;
-    if (!select.querySelector('option[value="' + CSS.escape(zone) + '"]')) return;
-    select.value = zone;
-    form.submit();
+    var offered = function () { return select.querySelector('option[value="' + CSS.escape(zone) + '"]'); };
+    var apply = function () {
+      if (!offered()) return;
+      select.value = zone;
+      form.submit();
+    };
+    if (offered()) apply(); else withAllZones(select, apply);
   }
 
   // The zone applies only when the client presses the button (or Enter in the search box):
   // a select that reloads on change would navigate on every arrow key (WCAG 3.2.2).
   function filterZones(search) {
     var select = search.form.querySelector("[data-zone-select]");
+    withAllZones(select, function () { filterLoadedZones(search, select); });
+  }
+
+  function filterLoadedZones(search, select) {
     var words = search.value.toLowerCase().replace(/_/g, " ").split(/\s+/).filter(Boolean);
     var first = null;
     Array.prototype.forEach.call(select.options, function (option) {

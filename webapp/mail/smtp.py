@@ -1,6 +1,13 @@
-"""Send through an SMTP server configured with Flask-Mail's MAIL_* keys."""
+"""Send through an SMTP server configured with Flask-Mail's MAIL_* keys.
+
+A worker thread keeps its session open between messages (opening, STARTTLS and AUTH cost more
+than sending), checks it with NOOP when it has been idle, and opens a new one when the kept one
+has died; a failure on a fresh session is the server's, reported as before (`outage`).
+"""
 import logging
 import smtplib
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -9,10 +16,23 @@ from webapp.mail.outgoing import MailError, OutgoingEmail, message_id_of
 
 log = logging.getLogger(__name__)
 
+#: a kept session idle longer than this is checked with NOOP before use (servers drop idle ones)
+IDLE_CHECK_SECONDS = 5.0
+#: each thread's open sessions, by transport
+_kept = threading.local()
+
+
+@dataclass
+class _Session:
+    """An open SMTP session and when it was last used."""
+
+    smtp: smtplib.SMTP
+    used_at: float
+
 
 @dataclass(frozen=True)
 class SmtpTransport:
-    """One SMTP session per message, with a timeout so a hung server cannot block a worker."""
+    """SMTP with one session kept per thread and a timeout so a hung server cannot block a worker."""
 
     host: str
     port: int = 25
@@ -40,8 +60,7 @@ class SmtpTransport:
         message_id = message_id_of(email)
         mime = build_mime(email, message_id)
         try:
-            with self._connect() as smtp:
-                refused = smtp.send_message(mime, from_addr=email.from_email, to_addrs=email.to)
+            refused = self._send_kept(mime, email)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             # the codes, not the addresses: this text is logged and stored as the row's error
@@ -57,6 +76,57 @@ class SmtpTransport:
         if refused:
             log.warning("SMTP refused %s recipient(s) of %s", len(refused), message_id)
         return message_id
+
+    def _send_kept(self, mime, email: OutgoingEmail) -> dict:
+        """Send on this thread's kept session; if that session had died, once more on a new one."""
+        session, reused = self._session()
+        try:
+            refused = session.smtp.send_message(mime, from_addr=email.from_email, to_addrs=email.to)
+        except smtplib.SMTPServerDisconnected:
+            self._drop()
+            if not reused:
+                raise
+            session, _ = self._session()  # the server had closed the kept session
+            try:
+                refused = session.smtp.send_message(mime, from_addr=email.from_email, to_addrs=email.to)
+            except BaseException:
+                self._drop()
+                raise
+        except BaseException:
+            self._drop()  # never reuse a session in an unknown state
+            raise
+        session.used_at = time.monotonic()
+        return refused
+
+    def _session(self) -> tuple[_Session, bool]:
+        """Return this thread's session to the server (opening one if needed) and whether it was kept."""
+        sessions = _kept.__dict__.setdefault("sessions", {})
+        session = sessions.get(self)
+        if session is not None and time.monotonic() - session.used_at > IDLE_CHECK_SECONDS:
+            try:
+                alive = session.smtp.noop()[0] == 250
+            except (smtplib.SMTPException, OSError):
+                alive = False
+            if not alive:
+                self._drop()
+                session = None
+        if session is not None:
+            return session, True
+        session = sessions[self] = _Session(self._connect(), time.monotonic())
+        return session, False
+
+    def _drop(self) -> None:
+        """Close and forget this thread's session, if any."""
+        session = _kept.__dict__.get("sessions", {}).pop(self, None)
+        if session is not None:
+            try:
+                session.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                session.smtp.close()
+
+    def close(self) -> None:
+        """Close this thread's kept session (a worker stopping; tests)."""
+        self._drop()
 
     def _connect(self) -> smtplib.SMTP:
         """Open, secure and authenticate a session."""

@@ -9,12 +9,12 @@ from webapp.models.integration import ProviderIntegration
 from webapp.models.outbox import OutboxMessage
 from webapp.models.periodic import PeriodicRun
 from webapp.models.service_type import ServiceType
-from webapp.models.settings import IdempotencyRecord, Setting
+from webapp.models.settings import ConfigVersion, IdempotencyRecord, Setting
 from webapp.models.webhook import WebhookEndpoint
 
 __all__ = [
     "AdminUser", "ApiToken", "AuditEntry", "AvailabilitySlot", "BlockedDate", "Booking",
-    "BookingFollowUp", "BookingHost", "CalendarSource", "ExternalBusy", "Host", "IdempotencyRecord",
-    "LoginThrottle", "OutboxMessage", "PeriodicRun", "ProviderIntegration", "ServiceType",
-    "ServiceTypeHost", "Setting", "WebhookEndpoint",
+    "BookingFollowUp", "BookingHost", "CalendarSource", "ConfigVersion", "ExternalBusy", "Host",
+    "IdempotencyRecord", "LoginThrottle", "OutboxMessage", "PeriodicRun", "ProviderIntegration",
+    "ServiceType", "ServiceTypeHost", "Setting", "WebhookEndpoint",
 ]

@@ -30,3 +30,16 @@ class IdempotencyRecord(db.Model):
     response_status: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
+
+
+class ConfigVersion(db.Model):
+    """One row whose number moves with every change to the stable configuration.
+
+    Bumped in the same transaction as the change (`services/config_cache.py`), so every process
+    compares one number per request and reloads its cached configuration only when it moved.
+    """
+
+    __tablename__ = "config_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,9 @@
-"""Load the engine's inputs, per host, in a fixed number of queries and ask it for free slots."""
+"""Load the engine's inputs, per host, and ask it for free slots.
+
+Hosts, rules and blocked dates come from the process's configuration cache
+(`services/config_cache.py`: one version query per request while nothing changed); bookings are
+read fresh, one query.
+"""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func
 
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, BlockedDate, Booking, BookingHost, Host, ServiceType, ServiceTypeHost
+from webapp.models import Booking, BookingHost, Host, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
@@ -27,6 +32,7 @@ from webapp.scheduling import (
     get_zone,
     refusals_by_host,
 )
+from webapp.services import config_cache
 from webapp.services.settings import get_settings
 
 #: the longest buffer any booking may keep, so the busy query can look a little wider
@@ -57,41 +63,34 @@ def limits_for(service: ServiceType, duration: int | None = None) -> Limits:
 
 
 def active_service_types() -> list[ServiceType]:
-    """Return the active service types in a stable order (one query)."""
-    return list(db.session.scalars(
-        db.select(ServiceType).where(ServiceType.is_active).order_by(ServiceType.id)
-    ))
+    """Return the active service types in a stable order (cached configuration)."""
+    return [config_cache.attach(service) for service in config_cache.current().service_types if service.is_active]
 
 
 def get_service_type(key: str) -> ServiceType | None:
-    """Return the active service type called `key`, if any."""
-    return db.session.scalar(
-        db.select(ServiceType).where(ServiceType.key == key, ServiceType.is_active)
-    )
+    """Return the active service type called `key`, if any (cached configuration)."""
+    found = next((service for service in config_cache.current().service_types
+                  if service.key == key and service.is_active), None)
+    return config_cache.attach(found) if found is not None else None
 
 
 def _hosts(services: list[ServiceType]) -> tuple[dict[str, list[Host]], int | None]:
-    """Return the active hosts giving each type and the default host's id (one query).
+    """Return the active hosts giving each type and the default host's id (cached configuration).
 
     A type gives its listed hosts (those active); a type listing none is the default host's.
     """
-    rows = db.session.execute(
-        db.select(Host, ServiceTypeHost.service_type_id)
-        .outerjoin(ServiceTypeHost, ServiceTypeHost.host_id == Host.id).order_by(Host.id))
-    listed: dict[int, list[Host]] = {}
-    default = None
-    for host, service_id in rows:
-        default = host if host.is_default else default
-        if service_id is not None:
-            listed.setdefault(service_id, []).append(host)
-    implicit = [default] if default is not None else []
-    giving = {service.key: [host for host in listed.get(service.id, implicit) if host.active]
+    config = config_cache.current()
+    default_id = config.default_host_id
+    implicit = [default_id] if default_id is not None else []
+    giving = {service.key: [config_cache.attach(config.hosts[host_id])
+                            for host_id in config.listed_hosts.get(service.id, implicit)
+                            if config.hosts[host_id].active]
               for service in services}
-    return giving, default.id if default is not None else None
+    return giving, default_id
 
 
 def hosts_giving(services: list[ServiceType]) -> dict[str, list[Host]]:
-    """Return, by type key, the active hosts who give each type, in id order (one query)."""
+    """Return, by type key, the active hosts who give each type, in id order (cached)."""
     return _hosts(services)[0]
 
 
@@ -100,33 +99,16 @@ def _owner(column, default_id: int | None):
     return func.coalesce(column, default_id)
 
 
-def _rules(keys: list[str], host_ids: set[int], default_id: int | None) -> dict[tuple[int, str], list[WeeklyRule]]:
-    """Return the active weekly rules of the given types and hosts, by (host id, type)."""
-    owner = _owner(AvailabilitySlot.host_id, default_id)
-    rows = db.session.execute(
-        db.select(owner, AvailabilitySlot.service_type, AvailabilitySlot.day_of_week,
-                  AvailabilitySlot.start_time, AvailabilitySlot.end_time,
-                  AvailabilitySlot.slot_duration)
-        .where(AvailabilitySlot.is_active, AvailabilitySlot.service_type.in_(keys), owner.in_(host_ids))
-    )
-    rules: dict[tuple[int, str], list[WeeklyRule]] = defaultdict(list)
-    for host_id, key, day, start, end, step in rows:
-        rules[host_id, key].append(WeeklyRule(day, start, end, step))
-    return rules
+def _rules(keys: list[str], host_ids: set[int]) -> dict[tuple[int, str], list[WeeklyRule]]:
+    """Return the active weekly rules of the given types and hosts, by (host id, type) (cached)."""
+    return {(host_id, key): rules for (host_id, key), rules in config_cache.current().rules.items()
+            if key in keys and host_id in host_ids}
 
 
-def _blocks(first: date, last: date, host_ids: set[int], default_id: int | None) -> dict[int, list[Block]]:
-    """Return the hosts' blocked dates between two dates (in their zones), by host id."""
-    owner = _owner(BlockedDate.host_id, default_id)
-    rows = db.session.execute(
-        db.select(owner, BlockedDate.blocked_date, BlockedDate.all_day, BlockedDate.start_time,
-                  BlockedDate.end_time)
-        .where(BlockedDate.blocked_date.between(first, last), owner.in_(host_ids))
-    )
-    blocks: dict[int, list[Block]] = defaultdict(list)
-    for host_id, day, all_day, start, end in rows:
-        blocks[host_id].append(Block(day, None if all_day else start, None if all_day else end))
-    return blocks
+def _blocks(first: date, last: date, host_ids: set[int]) -> dict[int, list[Block]]:
+    """Return the hosts' blocked dates between two dates (in their zones), by host id (cached)."""
+    config = config_cache.current()
+    return {host_id: config.blocks_between(host_id, first, last) for host_id in host_ids}
 
 
 def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
@@ -200,7 +182,7 @@ def combine_mode(service: ServiceType) -> Combine:
 
 @dataclass(frozen=True)
 class _EngineInputs:
-    """What the engine needs besides limits and now, loaded for a range in five queries."""
+    """What the engine needs besides limits and now, for a range: bookings and outside busy read fresh, the rest cached."""
 
     business_zone: ZoneInfo
     #: the hosts considered for each service type, in id order
@@ -220,7 +202,7 @@ class _EngineInputs:
 
 def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
           *, only: list[Host] | None = None) -> _EngineInputs:
-    """Load hosts, rules, blocks and bookings that matter to [start, end): five queries (the fifth: outside calendars).
+    """Load hosts, rules, blocks (cached), bookings and outside busy times (one query each) for [start, end).
 
     `only` narrows every service type to those hosts (a host the client chose, a booking's own);
     without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
@@ -237,8 +219,8 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
     busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id)
     busy = _with_external(busy, start, end, host_ids)
     return _EngineInputs(business_zone=zone, hosts=hosts,
-                         rules=_rules([service.key for service in services], host_ids, default_id),
-                         blocks=_blocks(first, last, host_ids, default_id), busy=busy, in_range=in_range)
+                         rules=_rules([service.key for service in services], host_ids),
+                         blocks=_blocks(first, last, host_ids), busy=busy, in_range=in_range)
 
 
 def _held_by(booking_id: int | None) -> set[int] | None:
@@ -263,7 +245,7 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
 
     Without `host`, each type's hosts combine (any of them free; all of them for collective
     types); with `host`, only that host's own free times (empty for types it does not give).
-    Six queries (settings, hosts, rules, blocks, bookings, outside busy times) whatever the range or the counts.
+    Two queries (bookings, outside busy times) besides the configuration version, whatever the range or the counts.
     """
     inputs = _load(services, start, end, exclude_booking_id, only=[host] if host else None)
     slots = {

@@ -1,5 +1,4 @@
 """Run-time settings: database rows over configuration defaults."""
-from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 
 from flask import current_app
@@ -7,6 +6,7 @@ from flask import current_app
 from webapp.branding import DEFAULT_ACCENT
 from webapp.extensions import db
 from webapp.models import ProviderIntegration, Setting
+from webapp.services import config_cache
 
 
 @dataclass(frozen=True)
@@ -46,32 +46,12 @@ def defaults() -> Settings:
     )
 
 
-#: the settings read in the current unit of work; None (the default) reads them every time.
-#: The web layer opens one unit per request (pages ask for the settings several times).
-_read_once: ContextVar[dict | None] = ContextVar("settings_read_once", default=None)
-
-
-def start_reading_once() -> None:
-    """From now on in this context, read the settings at most once (until `stop_reading_once`)."""
-    _read_once.set({})
-
-
-def stop_reading_once() -> None:
-    """Forget the settings kept since `start_reading_once`; later reads query again."""
-    _read_once.set(None)
-
-
 def get_settings() -> Settings:
-    """Return the current settings (one query, at most once per unit of work)."""
-    kept = _read_once.get()
-    if kept is not None and "settings" in kept:
-        return kept["settings"]
+    """Return the current settings: stored rows over the configured defaults, from the process's
+    configuration cache (one version query per request when unchanged: `config_cache`)."""
     names = {f.name for f in fields(Settings)}
-    stored = {row.key: row.value for row in db.session.scalars(db.select(Setting))}
-    settings = replace(defaults(), **{k: v for k, v in stored.items() if k in names})
-    if kept is not None:
-        kept["settings"] = settings
-    return settings
+    stored = config_cache.current().stored_settings
+    return replace(defaults(), **{k: v for k, v in stored.items() if k in names})
 
 
 def save_settings(**changes) -> Settings:
@@ -82,10 +62,7 @@ def save_settings(**changes) -> Settings:
         raise ValueError(f"unknown settings: {sorted(unknown)}")
     for key, value in changes.items():
         db.session.merge(Setting(key=key, value=value))
-    db.session.commit()
-    kept = _read_once.get()
-    if kept is not None:
-        kept.pop("settings", None)
+    db.session.commit()  # the flush bumped the configuration version
     return get_settings()
 
 

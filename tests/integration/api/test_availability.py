@@ -99,5 +99,6 @@ def test_query_count_is_the_same_for_a_week_and_two_months(client, many_bookings
         body = ask(client, service_type=service_type, end_date="2026-01-03")
         assert body["bookings_count"] == 200
 
+    week()  # the first request loads the process's configuration cache
     week_count, months_count = count_queries(week), count_queries(two_months)
-    assert week_count == months_count <= 7  # one of them: outside calendars' busy times
+    assert week_count == months_count <= 3  # the configuration version, the bookings, outside busy times

@@ -4,7 +4,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from tests.integration.mail.support import INVITE, free_port
+from tests.integration.mail.support import INVITE, Inbox, free_port
 from webapp.mail.outgoing import MailError
 from webapp.mail.smtp import SmtpTransport
 
@@ -76,3 +76,37 @@ def test_header_injection_in_subject_is_refused_before_connecting(make_email):
     with pytest.raises(MailError) as caught:
         _transport(free_port()).send(make_email(subject="Hi\r\nBcc: everyone@example.com"))
     assert not caught.value.retryable
+
+
+class PeerInbox(Inbox):
+    """An inbox that also notes which client connection (address, port) sent each message."""
+
+    def __init__(self):
+        super().__init__()
+        self.peers = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_consecutive_messages_share_one_session_and_a_dropped_one_is_reopened(make_email):
+    from aiosmtpd.controller import Controller
+
+    inbox = PeerInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    transport = _transport(controller.port)
+    try:
+        for _ in range(3):
+            transport.send(make_email())
+        assert len(inbox.envelopes) == 3 and len(set(inbox.peers)) == 1  # one connection
+
+        controller.stop()  # the server goes away and comes back: the kept session is dead
+        controller = Controller(inbox, hostname="127.0.0.1", port=controller.port)
+        controller.start()
+        transport.send(make_email())
+        assert len(inbox.envelopes) == 4 and len(set(inbox.peers)) == 2
+    finally:
+        transport.close()
+        controller.stop()

@@ -1,0 +1,217 @@
+"""The project and a bare Flask hello under the same gunicorn (2 sync workers), side by side.
+
+    .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings]
+
+Loads 300 bookings in next month (SQLite file), then measures req/s and p99 for: bare hello,
+/health, one-day availability, the month page, 31-day availability; prints ratios vs the hello.
+`--bookings` also measures booking creation on PostgreSQL (127.0.0.1:5432) with 4 workers,
+each request a different free time. Loopback only; timings are never asserted by tests.
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench.load import Result, request_bytes, run
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import AvailabilitySlot, Booking, ServiceType
+from webapp.services.defaults import load_defaults
+from webapp.services.tokens import manage_token, token_hash
+
+ROOT = Path(__file__).resolve().parent.parent
+ROME = ZoneInfo("Europe/Rome")
+API = "/api/v1/booking"
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on (just now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn(target: str, env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn (sync workers) on a free port and wait until it answers."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+                                f"127.0.0.1:{port}", "--log-level", "warning", target],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def next_month() -> date:
+    """Return the first day of next month (inside the defaults' 60-day window)."""
+    today = date.today()
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def weekday_starts(month: date) -> list[datetime]:
+    """Return the month's weekday starts of the default rules (09:00-17:00 Rome, every 30 min)."""
+    starts, day = [], month
+    while day.month == month.month:
+        if day.weekday() < 5:
+            starts += [datetime.combine(day, clock_time(9), ROME) + timedelta(minutes=30 * n) for n in range(16)]
+        day += timedelta(days=1)
+    return starts
+
+
+def store_bookings(starts: list[datetime]) -> None:
+    """Store one confirmed 30-minute consultation at each start (rows, as a seed would)."""
+    for n, start in enumerate(starts):
+        uid = f"bench{n:05d}{uuid.uuid4().hex[:8]}"
+        db.session.add(Booking(uid=uid, manage_token_hash=token_hash(manage_token(uid)), client_name=f"Client {n}",
+                               client_email=f"c{n}@example.com", service_type="consultation",
+                               title="Consultation", scheduled_at=start, ends_at=start + timedelta(minutes=30),
+                               duration_minutes=30, timezone="Europe/Rome", status="confirmed", version=0))
+    db.session.commit()
+
+
+def prepare(database_url: str, *, bookings: int = 300) -> date:
+    """Create the schema, the defaults and `bookings` bookings spread over next month."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-secret", "REDIS_URL": None})
+    month = next_month()
+    with app.app_context():
+        db.create_all()
+        load_defaults()
+        starts = weekday_starts(month)
+        store_bookings([starts[n * len(starts) // bookings] for n in range(bookings)])
+        db.session.remove()
+        db.engine.dispose()
+    return month
+
+
+def availability(start: date, end: date) -> bytes:
+    """Return an availability API request for consultation between two dates."""
+    body = {"start_date": start.isoformat(), "end_date": end.isoformat(), "service_type": "consultation",
+            "timezone": "Europe/Rome"}
+    return request_bytes("POST", f"{API}/calendar/availability", json.dumps(body).encode())
+
+
+def server_env(database_url: str, **extra: str) -> dict:
+    """Return the environment of the project's gunicorn: development, no rate limits, no Redis."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "PORT")}
+    env.update(DATABASE_URL=database_url, APP_ENV="development", SECRET_KEY="bench-secret",
+               RATELIMIT_ENABLED="0", MAIL_SERVER="", SENDGRID_API_KEY="", PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def table(rows: list[tuple[str, Result]]) -> None:
+    """Print req/s, p50, p99 and the ratio to the first row (the bare hello)."""
+    base = rows[0][1].rate
+    print("| endpoint | req/s | × bare hello | p50 | p99 | errors |")
+    print("|---|---|---|---|---|---|")
+    for name, result in rows:
+        print(f"| {name} | {result.rate:,.0f} | {result.rate / base:.2f} | {result.percentile(50):.1f} ms | "
+              f"{result.percentile(99):.1f} ms | {result.errors} |")
+
+
+def read_endpoints(args) -> None:
+    """Measure the read endpoints against the bare hello."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        month = prepare(url)
+        day = month + timedelta(days=(2 - month.weekday()) % 7 + 7)  # a Wednesday
+        cases = [
+            ("bare Flask JSON hello", "hello", [request_bytes("GET", "/")]),
+            ("/api/v1/booking/health", "app", [request_bytes("GET", f"{API}/health")]),
+            ("one-day availability (API POST)", "app", [availability(day, day)]),
+            ("month page /book/consultation", "app",
+             [request_bytes("GET", f"/book/consultation?month={month:%Y-%m}&tz=Europe/Rome")]),
+            ("31-day availability (API POST)", "app", [availability(month, month + timedelta(days=30))]),
+        ]
+        hello, hello_port = gunicorn("bench.hello:app", server_env(url), 2)
+        app, app_port = gunicorn("wsgi:app", server_env(url, MAIL_DIR=f"{tmp}/mail"), 2)
+        try:
+            ports = {"hello": hello_port, "app": app_port}
+            rows = []
+            for name, server, payloads in cases:
+                run(ports[server], payloads, connections=args.connections, seconds=1)  # warm up
+                rows.append((name, run(ports[server], payloads, connections=args.connections, seconds=args.seconds)))
+        finally:
+            for process in (hello, app):
+                process.terminate()
+                process.wait(15)
+    print(f"{args.connections} connections, {args.seconds:.0f} s per row, 300 bookings in {month:%B %Y}\n")
+    table(rows)
+
+
+def booking_payloads(count: int) -> list[bytes]:
+    """Return `count` booking requests of the bench type, each at a different 5-minute start."""
+    first = datetime.combine(date.today() + timedelta(days=2), clock_time(0), timezone.utc)
+    payloads = []
+    for n in range(count):
+        start = first + timedelta(minutes=5 * n)
+        body = {"client_name": f"Client {n}", "client_email": f"b{n}@example.com", "service_type": "bench",
+                "scheduled_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "duration_minutes": 5, "timezone": "UTC"}
+        payloads.append(request_bytes("POST", f"{API}/bookings", json.dumps(body).encode()))
+    return payloads
+
+
+def booking_creation(args) -> None:
+    """Measure booking creation on PostgreSQL with 4 workers, every request a different time."""
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        prepare(url, bookings=0)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret", "REDIS_URL": None})
+        with app.app_context():  # every day, all day, 5-minute slots, no notice: room for thousands
+            db.session.add(ServiceType(key="bench", name="Bench", default_duration=5, allowed_durations=[5],
+                                       min_notice_minutes=0, max_days_ahead=365))
+            db.session.add_all([AvailabilitySlot(day_of_week=d, start_time=clock_time(0), end_time=clock_time(23, 55),
+                                                 slot_duration=5, service_type="bench") for d in range(7)])
+            db.session.commit()
+            db.engine.dispose()
+        env = server_env(url, REDIS_URL="redis://127.0.0.1:6379/0", RQ_QUEUE=f"bench-{name}")
+        server, port = gunicorn("wsgi:app", env, 4)
+        try:
+            result = run(port, booking_payloads(20_000), connections=args.connections, seconds=args.seconds)
+        finally:
+            server.terminate()
+            server.wait(15)
+    finally:
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print(f"\nbooking creation, PostgreSQL, 4 workers, {args.connections} connections, {args.seconds:.0f} s: "
+          f"{result.rate:,.0f}/s, p50 {result.percentile(50):.1f} ms, p99 {result.percentile(99):.1f} ms, "
+          f"{result.requests} requests, {result.errors} not 2xx")
+
+
+def main() -> None:
+    """Parse the arguments and run the benchmarks."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--bookings", action="store_true", help="also booking creation on PostgreSQL")
+    parser.add_argument("--only-bookings", action="store_true", help="booking creation only")
+    args = parser.parse_args()
+    if not args.only_bookings:
+        read_endpoints(args)
+    args.bookings = args.bookings or args.only_bookings
+    if args.bookings:
+        booking_creation(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The stable configuration read once per process and reused until its version number moves.
+
+Service types, hosts and their service links, weekly rules, blocked dates and settings change
+only when an admin changes them, yet every availability request needs them. Each process keeps
+one `Snapshot` per app and, once per unit of work (a request), reads one number,
+`config_version.version`; only when it differs from the snapshot's does it load again.
+
+The number moves in the same transaction as the change: session events (`init_app`) watch the
+models below, whatever code path flushes them, ORM bulk statements on them and raw SQL naming
+their tables, so no admin path can forget it. Core statements on a bare connection bypass the
+session and must call `bump(session)` themselves.
+
+Cached ORM objects are detached; `attach` gives the session its own copy without a query
+(`Session.merge(load=False)`), so callers may use them in writes as before.
+"""
+import re
+import threading
+import weakref
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, current_app
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import Session
+
+from webapp.extensions import db
+from webapp.models import AvailabilitySlot, BlockedDate, ConfigVersion, Host, ServiceType, ServiceTypeHost, Setting
+from webapp.scheduling import Block, WeeklyRule
+
+#: the models whose rows make up the stable configuration
+WATCHED = (ServiceType, Host, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting)
+_WATCHED_NAMES = frozenset(model.__tablename__ for model in WATCHED)
+_WATCHED_TABLES = re.compile(r"\b(" + "|".join(_WATCHED_NAMES) + r")\b", re.IGNORECASE)
+#: the key in `Session.info` marking a transaction that changed the configuration
+CHANGED = "config_changed"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The stable configuration as of one version (detached rows, plain engine inputs)."""
+
+    version: int
+    #: setting rows by key (unknown keys included; `services.settings` picks its own)
+    stored_settings: dict[str, object]
+    #: every service type, in id order
+    service_types: tuple[ServiceType, ...]
+    #: every host, by id
+    hosts: dict[int, Host]
+    default_host_id: int | None
+    #: the host ids each service type lists, by service type id
+    listed_hosts: dict[int, list[int]]
+    #: active weekly rules by (host id, service type key); NULL hosts are the default's
+    rules: dict[tuple[int, str], list[WeeklyRule]]
+    #: blocked dates by host id, sorted by day, with their days alongside for bisecting
+    blocks: dict[int, tuple[list[date], list[Block]]]
+
+    def blocks_between(self, host_id: int, first: date, last: date) -> list[Block]:
+        """Return a host's blocks on the days from `first` to `last` inclusive."""
+        days, blocks = self.blocks.get(host_id, ([], []))
+        return blocks[bisect_left(days, first):bisect_right(days, last)]
+
+
+def read_version(session: Session) -> int:
+    """Return the current configuration version (one query; 0 before any change)."""
+    return session.scalar(select(ConfigVersion.version).where(ConfigVersion.id == 1)) or 0
+
+
+def _load(session: Session, version: int) -> Snapshot:
+    """Load every part of the configuration (six queries) into detached objects."""
+    with Session(bind=session.connection(), expire_on_commit=False) as reader:  # same transaction
+        services = tuple(reader.scalars(select(ServiceType).order_by(ServiceType.id)))
+        hosts = {host.id: host for host in reader.scalars(select(Host).order_by(Host.id))}
+        listed: dict[int, list[int]] = defaultdict(list)
+        for service_id, host_id in reader.execute(select(ServiceTypeHost.service_type_id, ServiceTypeHost.host_id)
+                                                  .order_by(ServiceTypeHost.host_id)):
+            listed[service_id].append(host_id)
+        default_id = next((host.id for host in hosts.values() if host.is_default), None)
+        rules: dict[tuple[int, str], list[WeeklyRule]] = defaultdict(list)
+        for host_id, key, day, start, end, step in reader.execute(
+                select(AvailabilitySlot.host_id, AvailabilitySlot.service_type, AvailabilitySlot.day_of_week,
+                       AvailabilitySlot.start_time, AvailabilitySlot.end_time, AvailabilitySlot.slot_duration)
+                .where(AvailabilitySlot.is_active).order_by(AvailabilitySlot.id)):
+            rules[host_id if host_id is not None else default_id, key].append(WeeklyRule(day, start, end, step))
+        by_host: dict[int, list[Block]] = defaultdict(list)
+        for host_id, day, all_day, start, end in reader.execute(
+                select(BlockedDate.host_id, BlockedDate.blocked_date, BlockedDate.all_day, BlockedDate.start_time,
+                       BlockedDate.end_time).order_by(BlockedDate.blocked_date, BlockedDate.id)):
+            by_host[host_id if host_id is not None else default_id].append(
+                Block(day, None if all_day else start, None if all_day else end))
+        stored = {row.key: row.value for row in reader.scalars(select(Setting))}
+    return Snapshot(version=version, stored_settings=stored, service_types=services, hosts=hosts,
+                    default_host_id=default_id, listed_hosts=dict(listed), rules=dict(rules),
+                    blocks={host_id: ([block.day for block in blocks], blocks) for host_id, blocks in by_host.items()})
+
+
+class _ProcessCache:
+    """One app's snapshot in this process, replaced when the version moves."""
+
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+        self.lock = threading.Lock()
+
+    def get(self, session: Session, version: int) -> Snapshot:
+        """Return the snapshot of `version`, loading it when the cached one is another."""
+        if session.info.get(CHANGED):  # this transaction changed it, uncommitted: never cache that
+            return _load(session, version)
+        kept = self.snapshot
+        if kept is not None and kept.version == version:
+            return kept
+        with self.lock:  # one thread loads; the others wait and reuse it
+            kept = self.snapshot
+            if kept is None or kept.version != version:
+                kept = self.snapshot = _load(session, version)
+        return kept
+
+    def forget(self) -> None:
+        """Drop the snapshot (this process has just committed a change)."""
+        self.snapshot = None
+
+
+#: the snapshot this unit of work (a request) has settled on; None outside a unit: ask every time
+_unit: ContextVar[dict | None] = ContextVar("config_unit", default=None)
+_caches: "weakref.WeakSet[_ProcessCache]" = weakref.WeakSet()
+
+
+def start_unit() -> None:
+    """From now on in this context, read the version at most once (until `stop_unit`)."""
+    _unit.set({})
+
+
+def stop_unit() -> None:
+    """Leave the unit of work; later reads check the version every time."""
+    _unit.set(None)
+
+
+def _cache(app: Flask) -> _ProcessCache:
+    """Return `app`'s process cache (each app, e.g. each test's, has its own database)."""
+    return app.extensions["config_cache"]
+
+
+def current() -> Snapshot:
+    """Return the stable configuration: one query (the version) per unit of work when unchanged."""
+    unit = _unit.get()
+    if unit is not None and "snapshot" in unit:
+        return unit["snapshot"]
+    session = db.session()
+    snapshot = _cache(current_app).get(session, read_version(session))
+    if unit is not None and not session.info.get(CHANGED):
+        unit["snapshot"] = snapshot
+    return snapshot
+
+
+def attach(obj):
+    """Return the current session's copy of a cached row, without a query."""
+    return db.session.merge(obj, load=False)
+
+
+def bump(session: Session) -> None:
+    """Move the configuration version in `session`'s transaction (every process reloads)."""
+    if session.info.get(CHANGED):
+        return
+    if not inspect(session.connection()).has_table(ConfigVersion.__tablename__):
+        return  # a schema older than the table (mid-migration): no process caches from it yet
+    session.info[CHANGED] = True
+    moved = session.execute(update(ConfigVersion).where(ConfigVersion.id == 1)
+                            .values(version=ConfigVersion.version + 1))
+    if not moved.rowcount:  # a database made by create_all has no row yet
+        session.execute(insert(ConfigVersion).values(id=1, version=1))
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    """Bump when the flush adds, changes or deletes a configuration row."""
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, WATCHED):
+            bump(session)
+            return
+    for obj in session.dirty:
+        if isinstance(obj, WATCHED) and session.is_modified(obj):
+            bump(session)
+            return
+
+
+def _on_execute(state) -> None:
+    """Bump on an ORM bulk statement or raw SQL that writes a configuration table."""
+    if state.is_select:
+        return
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    if table is not None:
+        if getattr(table, "name", None) in _WATCHED_NAMES:
+            bump(state.session)
+    elif hasattr(statement, "text") and statement.text.lstrip()[:6].upper() != "SELECT" \
+            and _WATCHED_TABLES.search(statement.text):
+        bump(state.session)
+
+
+def _after_commit(session: Session) -> None:
+    """After a committed change, drop this process's snapshots so the next read reloads."""
+    if session.info.pop(CHANGED, None):
+        for cache in _caches:
+            cache.forget()
+        unit = _unit.get()
+        if unit is not None:
+            unit.clear()
+
+
+def _after_rollback(session: Session) -> None:
+    """A rolled-back change never happened; the unit may keep what it settles on next."""
+    if session.info.pop(CHANGED, None):
+        unit = _unit.get()
+        if unit is not None:
+            unit.clear()
+
+
+def init_app(app: Flask) -> None:
+    """Give `app` its process cache and watch every session for configuration changes."""
+    cache = _ProcessCache()
+    app.extensions["config_cache"] = cache
+    _caches.add(cache)
+    for name, listener in (("before_flush", _before_flush), ("do_orm_execute", _on_execute),
+                           ("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
