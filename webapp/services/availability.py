@@ -182,7 +182,7 @@ def combine_mode(service: ServiceType) -> Combine:
 
 @dataclass(frozen=True)
 class _EngineInputs:
-    """What the engine needs besides limits and now, for a range: bookings and outside busy read fresh, the rest cached."""
+    """What the engine needs for a range: bookings and outside busy read fresh, the rest cached."""
 
     business_zone: ZoneInfo
     #: the hosts considered for each service type, in id order
