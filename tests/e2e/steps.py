@@ -25,7 +25,7 @@ def choose_first_time_next_month(page: Page) -> None:
 def fill_client(page: Page, name: str, email: str) -> None:
     """Type the client's name and email into the booking form."""
     page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_role("textbox", name="Email").fill(email)
 
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@studio.example", "correct horse battery"
@@ -34,6 +34,6 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "admin@studio.example", "correct horse battery"
 def log_in_admin(page: Page, base: str, password: str = ADMIN_PASSWORD) -> None:
     """Fill and send the admin login form (the `admin` fixture's account)."""
     page.goto(base + "/admin/login")
-    page.get_by_label("Email", exact=True).fill(ADMIN_EMAIL)
+    page.get_by_role("textbox", name="Email").fill(ADMIN_EMAIL)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

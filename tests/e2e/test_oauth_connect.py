@@ -32,7 +32,7 @@ def test_admin_connects_google_and_a_booking_gets_a_calendar_event_with_a_meet_l
         page: Page, live_server, google_stub, google_oauth_stub):
     create_admin(ADMIN, PASSWORD)
     page.goto(live_server + "/admin/login")
-    page.get_by_label("Email", exact=True).fill(ADMIN)
+    page.get_by_role("textbox", name="Email").fill(ADMIN)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 

@@ -95,7 +95,7 @@ def test_partner_page_books_through_the_inline_widget_and_hears_booking_created(
 
     widget.locator("a.time").first.click()
     widget.get_by_label("Your name").fill("Giulia Bianchi")
-    widget.get_by_label("Email", exact=True).fill("giulia@example.com")
+    widget.get_by_role("textbox", name="Email").fill("giulia@example.com")
     form = settled_height(page)
     page.wait_for_function("window.bookingEvents.some((e) => e.type === 'booking:slot-selected')")
 

@@ -65,14 +65,15 @@ HOT = {
 
 
 @pytest.mark.parametrize("name", HOT)
-def test_hot_endpoints_read_the_version_and_the_bookings_only(app, client, name):
-    """Once warm, each hot endpoint runs two queries: the version and the bookings."""
+def test_hot_endpoints_read_the_version_the_bookings_and_outside_busy_times_only(app, client, name):
+    """Once warm, each hot endpoint runs three queries: the version, the bookings, outside busy times."""
     book(datetime(2025, 12, 10, 9, tzinfo=timezone.utc), NOW)
     HOT[name](client)  # warm the process's cache
     with counted() as statements:
         assert HOT[name](client).status_code == 200
-    assert len(statements) == 2, statements
+    assert len(statements) == 3, statements
     assert "config_version" in statements[0] and "bookings" in statements[1]
+    assert "external_busy" in statements[2]
 
 
 def test_health_runs_one_trivial_query(app, client):
