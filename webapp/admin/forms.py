@@ -31,6 +31,7 @@ from webapp.admin.form_fields import (
     email_address,
 )
 from webapp.branding import DEFAULT_ACCENT, accent_problem
+from webapp.mail.language import LANGUAGE_NAMES
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
 from webapp.models.service_type import MAX_DURATION, MIN_DURATION
 from webapp.scheduling import is_valid_zone
@@ -239,6 +240,9 @@ class SettingsForm(AdminForm):
                            validators=[PlainText(500), _logo_address])
     accent_color = ColorField("Accent colour (buttons and links on the site, the widget and the emails)",
                               validators=[_readable_accent])
+    default_language = ListedChoiceField("Clients' language when their browser names none we offer",
+                                         choices=list(LANGUAGE_NAMES.items()),
+                                         message="Choose one of the listed languages.")
 
     def offer_providers(self, labelled: list[tuple[str, str]]) -> None:
         """Show the providers with their labels."""
