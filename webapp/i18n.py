@@ -4,7 +4,7 @@ The catalogues and CLDR helpers are `webapp.mail.language`'s (pure, shared with 
 this module only decides which language a request is in. The admin UI stays English.
 """
 from flask import Flask, has_request_context, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, refresh
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.mail import language
@@ -61,11 +61,20 @@ def switch_links() -> list[dict]:
     return links
 
 
+def month_title(month) -> str:
+    """Return a month and year in the page's language, e.g. 'marzo 2026' (the picker's heading)."""
+    return f"{language.month_name(month.month, current_language())} {month.year}"
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel over the repository's catalogues and the template helpers."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(language.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", language.SOURCE_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
+    # Flask-Babel caches the language on the app context, which an outer context (a CLI command,
+    # a test) shares with every request it serves: choose again for each request
+    app.before_request(refresh)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_links, "language_links")
+    app.add_template_filter(month_title, "month_title")
 

@@ -44,6 +44,11 @@ def translations(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [language])
 
 
+def N_(message: str) -> str:
+    """Mark `message` for extraction where it is translated later (e.g. a subject chosen by kind)."""
+    return message
+
+
 def gettext(language: str, message: str, **variables) -> str:
     """Translate `message` into `language`, then fill its %(name)s placeholders."""
     text = translations(language).gettext(message)

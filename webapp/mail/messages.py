@@ -5,7 +5,7 @@ from datetime import datetime
 
 from webapp.mail.clean import one_line
 from webapp.mail.ics import build_calendar
-from webapp.mail.language import gettext, language_or_default
+from webapp.mail.language import N_, gettext, language_or_default
 from webapp.mail.outgoing import Attachment, OutgoingEmail
 from webapp.mail.rendering import render_email
 from webapp.mail.timefmt import format_short, zoned_spans
@@ -46,25 +46,25 @@ class MailSettings:
 def confirmation(booking, *, settings: MailSettings, manage_url: str,
                  now: datetime) -> OutgoingEmail:
     """Tell the client the booking is confirmed, with the invite attached."""
-    return _to_client("confirmation", booking, settings, _subject(booking, "Confirmed: %(headline)s"),
+    return _to_client("confirmation", booking, settings, _subject(booking, N_("Confirmed: %(headline)s")),
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now))
 
 
 def meeting_link(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Send the meeting link that was not ready when the confirmation went out."""
-    return _to_client("meeting_link", booking, settings, _subject(booking, "Meeting link: %(headline)s"),
+    return _to_client("meeting_link", booking, settings, _subject(booking, N_("Meeting link: %(headline)s")),
                       manage_url=manage_url)
 
 
 def pending_approval(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Tell the client the request arrived and waits for the business's approval."""
     return _to_client("pending_approval", booking, settings,
-                      _subject(booking, "Received, awaiting approval: %(headline)s"), manage_url=manage_url)
+                      _subject(booking, N_("Received, awaiting approval: %(headline)s")), manage_url=manage_url)
 
 
 def reminder(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Remind the client of an upcoming booking."""
-    return _to_client("reminder", booking, settings, _subject(booking, "Reminder: %(headline)s"),
+    return _to_client("reminder", booking, settings, _subject(booking, N_("Reminder: %(headline)s")),
                       manage_url=manage_url)
 
 
@@ -75,7 +75,7 @@ def update(booking, *, settings: MailSettings, manage_url: str, now: datetime,
     previous = (zoned_spans(previous_start, previous_end, booking.timezone,
                             settings.business_timezone, client_language(booking))
                 if previous_start and previous_end else [])
-    return _to_client("update", booking, settings, _subject(booking, "Rescheduled: %(headline)s"),
+    return _to_client("update", booking, settings, _subject(booking, N_("Rescheduled: %(headline)s")),
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now),
                       previous_when=previous)
 
@@ -83,7 +83,7 @@ def update(booking, *, settings: MailSettings, manage_url: str, now: datetime,
 def cancellation(booking, *, settings: MailSettings, now: datetime,
                  book_url: str | None = None) -> OutgoingEmail:
     """Tell the client the booking is cancelled, with METHOD:CANCEL to clear their calendar."""
-    return _to_client("cancellation", booking, settings, _subject(booking, "Cancelled: %(headline)s"),
+    return _to_client("cancellation", booking, settings, _subject(booking, N_("Cancelled: %(headline)s")),
                       invite=_invite(booking, settings, "CANCEL", now), book_url=book_url)
 
 
