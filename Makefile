@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint install db bench bench-http lighthouse screenshots clean lock
+.PHONY: run test lint install db bench bench-http lighthouse screenshots clean lock i18n-extract i18n-update i18n-compile
 
 # requirements.txt names the direct dependencies; requirements.lock pins every package
 # they pull in (tests/unit/test_dependency_lock.py checks the lock covers them).
@@ -30,6 +30,19 @@ lock: $(LOCK_VENV)/.installed
 		$(if $(UPGRADE),--upgrade) --output-file requirements.lock requirements.txt
 
 install: $(INSTALLED)
+
+# Languages: translations/messages.pot from the marked strings (babel.cfg), merged into each
+# translations/<lang>/LC_MESSAGES/messages.po (webapp.mail.language.gettext takes the language first: gettext:2); the compiled .mo files are committed, so
+# `make run` and `make test` need no step (tests/unit/test_translations.py checks they match).
+i18n-extract: $(INSTALLED)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k gettext:2 -k lazy_gettext -k _l \
+		--ignore-dirs='.* _* node_modules instance' --no-location --sort-output -o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+i18n-compile: $(INSTALLED)
+	$(BIN)/pybabel -q compile --statistics -d translations
 
 db: $(INSTALLED)
 	$(FLASK) db upgrade

@@ -8,7 +8,7 @@ from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as app_config
-from webapp import audit, auth, database, request_guard, request_settings
+from webapp import audit, auth, database, i18n, request_guard, request_settings
 from webapp.extensions import csrf, db, limiter, migrate, oauth
 from webapp.meetings import PROVIDERS
 from webapp.meetings.oauth_tokens import TokenCipher
@@ -100,6 +100,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     show_limiter_warnings()
     request_settings.init_app(app)
+    i18n.init_app(app)  # the visitor's language (Flask-Babel); after the settings it reads
     audit.init_app(app)  # after auth: a request's actor may be its logged-in admin
 
 

@@ -32,6 +32,7 @@ from webapp.admin.form_fields import (
     email_address,
 )
 from webapp.branding import DEFAULT_ACCENT, accent_problem
+from webapp.mail.language import LANGUAGE_NAMES
 from webapp.models.booking import BOOKING_STATUSES, MEETING_PROVIDERS
 from webapp.models.calendar_source import SOURCE_KINDS
 from webapp.models.host import ASSIGNMENT_MODES
@@ -282,6 +283,9 @@ class SettingsForm(AdminForm):
                            validators=[PlainText(500), _logo_address])
     accent_color = ColorField("Accent colour (buttons and links on the site, the widget and the emails)",
                               validators=[_readable_accent])
+    default_language = ListedChoiceField("Clients' language when their browser names none we offer",
+                                         choices=list(LANGUAGE_NAMES.items()),
+                                         message="Choose one of the listed languages.")
 
     def offer_providers(self, labelled: list[tuple[str, str]]) -> None:
         """Show the providers with their labels."""

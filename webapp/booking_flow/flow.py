@@ -17,6 +17,7 @@ from webapp.booking_flow.picker_pages import (
 )
 from webapp.clock import now
 from webapp.htmx import render_page_or_fragment
+from webapp.i18n import current_language
 from webapp.manage.calendar_links import add_to_calendar_links
 from webapp.public.forms import BookingForm
 from webapp.public.picker import build_view
@@ -58,6 +59,7 @@ def booking_request(service, form: BookingForm, start, state) -> BookingRequest:
         description=form.description.data, client_notes=form.client_notes.data,
         meeting_provider=form.meeting_provider.data, host=state.host.slug if state.host else None,
         marketing_consent=bool(form.marketing_consent.data),
+        locale=current_language(),
     )
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress
 
 from webapp.mail.clean import one_line
+from webapp.mail.language import SOURCE_LANGUAGE, gettext
 from webapp.mail.references import booking_reference
 
 PRODID = "-//StudiocentOS//Booking//EN"
@@ -25,6 +26,7 @@ def build_calendar(
     business_timezone: str,
     now: datetime,
     uid_domain: str | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> bytes:
     """Return the VCALENDAR (METHOD REQUEST or CANCEL) for `booking` as bytes."""
     if method not in METHODS:
@@ -40,7 +42,7 @@ def build_calendar(
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", booking.title)
-    event.add("description", _description(booking))
+    event.add("description", _description(booking, language))
     if booking.meeting_url:
         event.add("location", booking.meeting_url)
         event.add("url", one_line(booking.meeting_url))
@@ -64,11 +66,11 @@ def build_calendar(
     return calendar.to_ical()
 
 
-def _description(booking) -> str:
-    """Return the event's notes: meeting link first, then what the client wrote."""
-    parts = [f"Join: {booking.meeting_url}" if booking.meeting_url else "",
+def _description(booking, language: str = SOURCE_LANGUAGE) -> str:
+    """Return the event's notes in the client's language: meeting link first, then what the client wrote."""
+    parts = [gettext(language, "Join: %(url)s", url=booking.meeting_url) if booking.meeting_url else "",
              booking.description or "",
-             f"Notes: {booking.client_notes}" if booking.client_notes else ""]
+             gettext(language, "Notes: %(notes)s", notes=booking.client_notes) if booking.client_notes else ""]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from webapp.mail.clean import one_line
 from webapp.mail.ics import build_calendar
+from webapp.mail.language import N_, gettext, language_or_default
 from webapp.mail.outgoing import Attachment, OutgoingEmail
 from webapp.mail.rendering import render_email
 from webapp.mail.timefmt import format_short, zoned_spans
@@ -45,25 +46,25 @@ class MailSettings:
 def confirmation(booking, *, settings: MailSettings, manage_url: str,
                  now: datetime) -> OutgoingEmail:
     """Tell the client the booking is confirmed, with the invite attached."""
-    return _to_client("confirmation", booking, settings, f"Confirmed: {_headline(booking)}",
+    return _to_client("confirmation", booking, settings, _subject(booking, N_("Confirmed: %(headline)s")),
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now))
 
 
 def meeting_link(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Send the meeting link that was not ready when the confirmation went out."""
-    return _to_client("meeting_link", booking, settings, f"Meeting link: {_headline(booking)}",
+    return _to_client("meeting_link", booking, settings, _subject(booking, N_("Meeting link: %(headline)s")),
                       manage_url=manage_url)
 
 
 def pending_approval(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Tell the client the request arrived and waits for the business's approval."""
     return _to_client("pending_approval", booking, settings,
-                      f"Received, awaiting approval: {_headline(booking)}", manage_url=manage_url)
+                      _subject(booking, N_("Received, awaiting approval: %(headline)s")), manage_url=manage_url)
 
 
 def reminder(booking, *, settings: MailSettings, manage_url: str) -> OutgoingEmail:
     """Remind the client of an upcoming booking."""
-    return _to_client("reminder", booking, settings, f"Reminder: {_headline(booking)}",
+    return _to_client("reminder", booking, settings, _subject(booking, N_("Reminder: %(headline)s")),
                       manage_url=manage_url)
 
 
@@ -72,8 +73,9 @@ def update(booking, *, settings: MailSettings, manage_url: str, now: datetime,
            previous_end: datetime | None = None) -> OutgoingEmail:
     """Tell the client the booking moved, with the updated invite (higher SEQUENCE)."""
     previous = (zoned_spans(previous_start, previous_end, booking.timezone,
-                            settings.business_timezone) if previous_start and previous_end else [])
-    return _to_client("update", booking, settings, f"Rescheduled: {_headline(booking)}",
+                            settings.business_timezone, client_language(booking))
+                if previous_start and previous_end else [])
+    return _to_client("update", booking, settings, _subject(booking, N_("Rescheduled: %(headline)s")),
                       manage_url=manage_url, invite=_invite(booking, settings, "REQUEST", now),
                       previous_when=previous)
 
@@ -81,7 +83,7 @@ def update(booking, *, settings: MailSettings, manage_url: str, now: datetime,
 def cancellation(booking, *, settings: MailSettings, now: datetime,
                  book_url: str | None = None) -> OutgoingEmail:
     """Tell the client the booking is cancelled, with METHOD:CANCEL to clear their calendar."""
-    return _to_client("cancellation", booking, settings, f"Cancelled: {_headline(booking)}",
+    return _to_client("cancellation", booking, settings, _subject(booking, N_("Cancelled: %(headline)s")),
                       invite=_invite(booking, settings, "CANCEL", now), book_url=book_url)
 
 
@@ -122,7 +124,7 @@ def _admin_notice(booking, settings: MailSettings, event: str, label: str,
     recipients = notice_recipients(booking, settings.admin_email)
     if not recipients:
         raise ValueError("no admin address (ADMIN_EMAIL) or host to notify")
-    context = _booking_context(booking, settings, admin_url=admin_url, event=event)
+    context = _booking_context(booking, settings, "en", admin_url=admin_url, event=event)  # the admin UI is English
     return _render("admin_notice", settings, recipients,
                    f"{label}: {booking.client_name} – {_headline(booking)}", context,
                    reply_to=one_line(booking.client_email))
@@ -131,9 +133,13 @@ def _admin_notice(booking, settings: MailSettings, event: str, label: str,
 def manage_links(email: str, entries: Iterable[tuple[object, str]], *,
                  settings: MailSettings) -> OutgoingEmail:
     """Send a client the manage links of their bookings ("lost your link")."""
+    entries = list(entries)
+    # the client's latest choice: the language of their most recent booking
+    language = client_language(entries[-1][0]) if entries else "en"
     items = [_booking_context(booking, settings, manage_url=url) for booking, url in entries]
     return _render("manage_links", settings, [email],
-                   f"Your bookings with {settings.business_name}", {"items": items})
+                   gettext(language, "Your bookings with %(business)s", business=settings.business_name),
+                   {"items": items}, language=language)
 
 
 def _to_client(kind: str, booking, settings: MailSettings, subject: str, *,
@@ -141,27 +147,27 @@ def _to_client(kind: str, booking, settings: MailSettings, subject: str, *,
     """Render a `kind` email to the booking's client."""
     context = _booking_context(booking, settings, **extra)
     return _render(kind, settings, [booking.client_email], subject, context,
-                   attachments=[invite] if invite else [])
+                   attachments=[invite] if invite else [], language=client_language(booking))
 
 
-def _booking_context(booking, settings: MailSettings, **extra) -> dict:
-    """Return the template variables every booking email shares."""
+def _booking_context(booking, settings: MailSettings, language: str | None = None, **extra) -> dict:
+    """Return the template variables every booking email shares (times in `language`, else the client's)."""
     when = zoned_spans(booking.scheduled_at, booking.ends_at, booking.timezone,
-                       settings.business_timezone)
+                       settings.business_timezone, language or client_language(booking))
     return {"booking": booking, "when": when, **extra}
 
 
 def _render(kind: str, settings: MailSettings, to: list[str], subject: str, context: dict, *,
             attachments: list[Attachment] | None = None,
-            reply_to: str | None = None) -> OutgoingEmail:
-    """Render templates/emails/<kind>.txt and .html into an OutgoingEmail."""
+            reply_to: str | None = None, language: str = "en") -> OutgoingEmail:
+    """Render templates/emails/<kind>.txt and .html (in `language`) into an OutgoingEmail."""
     context = {"business_name": settings.business_name, "accent_color": settings.accent_color,
                "business_timezone": settings.business_timezone, "subject": subject, **context}
     return OutgoingEmail(
         to=[one_line(address) for address in to],
         subject=one_line(subject),
-        text=render_email(f"emails/{kind}.txt", context),
-        html=render_email(f"emails/{kind}.html", context),
+        text=render_email(f"emails/{kind}.txt", context, language),
+        html=render_email(f"emails/{kind}.html", context, language),
         from_email=settings.from_email,
         from_name=settings.from_name,
         reply_to=reply_to or settings.reply_to,
@@ -169,9 +175,20 @@ def _render(kind: str, settings: MailSettings, to: list[str], subject: str, cont
     )
 
 
-def _headline(booking) -> str:
-    """Return 'Title, Mon 30 Mar 2026 09:00 CEST' in the client's zone."""
-    return f"{booking.title}, {format_short(booking.scheduled_at, booking.timezone)}"
+def client_language(booking) -> str:
+    """Return the language the booking's client chose ("en" for a booking stored before languages)."""
+    return language_or_default(getattr(booking, "locale", None))
+
+
+def _subject(booking, message: str) -> str:
+    """Return a client email's subject: `message` in the client's language around the headline."""
+    language = client_language(booking)
+    return gettext(language, message, headline=_headline(booking, language))
+
+
+def _headline(booking, language: str = "en") -> str:
+    """Return 'Title, Mon 30 Mar 2026 09:00 CEST' in the client's zone and language."""
+    return f"{booking.title}, {format_short(booking.scheduled_at, booking.timezone, language)}"
 
 
 def _invite(booking, settings: MailSettings, method: str, now: datetime) -> Attachment:
@@ -181,6 +198,7 @@ def _invite(booking, settings: MailSettings, method: str, now: datetime) -> Atta
     data = build_calendar(booking, method=method, organizer_email=organizer_email,
                           organizer_name=organizer_name,
                           business_timezone=settings.business_timezone, now=now,
-                          uid_domain=settings.uid_domain or settings.from_email.rpartition("@")[2])
+                          uid_domain=settings.uid_domain or settings.from_email.rpartition("@")[2],
+                          language=client_language(booking))
     return Attachment("invite.ics", f"text/calendar; method={method}; charset=UTF-8", data,
                       inline_method=method)

@@ -47,6 +47,8 @@ class Booking(db.Model):
     duration_minutes: Mapped[int] = mapped_column(Integer)
     #: the client's IANA zone, used to show them times
     timezone: Mapped[str] = mapped_column(String(64))
+    #: the client's language ("en", "it"): every email about the booking is written in it
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     meeting_provider: Mapped[str] = mapped_column(String(20), default="jitsi")
     meeting_url: Mapped[str | None] = mapped_column(String(500))

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from webapp import outbox
 from webapp.database import ExclusionViolation, booking_write_transaction, lock_hosts
 from webapp.extensions import db
+from webapp.mail.language import language_or_default
 from webapp.models import Booking, Host, ServiceType
 from webapp.models.booking import new_uid
 from webapp.models.host import COLLECTIVE
@@ -26,7 +27,7 @@ from webapp.services.errors import (
     ValidationFailed,
 )
 from webapp.services.hosts import default_host, host_for_service
-from webapp.services.settings import enabled_providers
+from webapp.services.settings import enabled_providers, get_settings
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
 
@@ -54,6 +55,8 @@ class BookingRequest:
     host: str | int | None = None
     #: the optional marketing box was ticked (recorded with its time and text version)
     marketing_consent: bool = False
+    #: the client's language (webapp.mail.language.LANGUAGES); anything else is stored as English
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
     clean.update(service_type=service.key, title=clean["title"] or service.name,
-                 duration_minutes=duration, timezone=req.timezone, meeting_provider=provider)
+                 duration_minutes=duration, timezone=req.timezone, meeting_provider=provider,
+                 locale=language_or_default(req.locale, get_settings().default_language))
     return service, clean
 
 

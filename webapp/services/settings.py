@@ -31,6 +31,8 @@ class Settings:
     #: branding shown on the site, the widget and the emails
     logo_url: str = ""
     accent_color: str = DEFAULT_ACCENT
+    #: the language of a client whose browser names neither English nor Italian ("en" or "it")
+    default_language: str = "en"
 
 
 def defaults() -> Settings:

@@ -1,0 +1,80 @@
+"""The visitor's language on the site and widget (Flask-Babel): chosen, else the browser's, else the business's.
+
+The catalogues and CLDR helpers are `webapp.mail.language`'s (pure, shared with the emails);
+this module only decides which language a request is in. The admin UI stays English.
+"""
+from flask import Flask, has_request_context, request, url_for
+from flask_babel import Babel, get_locale, refresh
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.mail import language
+from webapp.services.settings import get_settings
+
+#: the query parameter (and form field) that carries an explicit choice: ?lang=it
+PARAMETER = "lang"
+#: blueprints whose pages stay English (per-admin language is not built yet)
+ENGLISH_ONLY = frozenset({"admin", "integrations"})
+
+babel = Babel()
+
+
+def chosen_language() -> str | None:
+    """Return the language the visitor picked explicitly (`lang=it|en` in the URL or form), or None."""
+    return language.supported(request.values.get(PARAMETER))
+
+
+def business_language() -> str:
+    """Return the business's default language (a setting); English when the database cannot say."""
+    try:
+        return language.language_or_default(get_settings().default_language)
+    except SQLAlchemyError:
+        return language.SOURCE_LANGUAGE
+
+
+def select_language() -> str:
+    """Return this request's language: explicit choice, else Accept-Language, else the business default."""
+    if not has_request_context():
+        return language.SOURCE_LANGUAGE
+    if request.blueprint in ENGLISH_ONLY:
+        return language.SOURCE_LANGUAGE
+    return (chosen_language()
+            or request.accept_languages.best_match(language.LANGUAGES)
+            or business_language())
+
+
+def current_language() -> str:
+    """Return the language of the page being rendered ('en' or 'it')."""
+    return language.language_or_default(str(get_locale() or "")) if has_request_context() \
+        else language.SOURCE_LANGUAGE
+
+
+def switch_links() -> list[dict]:
+    """Return the language switcher's links: this page's URL with each `lang`, the current one marked."""
+    current = current_language()
+    args = request.args.to_dict()
+    links = []
+    for code in language.LANGUAGES:
+        args[PARAMETER] = code
+        target = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?lang=" + code
+        links.append({"code": code, "name": language.LANGUAGE_NAMES[code], "url": target,
+                      "current": code == current})
+    return links
+
+
+def month_title(month) -> str:
+    """Return a month and year in the page's language, e.g. 'marzo 2026' (the picker's heading)."""
+    return f"{language.month_name(month.month, current_language())} {month.year}"
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Babel over the repository's catalogues and the template helpers."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(language.TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", language.SOURCE_LANGUAGE)
+    babel.init_app(app, locale_selector=select_language)
+    # Flask-Babel caches the language on the app context, which an outer context (a CLI command,
+    # a test) shares with every request it serves: choose again for each request
+    app.before_request(refresh)
+    app.add_template_global(current_language, "current_language")
+    app.add_template_global(switch_links, "language_links")
+    app.add_template_filter(month_title, "month_title")
+
