@@ -2,11 +2,10 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import store_booking
 from tests.integration.api.conftest import API, SEED_AVAILABILITY
-from webapp.extensions import db
+from tests.sql import count_queries
 
 AVAILABILITY = f"{API}/calendar/availability"
 
@@ -73,21 +72,6 @@ def many_bookings(app):
         store_booking(scheduled_at=at, status="confirmed")
 
 
-def count_queries(action) -> int:
-    """Return how many SQL queries `action` runs (transaction control aside)."""
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_):
-        """Remember each query."""
-        if statement.split()[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 @pytest.mark.parametrize("service_type", ["consultation", None])

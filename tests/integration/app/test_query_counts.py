@@ -3,13 +3,12 @@
 While nothing changed, a request reads the configuration version and the bookings (one query
 each); `/health` runs one `SELECT 1`. An admin change is seen by the very next request.
 """
-from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import book, create_block, create_rule
+from tests.sql import recorded_statements
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, ServiceType
 from webapp.services.settings import save_settings
@@ -26,20 +25,6 @@ def app_config():
     return {"CLOCK": lambda: NOW}
 
 
-@contextmanager
-def counted():
-    """Yield the list of SQL statements run inside the block (transaction control left out)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def one_day(client, day: date = DAY, service: str = "consultation"):
@@ -69,7 +54,7 @@ def test_hot_endpoints_read_the_version_the_bookings_and_outside_busy_times_only
     """Once warm, each hot endpoint runs three queries: the version, the bookings, outside busy times."""
     book(datetime(2025, 12, 10, 9, tzinfo=timezone.utc), NOW)
     HOT[name](client)  # warm the process's cache
-    with counted() as statements:
+    with recorded_statements() as statements:
         assert HOT[name](client).status_code == 200
     assert len(statements) == 3, statements
     assert "config_version" in statements[0] and "bookings" in statements[1]
@@ -78,7 +63,7 @@ def test_hot_endpoints_read_the_version_the_bookings_and_outside_busy_times_only
 
 def test_health_runs_one_trivial_query(app, client):
     """/health reads no settings and no configuration: one SELECT 1."""
-    with counted() as statements:
+    with recorded_statements() as statements:
         assert client.get("/api/v1/booking/health").status_code == 200
     assert statements == ["SELECT 1"]
 

@@ -1,14 +1,11 @@
 """'Lost your link?': the same answer and the same work for every address; links mailed only for real bookings."""
-import threading
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-
-from sqlalchemy import event
 
 from tests.conftest import csrf_from
 from tests.factories import store_booking
 from tests.integration.manage.conftest import NOW, rome
+from tests.sql import recorded_statements
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.outbox.perform import perform
@@ -56,19 +53,6 @@ def test_nothing_is_sent_to_an_address_without_bookings(app, client, book):
     assert perform(row.id, NOW) == "skipped" and sent_mail(app) == before
 
 
-@contextmanager
-def statements_of_this_thread():
-    """Collect the SQL statements this thread sends while the block runs."""
-    statements, me = [], threading.get_ident()
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        if threading.get_ident() == me:
-            statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_an_address_with_bookings_costs_the_request_the_same_work_as_one_without(client, book):
@@ -77,7 +61,7 @@ def test_an_address_with_bookings_costs_the_request_the_same_work_as_one_without
     csrf = csrf_from(client.get("/manage/lost").text)
     work = {}
     for email in ("mario@example.com", "nobody@example.com"):
-        with statements_of_this_thread() as statements:
+        with recorded_statements(this_thread_only=True) as statements:
             response = client.post("/manage/lost", data={"csrf_token": csrf, "email": email})
         work[email] = (response.status_code, response.data, statements)
     assert work["mario@example.com"] == work["nobody@example.com"]

@@ -1,35 +1,19 @@
 """Loading the engine's inputs costs a fixed number of queries, whatever the range holds."""
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import event
-
 from tests.factories import create_block, store_booking
-from webapp.extensions import db
+from tests.sql import recorded_statements
 from webapp.services.availability import active_service_types, find_availability
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
 
 
-@contextmanager
-def counted_queries():
-    """Count the SQL statements run inside the block."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def queries_for(days: int) -> int:
     """Return how many queries availability of every type over `days` days takes."""
     services = active_service_types()
-    with counted_queries() as statements:
+    with recorded_statements() as statements:
         find_availability(services, NOW, NOW + timedelta(days=days), NOW)
     return len(statements)
 

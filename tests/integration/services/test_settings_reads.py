@@ -1,5 +1,5 @@
 """Settings are read once per web request, and a save within the request is seen at once."""
-from tests.integration.services.test_availability_loading import counted_queries
+from tests.sql import recorded_statements
 from webapp.models import Setting
 from webapp.services.settings import get_settings, save_settings
 
@@ -10,7 +10,7 @@ def settings_queries(statements: list[str]) -> int:
 
 
 def test_a_calendar_page_reads_the_settings_once(app, client):
-    with counted_queries() as statements:
+    with recorded_statements() as statements:
         assert client.get("/book/consultation?tz=Europe/Rome&day=2026-12-02").status_code == 200
     assert settings_queries(statements) == 1
 
