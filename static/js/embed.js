@@ -209,7 +209,7 @@
   // partner page is scrolled past it (or it sits below the fold), so the new step is seen.
   function showNewStep(frame) {
     var top = frame.getBoundingClientRect().top;
-    if (top >= 0 && top < window.innerHeight * 0.5) return;
+    if (top > -1 && top < window.innerHeight * 0.5) return;  // -1: scrollIntoView lands on subpixels
     var smooth = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
     frame.scrollIntoView({ block: "start", behavior: smooth ? "smooth" : "auto" });
   }

@@ -36,23 +36,25 @@ TIMINGS = {"SWEEP_INTERVAL_SECONDS": "2", "OUTBOX_LEASE_SECONDS": "6",
 
 
 class FaultInbox(Inbox):
-    """An SMTP handler that can hold its answer to QUIT: after the message was accepted."""
+    """An SMTP handler that can hold its reply to a message it has already stored.
+
+    The sender (which keeps one session for many messages) then waits for the "250" of a
+    message the server has accepted: a kill in that window falls between accept and record.
+    """
 
     def __init__(self):
         super().__init__()
-        self.hold_quits = 0
+        self.hold_replies = 0
         self.hold_seconds = 0.0
         self.accepted_at: list[float] = []
 
     async def handle_DATA(self, server, session, envelope):
+        reply = await super().handle_DATA(server, session, envelope)
         self.accepted_at.append(time.monotonic())
-        return await super().handle_DATA(server, session, envelope)
-
-    async def handle_QUIT(self, server, session, envelope):
-        if self.hold_quits > 0:  # the message is accepted; the sender waits for our goodbye
-            self.hold_quits -= 1
+        if self.hold_replies > 0:  # stored: the sender waits for our answer
+            self.hold_replies -= 1
             await asyncio.sleep(self.hold_seconds)
-        return "221 Bye"
+        return reply
 
 
 class FaultMailbox:

@@ -15,12 +15,12 @@ SWEEP = int(TIMINGS["SWEEP_INTERVAL_SECONDS"])
 
 def test_a_worker_killed_between_accept_and_record_repeats_one_email_with_its_message_id(
         stack, record):
-    stack.mail.inbox.hold_quits, stack.mail.inbox.hold_seconds = 1, 8
+    stack.mail.inbox.hold_replies, stack.mail.inbox.hold_seconds = 1, 8
     starts = slots(4)
     for number, start in enumerate(starts):
         assert stack.book_api(start, f"client{number}@example.com").status_code == 201
     wait_for(lambda: stack.mail.inbox.accepted_at, 20, "the first accepted message")
-    time.sleep(0.3)  # the server accepted it and holds its goodbye: the worker waits to record
+    time.sleep(0.3)  # the server stored it and holds its reply: the worker waits to record
     stack.workers[0].kill()
     killed_at = time.monotonic()
     # the killed worker's RQ job stays `started`; only the lease brings its row back
@@ -39,7 +39,7 @@ def test_a_worker_killed_between_accept_and_record_repeats_one_email_with_its_me
     assert "possible duplicate" in admin.get("/admin/outbox?status=sent").text
     assert recovery <= LEASE + SWEEP + 10
     record("Worker killed (SIGKILL) after the SMTP server accepted, before the record",
-           "kill -9 worker.py while the server holds its QUIT answer; 4 bookings queued",
+           "kill -9 worker.py while the server holds its reply to a stored message; 4 bookings queued",
            "8 emails, none lost; the one in flight repeated once with the same Message-ID, "
            "shown as possible duplicate", f"{report['received']} received, 1 repeated "
            f"(same Message-ID, attempts=2, lapsed_claims=1)",
