@@ -36,7 +36,7 @@ def render_http_error(error: HTTPException):
     message = error.description if error.code != 404 else (
         "There is nothing here. If you followed a link from an email, it may have expired.")
     headers = {k: v for k, v in error.get_headers() if k.lower() in _PAGE_HEADERS}
-    return render_template("errors/error.html", title=title, message=message), error.code, headers
+    return render_template("errors/error.html", title=title, message=message, error_page=True), error.code, headers
 
 
 def handle_http_error(error: HTTPException):

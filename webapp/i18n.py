@@ -3,7 +3,9 @@
 The catalogues and CLDR helpers are `webapp.mail.language`'s (pure, shared with the emails);
 this module only decides which language a request is in. The admin UI stays English.
 """
-from flask import Flask, has_request_context, request, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,15 +50,19 @@ def current_language() -> str:
         else language.SOURCE_LANGUAGE
 
 
-def switch_links() -> list[dict]:
-    """Return the language switcher's links: this page's URL with each `lang`, the current one marked."""
+def switch_links(keep_query: bool = True) -> list[dict]:
+    """Return the language switcher's links: this page with each `lang`, the current one marked.
+
+    The links are query-only (`?tz=...&lang=it`): the browser keeps the path, so a page opened
+    by a token never writes that token into its HTML. Error pages pass `keep_query=False`, so
+    they echo nothing of the request and every 404 is the same page.
+    """
     current = current_language()
-    args = request.args.to_dict()
+    args = request.args.to_dict() if keep_query else {}
     links = []
     for code in language.LANGUAGES:
         args[PARAMETER] = code
-        target = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?lang=" + code
-        links.append({"code": code, "name": language.LANGUAGE_NAMES[code], "url": target,
+        links.append({"code": code, "name": language.LANGUAGE_NAMES[code], "url": "?" + urlencode(args),
                       "current": code == current})
     return links
 
