@@ -1,6 +1,8 @@
 """Reach the real PostgreSQL and Redis the tests need; skip without them unless required."""
 import os
 import socket
+import subprocess
+import time
 import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -49,3 +51,19 @@ def fresh_postgres_database():
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for_port(port: int, timeout: float = 20.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until something accepts connections on the loopback port."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(
+                    f"process exited with {process.returncode} before listening") from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing listens on port {port}") from None
+            time.sleep(0.05)

@@ -7,17 +7,15 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.integration.mail.support import free_port
-from tests.services import REQUIRE_ENV
+from tests.services import REQUIRE_ENV, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,20 +39,6 @@ def missing(what: str) -> None:
     pytest.skip(what)
 
 
-def wait_for_port(port: int, timeout: float = 20.0, process: subprocess.Popen | None = None) -> None:
-    """Wait until something accepts connections on the loopback port."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process is not None and process.poll() is not None:
-                raise RuntimeError(
-                    f"process exited with {process.returncode} before listening") from None
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nothing listens on port {port}") from None
-            time.sleep(0.05)
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:

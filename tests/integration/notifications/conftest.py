@@ -1,10 +1,8 @@
 """Fixtures: a real SMTP server, real Redis, and a real worker process (worker.py)."""
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from redis import Redis
 
 from tests.integration.mail.support import free_port
 from tests.integration.notifications.support import ADMIN, Mailbox
-from tests.services import REDIS_URL, require
+from tests.services import REDIS_URL, require, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -99,22 +97,13 @@ def flushable_redis():
     port = free_port()
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    _wait_for_port(port, process)
+    try:
+        wait_for_port(port, timeout=10, process=process)
+    except (RuntimeError, TimeoutError):
+        process.kill()
+        raise
     url = f"redis://127.0.0.1:{port}/0"
     yield url, Redis.from_url(url).flushall
     process.terminate()
     process.wait(10)
 
-
-def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Wait until something listens on the loopback port (or kill `process` and fail)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
