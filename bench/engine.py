@@ -39,18 +39,24 @@ def month_inputs(rules: list[WeeklyRule], seed: int = 7) -> dict:
                 now=datetime(2026, 2, 20, tzinfo=timezone.utc))
 
 
-def measure(label: str, inputs: dict) -> None:
-    """Time the engine over RUNS runs and print the median and spread."""
-    free_slots(**inputs)  # warm caches (zone lookups)
+def timed_runs(action) -> tuple[object, str]:
+    """Warm `action` once, time it over RUNS runs; return its result and the spread as a line."""
+    action()  # warm caches (zone lookups)
     timings = []
     for _ in range(RUNS):
         started = clock.perf_counter()
-        slots = free_slots(**inputs)
+        result = action()
         timings.append((clock.perf_counter() - started) * 1000)
     quartiles = statistics.quantiles(timings, n=4)
+    return result, (f"median {statistics.median(timings):.3f} ms  p25 {quartiles[0]:.3f} ms  "
+                    f"p75 {quartiles[2]:.3f} ms  min {min(timings):.3f} ms  over {RUNS} runs")
+
+
+def measure(label: str, inputs: dict) -> None:
+    """Time the engine over RUNS runs and print the median and spread."""
+    slots, spread = timed_runs(lambda: free_slots(**inputs))
     print(f"{label}: 31-day month, 500 bookings, 20 blocks, {len(slots)} free slots")
-    print(f"median {statistics.median(timings):.3f} ms  p25 {quartiles[0]:.3f} ms  "
-          f"p75 {quartiles[2]:.3f} ms  min {min(timings):.3f} ms  over {RUNS} runs")
+    print(spread)
 
 
 def main() -> None:

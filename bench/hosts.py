@@ -2,10 +2,8 @@
 
 Run: .venv/bin/python -m bench.hosts
 """
-import statistics
-import time as clock
 
-from bench.engine import DENSE_RULES, RUNS, SEED_RULES, month_inputs
+from bench.engine import DENSE_RULES, SEED_RULES, month_inputs, timed_runs
 from webapp.scheduling import Combine, HostCalendar, combined_free_slots, get_zone
 
 HOSTS = 5
@@ -28,16 +26,9 @@ def measure(label: str, rules, combine: Combine) -> None:
     calendars, inputs = host_calendars(rules)
     shared = dict(combine=combine, limits=inputs["limits"], business_zone=inputs["zone"],
                   start=inputs["start"], end=inputs["end"], now=inputs["now"])
-    combined_free_slots(calendars, **shared)  # warm caches (zone lookups)
-    timings = []
-    for _ in range(RUNS):
-        started = clock.perf_counter()
-        slots = combined_free_slots(calendars, **shared)
-        timings.append((clock.perf_counter() - started) * 1000)
-    quartiles = statistics.quantiles(timings, n=4)
+    slots, spread = timed_runs(lambda: combined_free_slots(calendars, **shared))
     print(f"{label}, {combine.name}: {HOSTS} hosts x 500 bookings, {len(slots)} free slots")
-    print(f"median {statistics.median(timings):.3f} ms  p25 {quartiles[0]:.3f} ms  "
-          f"p75 {quartiles[2]:.3f} ms  min {min(timings):.3f} ms  over {RUNS} runs")
+    print(spread)
 
 
 def main() -> None:
