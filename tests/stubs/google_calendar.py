@@ -1,4 +1,4 @@
-"""Google Calendar API v3 stub: events.insert/get/patch/delete with Meet conferences; freebusy.query."""
+"""Google Calendar API v3 stub: events.insert/get/patch/delete (with or without Meet conferences); freebusy.query."""
 from __future__ import annotations
 
 import re
@@ -35,6 +35,8 @@ class GoogleCalendarStub(StubServer):
         super().__init__()
         self.tokens = {token}
         self.events: dict[str, dict] = {}
+        #: event id -> the calendar id it was inserted into
+        self.calendar_of: dict[str, str] = {}
         #: how many upcoming inserts answer with the conference still `pending`
         self.pending_conferences = 0
         #: freebusy.query's answer: calendar id -> [(start, end)] as RFC 3339 strings
@@ -64,39 +66,47 @@ class GoogleCalendarStub(StubServer):
             raise Violation("items must be a non-empty list of {'id': calendar id}")
         calendars = {}
         for item in items:
-            periods = [(s, e) for s, e in self.busy.get(item["id"], ())
+            periods = [(s, e) for s, e in [*self.busy.get(item["id"], ()), *self._busy_events(item["id"])]
                        if checks.rfc3339(s, "start") < time_max and checks.rfc3339(e, "end") > time_min]
-            calendars[item["id"]] = ({"busy": [{"start": s, "end": e} for s, e in periods]}
-                                     if item["id"] in self.busy else
+            known = item["id"] in self.busy or item["id"] in self.calendar_of.values()
+            calendars[item["id"]] = ({"busy": [{"start": s, "end": e} for s, e in sorted(periods)]} if known else
                                      {"busy": [], "errors": [{"domain": "global", "reason": "notFound"}]})
         return Reply(200, {"kind": "calendar#freeBusy", "timeMin": body["timeMin"], "timeMax": body["timeMax"],
                            "calendars": calendars})
 
     def insert(self, req):
+        """events.insert; a Meet conference only when asked with conferenceDataVersion=1."""
         self._check_query(req)
-        if req.query.get("conferenceDataVersion") != "1":
-            raise Violation("conferenceDataVersion=1 is required to create a Meet conference")
         body = req.json()
         self._check_event(body, creating=True)
-        create = self._check_create_request(body)
+        if "iCalUID" in body and "id" in body:
+            raise Violation("supply only one of id and iCalUID at event creation")
+        create = None
+        if "conferenceData" in body:
+            if req.query.get("conferenceDataVersion") != "1":
+                raise Violation("conferenceDataVersion=1 is required to create a Meet conference")
+            create = self._check_create_request(body)
         event_id = body.get("id") or _new_id()
         if event_id in self.events:
             return Reply(409, self.error_body(409, "The requested identifier already exists."))
-        pending = self.pending_conferences > 0
-        self.pending_conferences -= pending
         event = {k: v for k, v in body.items() if k != "conferenceData"}
-        event.update(kind="calendar#event", id=event_id, status="confirmed",
+        event.update(kind="calendar#event", id=event_id, status=body.get("status", "confirmed"),
+                     iCalUID=body.get("iCalUID") or f"{event_id}@google.com",
                      etag=f'"{secrets.randbelow(10**15)}"', created=_now(), updated=_now(),
                      htmlLink=f"https://www.google.com/calendar/event?eid={event_id}")
-        event["conferenceData"] = _conference(create, pending)
-        if not pending:
-            event["hangoutLink"] = event["conferenceData"]["entryPoints"][0]["uri"]
+        if create is not None:
+            pending = self.pending_conferences > 0
+            self.pending_conferences -= pending
+            event["conferenceData"] = _conference(create, pending)
+            if not pending:
+                event["hangoutLink"] = event["conferenceData"]["entryPoints"][0]["uri"]
         self.events[event_id] = event
+        self.calendar_of[event_id] = req.params["calendar"]
         return Reply(200, event)
 
     def get(self, req):
         self._check_query(req)
-        event = self.events.get(req.params["event"])
+        event = self._event(req)
         if event is None:
             return Reply(404, self.error_body(404, "Not Found"))
         self._finish_pending(event)
@@ -106,7 +116,9 @@ class GoogleCalendarStub(StubServer):
         self._check_query(req)
         body = req.json()
         self._check_event(body, creating=False)
-        event = self.events.get(req.params["event"])
+        if "id" in body or "iCalUID" in body:
+            raise Violation("an event's id and iCalUID cannot be changed")
+        event = self._event(req)
         if event is None:
             return Reply(404, self.error_body(404, "Not Found"))
         event.update({k: v for k, v in body.items() if k != "conferenceData"})
@@ -117,13 +129,26 @@ class GoogleCalendarStub(StubServer):
         self._check_query(req)
         if req.raw:
             raise Violation("events.delete takes no body")
-        event = self.events.get(req.params["event"])
+        event = self._event(req)
         if event is None:
             return Reply(404, self.error_body(404, "Not Found"))
         if event["status"] == "cancelled":
             return Reply(410, self.error_body(410, "Resource has been deleted"))
         event["status"] = "cancelled"
         return Reply(204)
+
+    def _event(self, req) -> dict | None:
+        """Return the path's event if it lives in the path's calendar."""
+        event_id = req.params["event"]
+        if self.calendar_of.get(event_id, "primary") != req.params["calendar"]:
+            return None
+        return self.events.get(event_id)
+
+    def _busy_events(self, calendar_id: str) -> list[tuple[str, str]]:
+        """Return the (start, end) of the calendar's events that make it busy (opaque, not cancelled)."""
+        return [(_utc(e["start"]["dateTime"]), _utc(e["end"]["dateTime"])) for event_id, e in self.events.items()
+                if self.calendar_of.get(event_id) == calendar_id and e.get("status") != "cancelled"
+                and e.get("transparency", "opaque") == "opaque" and "dateTime" in e.get("start", {})]
 
     # -- checks --------------------------------------------------------------------
 
@@ -154,6 +179,17 @@ class GoogleCalendarStub(StubServer):
         for attendee in checks.optional(body, "attendees", list) or ():
             checks.email(attendee.get("email"), "attendees[].email")
             checks.optional(attendee, "displayName", str)
+        if "status" in body:
+            checks.one_of(body["status"], {"confirmed", "tentative", "cancelled"}, "status")
+        if "transparency" in body:
+            checks.one_of(body["transparency"], {"opaque", "transparent"}, "transparency")
+        properties = checks.optional(body, "extendedProperties", dict)
+        if properties is not None:
+            checks.unknown_fields(properties, {"private", "shared"}, "extendedProperties")
+            for scope, values in properties.items():
+                if not isinstance(values, dict) or not all(
+                        isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+                    raise Violation(f"extendedProperties.{scope} must map strings to strings")
 
     def _check_create_request(self, body):
         create = (body.get("conferenceData") or {}).get("createRequest")
@@ -192,6 +228,11 @@ def _letters(n):
 
 def _new_id():
     return "".join(secrets.choice("abcdefghijklmnopqrstuv0123456789") for _ in range(26))
+
+
+def _utc(value: str) -> str:
+    """Return an RFC 3339 instant as Z-suffixed UTC, as freebusy.query answers."""
+    return checks.rfc3339(value, "dateTime").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _now():

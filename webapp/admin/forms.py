@@ -372,7 +372,8 @@ class CalendarSourceForm(AdminForm):
     calendars = StringField("Calendars to read, comma-separated (CalDAV names, empty: all; Google ids, "
                             "empty: primary; Microsoft mailbox addresses, empty: the host's)",
                             validators=[PlainText(1000)])
-    write_calendar = StringField("Write bookings into this calendar (CalDAV name; empty: none)",
+    write_calendar = StringField("Write bookings into this calendar (CalDAV name; Google calendar id, e.g. "
+                                 "primary; Microsoft calendar id, or default; empty: none)",
                                  validators=[PlainText(254)])
     all_day_blocks = BooleanField("All-day events block the whole day", default=True)
     tentative_busy = BooleanField("Tentative events count as busy", default=True)

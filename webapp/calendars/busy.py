@@ -1,6 +1,7 @@
 """Busy intervals from iCalendar text: recurrences expanded, free and own events left out."""
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from icalendar import Calendar
 OWN_EVENT_PROPERTY = "X-STUDIOCENTOS-BOOKING"
 #: the UID prefix of our own events
 OWN_UID_PREFIX = "studiocentos-booking-"
+#: the UID of the invites our emails carry: `ref-<32 hex>@<domain>` (webapp.mail.ics.event_uid)
+INVITE_UID = re.compile(r"ref-[0-9a-f]{32}@(?P<domain>[^@\s]+)", re.IGNORECASE)
 
 
 class CalendarDataError(ValueError):
@@ -19,12 +22,17 @@ class CalendarDataError(ValueError):
 
 @dataclass(frozen=True)
 class BusyOptions:
-    """What counts as busy, as the admin chose per source."""
+    """What counts as busy, as the admin chose per source, and which events are ours."""
 
     #: all-day events block the day (in the host's zone)
     all_day_blocks: bool = True
     #: STATUS:TENTATIVE events count as busy
     tentative_busy: bool = True
+    #: the domain of our invites' UIDs: an accepted invite of one of our bookings is ours (one
+    #: with another domain is a real appointment, e.g. at another installation)
+    invite_domain: str | None = None
+    #: UIDs our events written into Google or Microsoft calendars show in their iCalendar exports
+    own_uids: frozenset[str] = field(default_factory=frozenset)
 
 
 def busy_intervals(texts: Iterable[str | bytes], start: datetime, end: datetime, zone: ZoneInfo,
@@ -65,14 +73,18 @@ def _counts(event, options: BusyOptions) -> bool:
     status = str(event.get("STATUS", "CONFIRMED")).upper()
     if status == "CANCELLED" or (status == "TENTATIVE" and not options.tentative_busy):
         return False
-    if is_own_event(event):
+    if is_own_event(event, options):
         return False
     return options.all_day_blocks or not _is_all_day(event)
 
 
-def is_own_event(event) -> bool:
-    """Whether the event is one of our bookings written out (its X- property or its UID)."""
-    return OWN_EVENT_PROPERTY in event or str(event.get("UID", "")).startswith(OWN_UID_PREFIX)
+def is_own_event(event, options: BusyOptions = BusyOptions()) -> bool:
+    """Whether the event is one of our bookings: written out (X- property, UID) or an accepted invite."""
+    uid = str(event.get("UID", ""))
+    if OWN_EVENT_PROPERTY in event or uid.startswith(OWN_UID_PREFIX) or uid in options.own_uids:
+        return True
+    invite = INVITE_UID.fullmatch(uid)
+    return bool(invite and options.invite_domain and invite["domain"].lower() == options.invite_domain.lower())
 
 
 def _is_all_day(event) -> bool:
@@ -113,3 +125,21 @@ def merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, d
         else:
             joined.append((start, end))
     return joined
+
+
+def without(intervals: list[tuple[datetime, datetime]],
+            cut: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Return the merged `intervals` with the merged `cut` intervals taken out of them."""
+    left = []
+    for start, end in intervals:
+        for cut_start, cut_end in cut:
+            if cut_end <= start or cut_start >= end:
+                continue
+            if cut_start > start:
+                left.append((start, cut_start))
+            start = max(start, cut_end)
+            if start >= end:
+                break
+        if start < end:
+            left.append((start, end))
+    return left

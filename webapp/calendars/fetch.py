@@ -13,11 +13,14 @@ MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
 class SourceError(Exception):
-    """Reading the source failed; `message` is safe to show the admin (no secrets)."""
+    """Reading the source failed; `message` is safe to show the admin (no secrets).
 
-    def __init__(self, message: str):
+    `status` is the HTTP status of an API's refusal, when there was one.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
-        self.message = message
+        self.message, self.status = message, status
 
 
 @dataclass(frozen=True)

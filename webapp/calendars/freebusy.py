@@ -18,7 +18,7 @@ GRAPH_BUSY = {"busy", "oof"}
 def google_busy(post: Post, calendar_ids: Sequence[str], start: datetime, end: datetime) -> list:
     """Return the busy intervals of Google calendars (`primary` when none is named) in [start, end)."""
     ids = list(calendar_ids) or ["primary"]
-    answer = post("/freeBusy", {"timeMin": _rfc3339(start), "timeMax": _rfc3339(end), "timeZone": "UTC",
+    answer = post("/freeBusy", {"timeMin": rfc3339(start), "timeMax": rfc3339(end), "timeZone": "UTC",
                                 "items": [{"id": calendar_id} for calendar_id in ids]})
     intervals = []
     for calendar_id in ids:
@@ -36,7 +36,7 @@ def graph_busy(post: Post, schedules: Sequence[str], start: datetime, end: datet
     if not schedules:
         raise SourceError("Microsoft 365: name the mailbox address to read")
     answer = post("/me/calendar/getSchedule", {
-        "schedules": list(schedules), "startTime": _graph_time(start), "endTime": _graph_time(end),
+        "schedules": list(schedules), "startTime": graph_time(start), "endTime": graph_time(end),
         "availabilityViewInterval": 15})
     busy = GRAPH_BUSY | ({"tentative"} if options.tentative_busy else set())
     intervals = []
@@ -49,7 +49,7 @@ def graph_busy(post: Post, schedules: Sequence[str], start: datetime, end: datet
     return intervals
 
 
-def _rfc3339(moment: datetime) -> str:
+def rfc3339(moment: datetime) -> str:
     """Return an instant as RFC 3339 in UTC (`2026-12-02T08:00:00Z`)."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -59,7 +59,7 @@ def _instant(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
-def _graph_time(moment: datetime) -> dict:
+def graph_time(moment: datetime) -> dict:
     """Return Graph's dateTimeTimeZone for an instant, in UTC."""
     return {"dateTime": moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
 

@@ -1,4 +1,5 @@
 """Bookings written into a CalDAV calendar: the event, its PUT (create or replace) and its DELETE."""
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import caldav
@@ -15,18 +16,31 @@ def own_uid(reference: str) -> str:
     return f"{OWN_UID_PREFIX}{reference}"
 
 
-def booking_event(reference: str, *, summary: str, start: datetime, end: datetime, description: str,
-                  sequence: int, now: datetime) -> bytes:
+@dataclass(frozen=True)
+class OwnEvent:
+    """What a booking's event says in the host's calendar, whichever kind of calendar it is."""
+
+    #: the booking's public reference (`ref-…`): it marks the event as ours and opens nothing
+    reference: str
+    summary: str
+    description: str
+    start: datetime
+    end: datetime
+    #: the booking's version (iCalendar SEQUENCE)
+    sequence: int
+
+
+def booking_event(own: OwnEvent, now: datetime) -> bytes:
     """Return the VCALENDAR of a booking's event, marked as ours so it never blocks itself."""
     event = Event()
-    event.add("uid", own_uid(reference))
+    event.add("uid", own_uid(own.reference))
     event.add("dtstamp", now.astimezone(timezone.utc))
-    event.add("dtstart", start.astimezone(timezone.utc))
-    event.add("dtend", end.astimezone(timezone.utc))
-    event.add("sequence", sequence)
-    event.add("summary", summary)
-    event.add("description", description)
-    event.add(OWN_EVENT_PROPERTY, reference)
+    event.add("dtstart", own.start.astimezone(timezone.utc))
+    event.add("dtend", own.end.astimezone(timezone.utc))
+    event.add("sequence", own.sequence)
+    event.add("summary", own.summary)
+    event.add("description", own.description)
+    event.add(OWN_EVENT_PROPERTY, own.reference)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

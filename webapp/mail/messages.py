@@ -30,6 +30,11 @@ class MailSettings:
     #: the business's accent (#rrggbb): the emails' header rule and buttons
     accent_color: str = "#2457c5"
 
+    @property
+    def invite_domain(self) -> str:
+        """Return the right-hand side of the invites' UIDs."""
+        return self.uid_domain or self.from_email.rpartition("@")[2]
+
     @classmethod
     def from_config(cls, config: Mapping) -> "MailSettings":
         """Read BUSINESS_NAME, BOOKING_TIMEZONE, FROM_*, ADMIN_EMAIL and MAIL_REPLY_TO."""
@@ -198,7 +203,7 @@ def _invite(booking, settings: MailSettings, method: str, now: datetime) -> Atta
     data = build_calendar(booking, method=method, organizer_email=organizer_email,
                           organizer_name=organizer_name,
                           business_timezone=settings.business_timezone, now=now,
-                          uid_domain=settings.uid_domain or settings.from_email.rpartition("@")[2],
+                          uid_domain=settings.invite_domain,
                           language=client_language(booking))
     return Attachment("invite.ics", f"text/calendar; method={method}; charset=UTF-8", data,
                       inline_method=method)

@@ -65,7 +65,8 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
                  "GOOGLE_API_BASE_URL", google_meet.DEFAULT_BASE_URL, oauth=OAuthServer(
                      "google", "GOOGLE", "https://accounts.google.com/o/oauth2/v2/auth",
                      "https://oauth2.googleapis.com/token",
-                     # events: Meet links; freebusy: the host's busy times (calendar sync)
+                     # events: Meet links and the bookings' events (calendar sync); freebusy:
+                     # the host's busy times
                      "https://www.googleapis.com/auth/calendar.events "
                      "https://www.googleapis.com/auth/calendar.freebusy", "client_secret_post",
                      # offline + consent: Google only returns a refresh token when asked this way
@@ -79,8 +80,9 @@ PROVIDERS: tuple[ProviderInfo, ...] = (
                      "teams", "MICROSOFT",
                      "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
                      "https://login.microsoftonline.com/common/oauth2/v2.0/token",
-                     # Calendars.ReadBasic: getSchedule, the host's busy times (calendar sync)
-                     "offline_access OnlineMeetings.ReadWrite User.Read Calendars.ReadBasic",
+                     # Calendars.ReadWrite: getSchedule (the host's busy times) and the
+                     # bookings' events written into the host's calendar (calendar sync)
+                     "offline_access OnlineMeetings.ReadWrite User.Read Calendars.ReadWrite",
                      "client_secret_post",
                      refresh_sends_scope=True)),
     ProviderInfo("whereby", "Whereby", "Whereby", whereby.WherebyProvider, "WHEREBY_API_BASE_URL",

@@ -1,7 +1,7 @@
 """A host's outside calendars (CalDAV, iCalendar feeds) and the busy times last read from them."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -15,6 +15,8 @@ SOURCE_KINDS = {"caldav": "CalDAV account", "ics": "iCalendar feed (.ics URL)",
                 "microsoft": "Microsoft 365 (the connected Microsoft account)"}
 #: kinds read through a connected OAuth account: no address of their own
 ACCOUNT_KINDS = ("google", "microsoft")
+#: kinds bookings can be written into (an .ics feed is read-only)
+WRITING_KINDS = ("caldav", *ACCOUNT_KINDS)
 
 
 class CalendarSource(db.Model):
@@ -40,7 +42,8 @@ class CalendarSource(db.Model):
     #: names (or URLs) of the CalDAV calendars to read, empty: all; Google calendar ids, empty:
     #: primary; Microsoft 365 mailbox addresses, empty: the host's address
     calendars: Mapped[list] = mapped_column(JSON, default=list)
-    #: the CalDAV calendar (name) the host's bookings are written into; None: not written
+    #: the calendar the host's bookings are written into (CalDAV: its name or URL; Google: a
+    #: calendar id such as `primary`; Microsoft: a calendar id or `default`); None: not written
     write_calendar: Mapped[str | None] = mapped_column(String(254))
     #: all-day events block the whole day (off: they are ignored, e.g. birthdays, "office")
     all_day_blocks: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -71,5 +74,27 @@ class ExternalBusy(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("calendar_sources.id", ondelete="CASCADE"), index=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WrittenEvent(db.Model):
+    """A booking's event as written into a source's calendar: its remote id and the time it holds there.
+
+    Updates and deletes address `event_id` (Google's event id, Graph's event id, the CalDAV
+    UID); `ical_uid` is how the event shows in the calendar's iCalendar export, so reads of
+    it recognise it as ours; the times let busy reads that name no events (Google freeBusy,
+    Graph getSchedule) leave ours out.
+    """
+
+    __tablename__ = "written_events"
+    __table_args__ = (UniqueConstraint("source_id", "booking_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("calendar_sources.id", ondelete="CASCADE"))
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[str] = mapped_column(String(1024))
+    ical_uid: Mapped[str | None] = mapped_column(String(1024))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -281,21 +281,36 @@ def _calendar_event_put(row, booking, now):
     """Write the booking's event (this version) into the host's calendar; a newer version supersedes it."""
     _require(booking, row, ("pending", "confirmed"))
     where = _calendar_target(row)
-    ical, seconds = calendar_events.event_of(booking, now), calendar_events.timeout()
-    return Action(call=lambda: _calendar_call(lambda: calendar_events.put(where, ical, seconds)))
+    own = calendar_events.event_of(booking)
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.put(where, own, now)),
+                  record=lambda fresh, written, _at: calendar_events.record_written(
+                      where.source_id, fresh, own, written))
 
 
 def _calendar_event_delete(row, booking, now):
-    """Remove a cancelled booking's event from the host's calendar (already gone is done)."""
+    """Remove a cancelled booking's event from the host's calendar (already gone is done).
+
+    It waits for a write of the booking still under way, whose event id it needs.
+    """
     _require(booking, row, ("cancelled",))
-    where, reference = _calendar_target(row), booking_reference(booking.uid)
-    seconds = calendar_events.timeout()
-    return Action(call=lambda: _calendar_call(lambda: calendar_events.delete(where, reference, seconds)))
+    _wait_for_calendar_writes(booking)
+    where, reference, booking_id = _calendar_target(row), booking_reference(booking.uid), booking.id
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.remove(where, reference, now)),
+                  record=lambda _fresh, _result, _at: calendar_events.forget_written(where.source_id, booking_id))
+
+
+def _wait_for_calendar_writes(booking: Booking) -> None:
+    """Defer while a write of the booking's event is claimed or waiting (it may still create the event)."""
+    unfinished = db.session.scalar(db.select(OutboxMessage.id).where(
+        OutboxMessage.booking_id == booking.id, OutboxMessage.kind == Kind.CALENDAR_EVENT_PUT,
+        OutboxMessage.status.in_((Status.PENDING, Status.SENDING))))
+    if unfinished is not None:
+        raise Defer("waiting for the booking's calendar event write")
 
 
 def _calendar_target(row: OutboxMessage) -> calendar_events.Target:
     """Return where the row writes, or skip when its source no longer takes bookings."""
-    where = calendar_events.target(row.payload.get("source_id"))
+    where = calendar_events.target(row.payload.get("source_id"), row.booking_id)
     if where is None:
         raise Skip("the calendar no longer takes bookings")
     return where

@@ -1,68 +1,115 @@
-"""Bookings written into their hosts' CalDAV calendars: which sources write, and the PUT and DELETE.
+"""Bookings written into their hosts' calendars (CalDAV, Google, Microsoft 365): which sources write, the writes.
 
 The outbox calls these (kinds `calendar_event_put`, `calendar_event_delete`), one row per
-booking version and writing source, so each change is written once; a PUT replaces the
-event of the same UID, a DELETE of a missing event is done already.
+booking version and writing source, so each change is written once. Every write is safe to
+repeat (a CalDAV PUT replaces the event of the same UID; Google and Graph writes are keyed,
+see `webapp.calendars.account_write`), and a DELETE of a missing event is done already.
+The remote event's id is kept in `written_events`, recorded in the row's finishing
+transaction, so a move or a cancel reaches the right event.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import delete
 
+from webapp.calendars import account_write
 from webapp.calendars.fetch import CalDavAccount
-from webapp.calendars.write import booking_event, delete_event, own_uid, put_event
+from webapp.calendars.write import OwnEvent, booking_event, delete_event, own_uid, put_event
 from webapp.extensions import db
 from webapp.mail.references import booking_reference
-from webapp.models import Booking, CalendarSource, ServiceType
+from webapp.models import Booking, CalendarSource, ServiceType, WrittenEvent
+from webapp.models.calendar_source import WRITING_KINDS
+from webapp.services.calendar_accounts import account_client
 from webapp.services.integrations import token_cipher
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a booking's event goes: the account and the calendar's name."""
+    """Where a booking's event goes: the source, its kind, the calendar, and the event's stored id."""
 
-    account: CalDavAccount
+    source_id: int
+    kind: str
     calendar: str
+    #: the CalDAV account (None for Google and Microsoft: their connected account is used)
+    account: CalDavAccount | None
+    #: the event's id in that calendar, when a write of it was recorded
+    event_id: str | None
 
 
 def writing_sources(host_ids: list[int]) -> list[int]:
-    """Return the ids of the active CalDAV sources of these hosts that bookings are written into."""
+    """Return the ids of the active sources of these hosts that bookings are written into."""
     if not host_ids:
         return []
     return list(db.session.scalars(db.select(CalendarSource.id).where(
-        CalendarSource.host_id.in_(host_ids), CalendarSource.is_active, CalendarSource.kind == "caldav",
+        CalendarSource.host_id.in_(host_ids), CalendarSource.is_active, CalendarSource.kind.in_(WRITING_KINDS),
         CalendarSource.write_calendar.is_not(None)).order_by(CalendarSource.id)))
 
 
-def target(source_id: int) -> Target | None:
-    """Return where the source writes (password decrypted), or None if it no longer does."""
+def target(source_id: int, booking_id: int) -> Target | None:
+    """Return where the source writes the booking (password decrypted), or None if it no longer does."""
     source = db.session.get(CalendarSource, source_id)
     if source is None or not source.is_active or not source.write_calendar:
         return None
-    password = token_cipher().decrypt(source.secret_enc) if source.secret_enc else None
-    return Target(CalDavAccount(source.url, source.username, password), source.write_calendar)
+    account = None
+    if source.kind == "caldav":
+        password = token_cipher().decrypt(source.secret_enc) if source.secret_enc else None
+        account = CalDavAccount(source.url, source.username, password)
+    written = _written(source_id, booking_id)
+    return Target(source.id, source.kind, source.write_calendar, account, written.event_id if written else None)
 
 
-def event_of(booking: Booking, now: datetime) -> bytes:
+def event_of(booking: Booking) -> OwnEvent:
     """Return the booking's event as its host sees it in their calendar."""
     service = db.session.scalar(db.select(ServiceType).where(ServiceType.key == booking.service_type))
     name = service.name if service else booking.service_type
     admin_url = f"{current_app.config['BASE_URL']}/admin/bookings/{booking.id}"
-    return booking_event(booking_reference(booking.uid), summary=f"{name}: {booking.client_name}",
-                         start=booking.scheduled_at, end=booking.ends_at, sequence=booking.version,
-                         description=f"Booked on StudiocentOS Booking: {admin_url}", now=now)
+    return OwnEvent(booking_reference(booking.uid), summary=f"{name}: {booking.client_name}",
+                    description=f"Booked on StudiocentOS Booking: {admin_url}", start=booking.scheduled_at,
+                    end=booking.ends_at, sequence=booking.version)
 
 
-def timeout() -> int:
-    """Return how long one calendar server call may take."""
-    return current_app.config["CALENDAR_TIMEOUT_SECONDS"]
+def put(where: Target, own: OwnEvent, now: datetime) -> account_write.Written:
+    """Write the event (network; raises SourceError); return where it now is."""
+    seconds = current_app.config["CALENDAR_TIMEOUT_SECONDS"]
+    if where.kind == "caldav":
+        put_event(where.account, where.calendar, booking_event(own, now), timeout=seconds)
+        return account_write.Written(own_uid(own.reference), own_uid(own.reference))
+    call = account_client(where.kind, now, seconds)
+    write = account_write.google_put if where.kind == "google" else account_write.graph_put
+    return write(call, where.calendar, own, where.event_id)
 
 
-def put(where: Target, ical: bytes, seconds: int) -> None:
-    """Write the event (network; raises SourceError)."""
-    put_event(where.account, where.calendar, ical, timeout=seconds)
+def remove(where: Target, reference: str, now: datetime) -> None:
+    """Delete the booking's event (network; raises SourceError); one already gone is done."""
+    seconds = current_app.config["CALENDAR_TIMEOUT_SECONDS"]
+    if where.kind == "caldav":
+        delete_event(where.account, where.calendar, own_uid(reference), timeout=seconds)
+    elif where.kind == "google":
+        account_write.google_delete(account_client("google", now, seconds), where.calendar, reference,
+                                    where.event_id)
+    else:
+        account_write.graph_delete(account_client("microsoft", now, seconds), where.event_id)
 
 
-def delete(where: Target, reference: str, seconds: int) -> bool:
-    """Delete the booking's event (network; raises SourceError)."""
-    return delete_event(where.account, where.calendar, own_uid(reference), timeout=seconds)
+def record_written(source_id: int, booking: Booking | None, own: OwnEvent, written: account_write.Written) -> None:
+    """Keep the event's id and time (in the outbox row's finishing transaction)."""
+    source = db.session.get(CalendarSource, source_id)
+    if booking is None or source is None:
+        return
+    row = _written(source_id, booking.id) or WrittenEvent(source_id=source_id, booking_id=booking.id)
+    row.host_id = source.host_id
+    row.event_id, row.ical_uid, row.starts_at, row.ends_at = written.event_id, written.ical_uid, own.start, own.end
+    db.session.add(row)
+
+
+def forget_written(source_id: int, booking_id: int) -> None:
+    """Forget a removed event (in the outbox row's finishing transaction)."""
+    db.session.execute(delete(WrittenEvent).where(WrittenEvent.source_id == source_id,
+                                                  WrittenEvent.booking_id == booking_id))
+
+
+def _written(source_id: int, booking_id: int) -> WrittenEvent | None:
+    """Return the recorded event of the booking in the source's calendar."""
+    return db.session.scalar(db.select(WrittenEvent).where(WrittenEvent.source_id == source_id,
+                                                           WrittenEvent.booking_id == booking_id))

@@ -7,7 +7,7 @@ from sqlalchemy import delete
 
 from webapp.extensions import db
 from webapp.models import CalendarSource, ExternalBusy, Host
-from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS
+from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS, WRITING_KINDS
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.integrations import token_cipher
 
@@ -64,8 +64,9 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
     name, url, username = (name or "").strip(), (url or "").strip(), (username or "").strip() or None
     write_calendar = (write_calendar or "").strip() or None
     errors = _errors(host_id, kind, name, url)
-    if write_calendar and kind != "caldav":
-        errors["write_calendar"] = "Bookings can be written into a CalDAV calendar only."
+    if write_calendar and kind not in WRITING_KINDS:
+        errors["write_calendar"] = ("An .ics feed is read-only: write bookings into a CalDAV, Google "
+                                    "or Microsoft calendar.")
     if errors:
         raise ValidationFailed(INVALID, errors)
     source.host_id, source.kind, source.name, source.url = host_id, kind, name, url

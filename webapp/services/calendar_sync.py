@@ -4,6 +4,13 @@ A read fetches without holding a transaction, then replaces the source's cached 
 and records its status in one short write transaction. A failed read keeps the last known
 intervals (they still block) and records the error; `failing_since` marks the first failure
 of a run, so the dashboard can warn after CALENDAR_STALE_AFTER_MINUTES.
+
+Our own events never block: CalDAV and .ics reads know them by UID (see
+`webapp.calendars.busy.is_own_event`, given our invites' domain and the UIDs of the events we
+wrote into Google and Microsoft calendars). Google freeBusy and Graph getSchedule name no
+events, so from their intervals we cut the times of the host's own bookings and of the events
+we wrote for it (which may still sit at a booking's old time until the move is written): a
+real event under a booking is hidden only where that booking blocks the time anyway.
 """
 import logging
 from dataclasses import dataclass
@@ -12,11 +19,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_
 
-from webapp.calendars.busy import BusyOptions, CalendarDataError, busy_intervals, merged
+from webapp.calendars.busy import BusyOptions, CalendarDataError, busy_intervals, merged, without
 from webapp.calendars.fetch import CalDavAccount, SourceError, read_caldav, read_feed
 from webapp.database import write_transaction
 from webapp.extensions import db
-from webapp.models import CalendarSource, ExternalBusy, ServiceType
+from webapp.mail.messages import MailSettings
+from webapp.models import BookingHost, CalendarSource, ExternalBusy, ServiceType, WrittenEvent
 from webapp.models.calendar_source import ACCOUNT_KINDS
 from webapp.scheduling import get_zone
 from webapp.services.calendar_accounts import read_account_busy
@@ -43,6 +51,8 @@ class SourceSnapshot:
     calendars: tuple[str, ...]
     zone: str
     options: BusyOptions
+    #: the times of our own events in the host's calendars (cut from freeBusy/getSchedule answers)
+    own_times: tuple[tuple[datetime, datetime], ...] = ()
 
 
 def refresh_due_sources(now: datetime) -> int:
@@ -70,10 +80,10 @@ def refresh_host(host_id: int, now: datetime) -> int:
 
 def refresh_source(source_id: int, now: datetime) -> bool:
     """Read one source and store what it says; return True if the read worked."""
-    snapshot = _snapshot(source_id)
+    start, end = now - LOOK_BACK, now + _horizon()
+    snapshot = _snapshot(source_id, start, end)
     if snapshot is None:
         return False
-    start, end = now - LOOK_BACK, now + _horizon()
     db.session.rollback()  # hold no transaction while the network answers
     try:
         intervals = _intervals(snapshot, start, end, now)
@@ -86,7 +96,7 @@ def refresh_source(source_id: int, now: datetime) -> bool:
     return True
 
 
-def _snapshot(source_id: int) -> SourceSnapshot | None:
+def _snapshot(source_id: int, start: datetime, end: datetime) -> SourceSnapshot | None:
     """Return what reading the source needs, with its password decrypted (None if it is gone)."""
     source = db.session.get(CalendarSource, source_id)
     if source is None or not source.is_active:
@@ -98,8 +108,28 @@ def _snapshot(source_id: int) -> SourceSnapshot | None:
     calendars = tuple(source.calendars or ())
     if source.kind == "microsoft" and not calendars and source.host.email:
         calendars = (source.host.email,)
+    options = BusyOptions(source.all_day_blocks, source.tentative_busy,
+                          invite_domain=MailSettings.from_config(current_app.config).invite_domain,
+                          own_uids=_written_uids(source.host_id))
+    own_times = tuple(_own_times(source.host_id, start, end)) if source.kind in ACCOUNT_KINDS else ()
     return SourceSnapshot(source.id, source.host_id, source.kind, source.url, account, calendars,
-                          source.host.timezone, BusyOptions(source.all_day_blocks, source.tentative_busy))
+                          source.host.timezone, options, own_times)
+
+
+def _written_uids(host_id: int) -> frozenset[str]:
+    """Return the iCalendar UIDs of the events we wrote into the host's calendars."""
+    return frozenset(db.session.scalars(db.select(WrittenEvent.ical_uid).where(
+        WrittenEvent.host_id == host_id, WrittenEvent.ical_uid.is_not(None))))
+
+
+def _own_times(host_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Return the times of the host's active bookings and of the events we wrote for it, in [start, end)."""
+    bookings = db.session.execute(db.select(BookingHost.scheduled_at, BookingHost.ends_at).where(
+        BookingHost.host_id == host_id, BookingHost.active, BookingHost.scheduled_at < end,
+        BookingHost.ends_at > start))
+    written = db.session.execute(db.select(WrittenEvent.starts_at, WrittenEvent.ends_at).where(
+        WrittenEvent.host_id == host_id, WrittenEvent.starts_at < end, WrittenEvent.ends_at > start))
+    return merged([tuple(row) for row in [*bookings, *written]])
 
 
 def _horizon() -> timedelta:
@@ -111,7 +141,7 @@ def _horizon() -> timedelta:
 def _intervals(snapshot: SourceSnapshot, start: datetime, end: datetime, now: datetime) -> list:
     """Return the source's busy intervals in [start, end) (network; raises SourceError, CalendarDataError)."""
     if snapshot.kind in ACCOUNT_KINDS:
-        return merged(_account_intervals(snapshot, start, end, now))
+        return without(merged(_account_intervals(snapshot, start, end, now)), list(snapshot.own_times))
     return busy_intervals(_read(snapshot, start, end), start, end, get_zone(snapshot.zone), snapshot.options)
 
 

@@ -52,7 +52,7 @@ def test_adding_a_caldav_source_stores_the_password_encrypted_and_never_shows_it
     ({"kind": "google"}, "Leave the address empty: the connected account is used."),
     ({"kind": "exchange"}, "Choose one of the listed kinds."),
     ({"host_id": "999"}, "Choose a host."),
-    ({"kind": "ics", "write_calendar": "Work"}, "Bookings can be written into a CalDAV calendar only."),
+    ({"kind": "ics", "write_calendar": "Work"}, "An .ics feed is read-only: write bookings into a CalDAV"),
 ])
 def test_bad_fields_are_refused_with_a_message_beside_them(admin_client, changes, message):
     response = post_form(admin_client, PAGE, _fields(**changes), page=PAGE)
