@@ -56,6 +56,13 @@ def google_oauth_stub(google_stub):
 
 
 @pytest.fixture
+def graph_oauth_stub(graph_stub):
+    """Microsoft's token endpoint: secret in the body, rotating refresh tokens, feeding graph_stub."""
+    yield from _serve(OAuthStub(auth_method="client_secret_post", rotate_refresh_tokens=True,
+                                access_tokens=graph_stub.tokens))
+
+
+@pytest.fixture
 def make_request():
     """Build a webapp.meetings.MeetingRequest with defaults; a test states only what matters."""
     from webapp.meetings import MeetingRequest

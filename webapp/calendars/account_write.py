@@ -47,16 +47,18 @@ def google_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None
     """Create or update the booking's event in a Google calendar; return where it is."""
     events = f"/calendars/{_segment(calendar_id)}/events"
     body = _google_fields(own)
+    if event_id:
+        answer = call("PATCH", f"{events}/{_segment(event_id)}", json=body, params=_NO_GOOGLE_EMAILS,
+                      missing_ok=True)
+        if answer is not None:
+            return Written(answer["id"], answer.get("iCalUID"))
     event_id = event_id or google_event_id(own.reference)
-    answer = call("PATCH", f"{events}/{_segment(event_id)}", json=body, params=_NO_GOOGLE_EMAILS,
-                  missing_ok=True)
-    if answer is None:
-        try:
-            answer = call("POST", events, json={"id": event_id, **body}, params=_NO_GOOGLE_EMAILS)
-        except SourceError as exc:
-            if exc.status != 409:  # 409: it exists (a repeat whose first answer was lost)
-                raise
-            answer = call("PATCH", f"{events}/{_segment(event_id)}", json=body, params=_NO_GOOGLE_EMAILS)
+    try:
+        answer = call("POST", events, json={"id": event_id, **body}, params=_NO_GOOGLE_EMAILS)
+    except SourceError as exc:
+        if exc.status != 409:  # 409: it exists (a repeat whose first answer was lost)
+            raise
+        answer = call("PATCH", f"{events}/{_segment(event_id)}", json=body, params=_NO_GOOGLE_EMAILS)
     return Written(answer["id"], answer.get("iCalUID"))
 
 

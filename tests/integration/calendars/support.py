@@ -3,6 +3,10 @@ import re
 from datetime import datetime, timezone
 
 from tests.integration.calendars.servers import PASSWORD, USER
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.outbox.kinds import CALENDAR_KINDS, Status
+from webapp.outbox.perform import perform
 from webapp.services import calendar_sources
 from webapp.services.hosts import default_host
 
@@ -76,3 +80,12 @@ def feed_source(url: str, **changes):
     """Add the default host's .ics feed source."""
     fields = dict(host_id=default_host().id, kind="ics", name="Family", url=url)
     return calendar_sources.create_source(**{**fields, **changes})
+
+
+def run_calendar_rows(now: datetime = NOW) -> dict[str, str]:
+    """Perform every waiting calendar row; return kind -> outcome of each."""
+    rows = list(db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.kind.in_(CALENDAR_KINDS), OutboxMessage.status == Status.PENDING).order_by(OutboxMessage.id)))
+    kinds = [(row.id, row.kind) for row in rows]
+    db.session.rollback()
+    return {kind: perform(row_id, now) for row_id, kind in kinds}

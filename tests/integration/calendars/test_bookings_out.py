@@ -6,11 +6,10 @@ from icalendar import Calendar
 
 from tests.factories import book
 from tests.integration.admin.conftest import log_in
-from tests.integration.calendars.support import NOW, caldav_source, free_times
+from tests.integration.calendars.support import NOW, caldav_source, free_times, run_calendar_rows
 from webapp.extensions import db
 from webapp.models import ExternalBusy, OutboxMessage
-from webapp.outbox.kinds import CALENDAR_KINDS, Kind, Status
-from webapp.outbox.perform import perform
+from webapp.outbox.kinds import Kind, Status
 from webapp.services.admin_accounts import create_admin
 from webapp.services.bookings import cancel_booking, reschedule_booking
 from webapp.services.calendar_sync import refresh_source
@@ -22,15 +21,6 @@ START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # 14:00 in Rome
 def app_config():
     """Freeze the clock so the calendar is predictable."""
     return {"CLOCK": lambda: NOW}
-
-
-def run_calendar_rows() -> dict[str, str]:
-    """Perform every waiting calendar row; return kind -> outcome of each."""
-    rows = list(db.session.scalars(db.select(OutboxMessage).where(
-        OutboxMessage.kind.in_(CALENDAR_KINDS), OutboxMessage.status == Status.PENDING).order_by(OutboxMessage.id)))
-    kinds = [(row.id, row.kind) for row in rows]
-    db.session.rollback()
-    return {kind: perform(row_id, NOW) for row_id, kind in kinds}
 
 
 def events_in(calendar) -> list[tuple[datetime, datetime, str]]:

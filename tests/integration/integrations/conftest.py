@@ -2,23 +2,15 @@
 import pytest
 
 from tests.integration.integrations.support import provider_config
-from tests.stubs import OAuthStub
 from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    _serve,
     google_oauth_stub,
     google_stub,
+    graph_oauth_stub,
     graph_stub,
     whereby_stub,
     zoom_oauth_stub,
     zoom_stub,
 )
-
-
-@pytest.fixture
-def graph_oauth_stub(graph_stub):
-    """Microsoft's token endpoint: secret in the body, rotating refresh tokens, feeding graph_stub."""
-    yield from _serve(OAuthStub(auth_method="client_secret_post", rotate_refresh_tokens=True,
-                                access_tokens=graph_stub.tokens))
 
 
 @pytest.fixture

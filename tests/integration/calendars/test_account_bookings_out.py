@@ -1,0 +1,247 @@
+"""Bookings written into the host's Google and Microsoft 365 calendars (local stubs checking the APIs).
+
+Created, moved and removed through the outbox, each exactly once; the stored event id aims
+every later write; freeBusy/getSchedule answers never count our own events as busy.
+"""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.factories import book
+from tests.integration.calendars.support import NOW, free_times, run_calendar_rows
+from tests.integration.integrations.support import connect_account, provider_config
+from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
+    google_oauth_stub,
+    google_stub,
+    graph_oauth_stub,
+    graph_stub,
+)
+from tests.stubs.graph import DEFAULT_CALENDAR
+from webapp.calendars.account_write import GOOGLE_PROPERTY, GRAPH_PROPERTY
+from webapp.extensions import db
+from webapp.models import ExternalBusy, OutboxMessage, WrittenEvent
+from webapp.outbox.kinds import Kind, Status
+from webapp.services import calendar_sources
+from webapp.services.bookings import cancel_booking, reschedule_booking
+from webapp.services.calendar_sync import refresh_source
+from webapp.services.hosts import default_host
+
+START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # 14:00 in Rome
+TEAM = "team@group.calendar.google.com"
+WORK = "AAMkAGI2-work-calendar/+="  # Graph ids hold '/', '+' and '='
+
+
+@pytest.fixture
+def app_config(google_stub, graph_stub, google_oauth_stub, graph_oauth_stub):
+    """Freeze the clock; point Google and Microsoft at their stubs."""
+    return {"CLOCK": lambda: NOW, **provider_config({"google_meet": google_stub, "teams": graph_stub},
+                                                    {"google_meet": google_oauth_stub, "teams": graph_oauth_stub})}
+
+
+@pytest.fixture
+def google(app, google_stub, google_oauth_stub):
+    """The connected Google account; the stub."""
+    connect_account("google_meet", google_oauth_stub, access_token="google-access-token")
+    return google_stub
+
+
+@pytest.fixture
+def microsoft(app, graph_stub, graph_oauth_stub):
+    """The connected Microsoft account, whose mailbox has a second calendar WORK; the stub."""
+    connect_account("teams", graph_oauth_stub, access_token="graph-access-token")
+    graph_stub.calendars.add(WORK)
+    return graph_stub
+
+
+def account_source(kind: str, calendars: list[str], write_calendar: str):
+    """Add the default host's Google or Microsoft source, writing bookings into `write_calendar`."""
+    return calendar_sources.create_source(host_id=default_host().id, kind=kind, name=kind, url="",
+                                          calendars=calendars, write_calendar=write_calendar)
+
+
+def written(booking_id: int) -> WrittenEvent | None:
+    """Return the recorded event of the booking, read fresh."""
+    db.session.rollback()
+    return db.session.scalar(db.select(WrittenEvent).where(WrittenEvent.booking_id == booking_id))
+
+
+def cached_busy() -> list[tuple[datetime, datetime]]:
+    """Return the busy cache, read fresh."""
+    db.session.rollback()
+    return [(row.starts_at, row.ends_at) for row in db.session.scalars(db.select(ExternalBusy))]
+
+
+def calendar_row(kind: Kind) -> OutboxMessage:
+    """Return the newest calendar row of a kind."""
+    db.session.rollback()
+    return db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == kind)
+                             .order_by(OutboxMessage.id.desc()))
+
+
+def lose_the_record(booking_id: int) -> None:
+    """Act out a worker that died after the calendar answered: the row is claimable again, nothing recorded."""
+    row = calendar_row(Kind.CALENDAR_EVENT_PUT)
+    row.status, row.claimed_until = Status.PENDING, None
+    db.session.execute(db.delete(WrittenEvent).where(WrittenEvent.booking_id == booking_id))
+    db.session.commit()
+
+
+# -- Google -------------------------------------------------------------------------------------
+
+def test_a_booking_is_created_moved_and_removed_in_the_chosen_google_calendar(client, google):
+    source = account_source("google", [TEAM], TEAM)
+    created = book(START, NOW, client_name="Ada Lovelace")
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+
+    [insert] = [call for call in google.calls("POST") if call.path.endswith("/events")]
+    assert insert.path == "/calendars/team%40group.calendar.google.com/events"
+    assert insert.query == {"sendUpdates": "none"}
+    assert insert.header("Authorization") == "Bearer google-access-token"
+    record = written(created.booking.id)
+    event = google.events[record.event_id]
+    assert google.calendar_of[record.event_id] == TEAM and record.ical_uid == event["iCalUID"]
+    assert event["summary"] == "Consultation: Ada Lovelace" and "attendees" not in event
+    assert event["start"]["dateTime"] == "2026-12-02T13:00:00Z" and event["end"]["dateTime"] == "2026-12-02T13:30:00Z"
+    assert event["extendedProperties"]["private"][GOOGLE_PROPERTY].startswith("ref-")
+
+    # freeBusy reports our event; it never blocks the booking's own time, nor a move next to it
+    assert refresh_source(source.id, NOW) and cached_busy() == []
+    moved = START + timedelta(minutes=30)
+    reschedule_booking(created.booking.id, moved, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    [patch] = google.calls("PATCH")
+    assert patch.path == f"/calendars/team%40group.calendar.google.com/events/{record.event_id}"
+    assert event["start"]["dateTime"] == "2026-12-02T13:30:00Z" and len(google.events) == 1
+    assert refresh_source(source.id, NOW) and cached_busy() == []
+    day = free_times(client, "2026-12-02")
+    assert "14:00" in day and "14:30" not in day
+
+    cancel_booking(created.booking.id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    [delete] = google.calls("DELETE")
+    assert delete.path == patch.path and delete.query == {"sendUpdates": "none"}
+    assert event["status"] == "cancelled" and written(created.booking.id) is None
+
+
+def test_a_google_write_repeated_after_a_lost_answer_finds_the_first_event(app, google):
+    account_source("google", [], "primary")
+    created = book(START, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    lose_the_record(created.booking.id)
+
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    # the event id is derived from the booking: the second insert meets a 409 and patches
+    writes = [call.method for call in google.requests if call.path != "/freeBusy"]
+    assert writes == ["POST", "POST", "PATCH"]
+    assert len(google.events) == 1 and written(created.booking.id).event_id in google.events
+
+
+def test_a_google_event_the_owner_deleted_is_done_on_cancel(app, google):
+    account_source("google", [], "primary")
+    created = book(START, NOW)
+    run_calendar_rows()
+    google.events[written(created.booking.id).event_id]["status"] = "cancelled"  # deleted in Google
+
+    cancel_booking(created.booking.id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Google answered 410
+    assert calendar_row(Kind.CALENDAR_EVENT_DELETE).last_error is None
+
+
+def test_a_failing_google_write_is_retried_and_then_written_once(app, google):
+    account_source("google", [], "primary")
+    book(START, NOW)
+    google.fail_next(503)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == "retry"
+    row = calendar_row(Kind.CALENDAR_EVENT_PUT)
+    assert row.status == Status.PENDING and "HTTP 503" in row.last_error
+
+    assert run_calendar_rows(NOW + timedelta(hours=1))[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    assert len(google.events) == 1
+
+
+# -- Microsoft 365 ------------------------------------------------------------------------------
+
+def test_a_booking_is_created_moved_and_removed_in_the_chosen_microsoft_calendar(client, microsoft):
+    source = account_source("microsoft", [microsoft.mailbox], WORK)
+    created = book(START, NOW, client_name="Ada Lovelace")
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+
+    [create] = [call for call in microsoft.calls("POST") if call.path.endswith("/events")]
+    assert create.path == "/me/calendars/AAMkAGI2-work-calendar%2F%2B%3D/events"
+    assert create.header("Authorization") == "Bearer graph-access-token"
+    body = create.json()
+    assert body["singleValueExtendedProperties"][0]["id"] == GRAPH_PROPERTY
+    assert body["singleValueExtendedProperties"][0]["value"].startswith("ref-") and body["transactionId"]
+    record = written(created.booking.id)
+    event = microsoft.events[record.event_id]
+    assert microsoft.calendar_of[record.event_id] == WORK and record.ical_uid == event["iCalUId"]
+    assert event["subject"] == "Consultation: Ada Lovelace" and event["showAs"] == "busy"
+    assert event["start"] == {"dateTime": "2026-12-02T13:00:00", "timeZone": "UTC"}
+
+    # getSchedule shows our event as busy; it never blocks the booking's own time
+    assert refresh_source(source.id, NOW) and cached_busy() == []
+    moved = START + timedelta(minutes=30)
+    reschedule_booking(created.booking.id, moved, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    [patch] = microsoft.calls("PATCH")
+    assert patch.path.startswith("/me/events/") and written(created.booking.id).event_id == record.event_id
+    assert event["start"] == {"dateTime": "2026-12-02T13:30:00", "timeZone": "UTC"}
+    assert refresh_source(source.id, NOW) and cached_busy() == []
+    day = free_times(client, "2026-12-02")
+    assert "14:00" in day and "14:30" not in day
+
+    cancel_booking(created.booking.id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    [delete] = microsoft.calls("DELETE")
+    assert delete.path == patch.path and microsoft.events == {} and written(created.booking.id) is None
+
+
+def test_a_microsoft_write_repeated_after_a_lost_answer_gets_the_first_event(app, microsoft):
+    account_source("microsoft", [], "default")
+    created = book(START, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    lose_the_record(created.booking.id)
+
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    first, second = [call for call in microsoft.calls("POST") if call.path.endswith("/events")]
+    assert first.path == second.path == "/me/calendar/events"
+    assert first.json()["transactionId"] == second.json()["transactionId"]  # Graph answers with the first
+    assert list(microsoft.events) == [written(created.booking.id).event_id]
+    assert microsoft.calendar_of[written(created.booking.id).event_id] == DEFAULT_CALENDAR
+
+
+def test_a_microsoft_event_the_owner_deleted_is_made_again_on_a_move(app, microsoft):
+    account_source("microsoft", [], "default")
+    created = book(START, NOW)
+    run_calendar_rows()
+    first_id = written(created.booking.id).event_id
+    microsoft.events.clear()  # deleted in Outlook
+
+    reschedule_booking(created.booking.id, START + timedelta(hours=1), NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    [again] = microsoft.events.values()
+    assert again["id"] != first_id and written(created.booking.id).event_id == again["id"]
+    assert again["start"]["dateTime"] == "2026-12-02T14:00:00"
+
+    microsoft.events.clear()
+    cancel_booking(created.booking.id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Graph answered 404: done
+
+
+def test_a_microsoft_calendar_that_does_not_exist_is_retried_with_the_reason(app, microsoft):
+    account_source("microsoft", [], "no-such-calendar")
+    book(START, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == "retry"
+    assert "HTTP 404" in calendar_row(Kind.CALENDAR_EVENT_PUT).last_error and microsoft.events == {}
+
+
+def test_a_cancel_waits_for_a_write_still_under_way(app, microsoft):
+    account_source("microsoft", [], "default")
+    created = book(START, NOW)
+    cancel_booking(created.booking.id, "plans changed", NOW)
+    row = calendar_row(Kind.CALENDAR_EVENT_PUT)
+    row.status = Status.SENDING
+    db.session.commit()
+
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] != Status.SENT
+    assert calendar_row(Kind.CALENDAR_EVENT_DELETE).status == Status.PENDING and microsoft.requests == []
