@@ -13,6 +13,8 @@ from webapp.models.types import UTCDateTime, created_at_column
 SOURCE_KINDS = {"caldav": "CalDAV account", "ics": "iCalendar feed (.ics URL)",
                 "google": "Google Calendar (the connected Google account)",
                 "microsoft": "Microsoft 365 (the connected Microsoft account)"}
+#: the short names the admin's list shows
+KIND_NAMES = {"caldav": "CalDAV", "ics": "iCalendar feed", "google": "Google Calendar", "microsoft": "Microsoft 365"}
 #: kinds read through a connected OAuth account: no address of their own
 ACCOUNT_KINDS = ("google", "microsoft")
 #: kinds bookings can be written into (an .ics feed is read-only)
@@ -59,6 +61,11 @@ class CalendarSource(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     host: Mapped[Host] = relationship(lazy="joined")
+
+    @property
+    def kind_name(self) -> str:
+        """Return the kind as the admin's list names it."""
+        return KIND_NAMES.get(self.kind, self.kind)
 
     def failing_longer_than(self, now: datetime, minutes: int) -> bool:
         """Return True if the source has failed without a success for more than `minutes`."""

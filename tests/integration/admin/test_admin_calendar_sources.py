@@ -128,3 +128,13 @@ def test_bookings_go_into_one_calendar_per_host(admin_client):
     post_form(admin_client, PAGE, _fields(name="Old", write_calendar="Work"), page=PAGE)
     post_form(admin_client, PAGE, _fields(name="New", write_calendar="Bookings"), page=PAGE)
     assert {source.name: source.write_calendar for source in _sources()} == {"Old": None, "New": "Bookings"}
+
+
+def test_a_google_calendar_that_takes_bookings_is_added_and_listed_as_such(admin_client):
+    fields = _fields(kind="google", name="Studio", url="", username="", password="", calendars="primary",
+                     write_calendar="primary")
+    assert post_form(admin_client, PAGE, fields, page=PAGE).status_code == 303
+    [source] = _sources()
+    assert source.kind == "google" and source.write_calendar == "primary" and source.secret_enc is None
+    listing = admin_client.get(PAGE).get_data(as_text=True)
+    assert "Google Calendar" in listing and "bookings written into primary" in listing
