@@ -113,7 +113,7 @@ def _get(port: int, payload: bytes) -> bytes:
     import socket
 
     payload = payload.replace(b"Accept-Encoding: gzip\r\n", b"")
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:  # a cold worker on a busy box
         sock.sendall(payload)
         chunks = []
         while chunk := sock.recv(65536):
