@@ -73,7 +73,7 @@ def graph_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None)
     """Create or update the booking's event in a Microsoft 365 calendar; return where it is.
 
     A stored event the owner deleted (404) is created again, under a transaction id of its
-    own so Graph does not answer with the deleted one.
+    own so Graph does not answer with the deleted one; so is an event for another calendar.
     """
     body = _graph_fields(own)
     if event_id:
@@ -82,7 +82,7 @@ def graph_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None)
             return Written(answer["id"], answer.get("iCalUId"))
     events = ("/me/calendar/events" if calendar_id == GRAPH_DEFAULT_CALENDAR
               else f"/me/calendars/{_segment(calendar_id)}/events")
-    transaction = uuid.uuid5(uuid.NAMESPACE_URL, f"{own_uid(own.reference)}:{event_id or ''}")
+    transaction = uuid.uuid5(uuid.NAMESPACE_URL, f"{own_uid(own.reference)}:{calendar_id}:{event_id or ''}")
     answer = call("POST", events, json={
         **body, "transactionId": str(transaction),
         "singleValueExtendedProperties": [{"id": GRAPH_PROPERTY, "value": own.reference}]})

@@ -13,7 +13,8 @@ Left out on purpose:
   (and a host's link to its login is dropped, to be set again).
 - webhook endpoints: their secrets are encrypted with this installation's keys.
 - outside calendars (`calendar_sources`): their app passwords are encrypted with this
-  installation's keys (add them again); their busy cache (`external_busy`) is read afresh.
+  installation's keys (add them again); their busy cache (`external_busy`) is read afresh,
+  and the ids of the bookings' events written into them (`written_events`) go with them.
 - outbox rows: they are this installation's queue of side effects. Restored, sent rows
   would be history that means nothing, and pending ones would send emails or run meeting
   steps a second time. (Reminders not yet sent are therefore not restored.)

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import delete
 
 from webapp.extensions import db
-from webapp.models import CalendarSource, ExternalBusy, Host
+from webapp.models import CalendarSource, ExternalBusy, Host, WrittenEvent
 from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS, WRITING_KINDS
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.integrations import token_cipher
@@ -69,6 +69,7 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
                                     "or Microsoft calendar.")
     if errors:
         raise ValidationFailed(INVALID, errors)
+    _forget_written_if_moved(source, host_id, kind, write_calendar)
     source.host_id, source.kind, source.name, source.url = host_id, kind, name, url
     source.username = username if kind == "caldav" else None
     if kind != "caldav":
@@ -89,6 +90,13 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
         db.session.execute(delete(ExternalBusy).where(ExternalBusy.source_id == source.id))
     db.session.commit()
     return source
+
+
+def _forget_written_if_moved(source: CalendarSource, host_id: int, kind: str, write_calendar: str | None) -> None:
+    """Forget the event ids written by a source that now writes elsewhere (they name events there)."""
+    if source.id is not None and (source.host_id, source.kind, source.write_calendar) != (host_id, kind,
+                                                                                          write_calendar):
+        db.session.execute(delete(WrittenEvent).where(WrittenEvent.source_id == source.id))
 
 
 def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:
@@ -121,6 +129,7 @@ def delete_source(source_id: int) -> None:
     """Remove a source and the busy times read from it (they stop blocking at once)."""
     source = get_source(source_id)
     db.session.execute(delete(ExternalBusy).where(ExternalBusy.source_id == source.id))
+    db.session.execute(delete(WrittenEvent).where(WrittenEvent.source_id == source.id))
     db.session.delete(source)
     db.session.commit()
 

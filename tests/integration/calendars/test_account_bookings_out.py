@@ -245,3 +245,17 @@ def test_a_cancel_waits_for_a_write_still_under_way(app, microsoft):
 
     assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] != Status.SENT
     assert calendar_row(Kind.CALENDAR_EVENT_DELETE).status == Status.PENDING and microsoft.requests == []
+
+
+def test_after_the_admin_picks_another_calendar_the_next_change_is_written_there(app, microsoft):
+    source = account_source("microsoft", [], "default")
+    created = book(START, NOW)
+    run_calendar_rows()
+    calendar_sources.update_source(source.id, host_id=source.host_id, kind="microsoft", name="microsoft", url="",
+                                   username=None, password=None, calendars=[], write_calendar=WORK,
+                                   all_day_blocks=True, tentative_busy=True, is_active=True)
+    assert written(created.booking.id) is None  # the stored id names an event in the other calendar
+
+    reschedule_booking(created.booking.id, START + timedelta(hours=1), NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    assert microsoft.calendar_of[written(created.booking.id).event_id] == WORK
