@@ -110,16 +110,17 @@ def _snapshot(source_id: int, start: datetime, end: datetime) -> SourceSnapshot 
         calendars = (source.host.email,)
     options = BusyOptions(source.all_day_blocks, source.tentative_busy,
                           invite_domain=MailSettings.from_config(current_app.config).invite_domain,
-                          own_uids=_written_uids(source.host_id))
+                          own_uids=_written_uids(source.host_id, start, end))
     own_times = tuple(_own_times(source.host_id, start, end)) if source.kind in ACCOUNT_KINDS else ()
     return SourceSnapshot(source.id, source.host_id, source.kind, source.url, account, calendars,
                           source.host.timezone, options, own_times)
 
 
-def _written_uids(host_id: int) -> frozenset[str]:
-    """Return the iCalendar UIDs of the events we wrote into the host's calendars."""
+def _written_uids(host_id: int, start: datetime, end: datetime) -> frozenset[str]:
+    """Return the iCalendar UIDs of the events we wrote into the host's calendars, in [start, end)."""
     return frozenset(db.session.scalars(db.select(WrittenEvent.ical_uid).where(
-        WrittenEvent.host_id == host_id, WrittenEvent.ical_uid.is_not(None))))
+        WrittenEvent.host_id == host_id, WrittenEvent.ical_uid.is_not(None), WrittenEvent.starts_at < end,
+        WrittenEvent.ends_at > start)))
 
 
 def _own_times(host_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
