@@ -113,6 +113,9 @@ SCHEMAS = {
                      "do not give the type, or the type meets with all its hosts). Omitted: a free "
                      "host by round-robin (fewest bookings that week, then priority), or every "
                      "host of a collective type."},
+            "locale": {**OPTIONAL_TEXT, "description": "The client's language, `en` or `it`, which "
+                       "every email to them uses (default: the request's language: a `lang` query "
+                       "parameter, else Accept-Language, else the business default)."},
             "marketing_consent": {"type": ["boolean", "null"], "description": "The client agreed "
                                   "to marketing follow-ups (recorded with the time and the text "
                                   "version); default false."},
