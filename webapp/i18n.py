@@ -105,6 +105,14 @@ def carry_choice(endpoint: str, values: dict) -> None:
         values[PARAMETER] = chosen
 
 
+def vary_on_language(response):
+    """Tell caches that a client page or API answer depends on the browser's language (unless chosen)."""
+    if (request.blueprint in CLIENT_BLUEPRINTS | {"api"} and request.endpoint not in LANGUAGE_FREE_ENDPOINTS
+            and not chosen_language()):
+        response.vary.add("Accept-Language")
+    return response
+
+
 @lru_cache(maxsize=256)
 def regional_tag(language_code: str, browser_tags: tuple[str, ...]) -> str:
     """Return the CLDR locale whose conventions a page in `language_code` follows, e.g. 'en_GB'.
@@ -125,9 +133,15 @@ def regional_tag(language_code: str, browser_tags: tuple[str, ...]) -> str:
 def page_locale() -> Locale:
     """Return the Babel locale of the page being rendered: its language with the visitor's region."""
     if not has_request_context():
-        return Locale.parse(language.SOURCE_LANGUAGE)
+        return _locale(language.SOURCE_LANGUAGE)
     tags = tuple(tag for tag, _quality in request.accept_languages if tag != "*")
-    return Locale.parse(regional_tag(current_language(), tags))
+    return _locale(regional_tag(current_language(), tags))
+
+
+@lru_cache(maxsize=64)
+def _locale(tag: str) -> Locale:
+    """Return the Babel locale `tag` names, parsed once per process."""
+    return Locale.parse(tag)
 
 
 def month_title(month) -> str:
@@ -144,6 +158,7 @@ def init_app(app: Flask) -> None:
     # a test) shares with every request it serves: choose again for each request
     app.before_request(refresh)
     app.url_defaults(carry_choice)
+    app.after_request(vary_on_language)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_links, "language_links")
     app.add_template_filter(month_title, "month_title")

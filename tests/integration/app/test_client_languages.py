@@ -292,3 +292,9 @@ def test_a_booking_through_the_api_stores_the_language_asked_for(client):
     assert last_booking().locale == "it"
     refused = client.post("/api/v1/booking/bookings", json={**body, "locale": "fr"}).json["error"]
     assert refused["fields"]["locale"] == "Choose one of: en, it."
+
+
+def test_pages_in_the_browsers_language_vary_on_it_and_a_chosen_one_does_not(client):
+    assert "Accept-Language" in client.get(DAY, headers=ITALIAN).headers["Vary"]
+    assert "Accept-Language" not in client.get(DAY + "&lang=it").headers.get("Vary", "")
+    assert "Accept-Language" not in client.get("/zones.html").headers.get("Vary", "")
