@@ -12,8 +12,8 @@ from webapp.clock import now
 from webapp.extensions import db
 from webapp.i18n import page_locale
 from webapp.mail.language import LONG_DATE
-from webapp.meetings import choice_label
 from webapp.models import ServiceType
+from webapp.public.forms import provider_choice
 from webapp.public.hour_cycle import DEFAULT_CYCLE, time_pattern, visitor_cycle
 from webapp.public.zone_choices import ZONE_NAMES, zone_options
 from webapp.scheduling import get_zone
@@ -77,8 +77,8 @@ def format_datetime(value: datetime, zone_name: str) -> str:
 
 
 def provider_label(key: str) -> str:
-    """Return a meeting provider's display name."""
-    return choice_label(key)
+    """Return a meeting provider's display name, in the page's language."""
+    return provider_choice(key)
 
 
 def format_span(start: datetime, end: datetime, zone_name: str) -> str:

@@ -7,6 +7,14 @@ from wtforms.validators import DataRequired, Length, Optional
 from webapp.meetings import choice_label
 from webapp.services.consent import CONSENT_LABEL
 
+#: providers whose label has words besides a brand name, in the client's language
+PROVIDER_LABELS = {"jitsi": _l("Jitsi Meet (no account needed)")}
+
+
+def provider_choice(key: str) -> str:
+    """Return how a client reads meeting provider `key` (form choice and booking summary), in their language."""
+    return str(PROVIDER_LABELS.get(key) or choice_label(key))
+
 
 class BookingForm(FlaskForm):
     """Client details; the service re-validates everything."""
@@ -30,4 +38,4 @@ class BookingForm(FlaskForm):
 
     def offer_providers(self, keys: list[str]) -> None:
         """Limit the meeting choices to the enabled providers."""
-        self.meeting_provider.choices = [(key, choice_label(key)) for key in keys]
+        self.meeting_provider.choices = [(key, provider_choice(key)) for key in keys]

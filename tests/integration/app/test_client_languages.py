@@ -33,7 +33,7 @@ ENGLISH_WORDS = frozenset({
     "go", "first", "lost", "enter", "address", "upcoming", "arrive", "change", "plans", "another", "meeting",
     "new", "move", "moved", "discuss", "what", "would", "like", "only", "arrange", "send", "reminders",
     "changes", "set", "up", "erased", "privacy", "notice", "news", "offers", "withdraw", "any", "anyone",
-    "length", "start",
+    "length", "start", "needed",
 })
 
 
