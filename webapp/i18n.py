@@ -20,6 +20,10 @@ from webapp.services.settings import get_settings
 PARAMETER = "lang"
 #: where a page opened by a booking's token keeps that booking's stored language (per request)
 BOOKING_LANGUAGE = "webapp.booking_language"
+#: where a request keeps the visitor's explicit choice once read
+CHOSEN_LANGUAGE = "webapp.chosen_language"
+#: where a request keeps its page's regional locale once worked out, by language
+PAGE_LOCALE = "webapp.page_locale"
 #: blueprints whose pages stay English (per-admin language is not built yet)
 ENGLISH_ONLY = frozenset({"admin", "integrations"})
 #: blueprints of the client's pages, whose links carry an explicit `lang` on (the widget has no cookie)
@@ -32,8 +36,13 @@ babel = Babel()
 
 
 def chosen_language() -> str | None:
-    """Return the language the visitor picked explicitly (`lang=it|en` in the URL or form), or None."""
-    return language.supported(request.values.get(PARAMETER))
+    """Return the language the visitor picked explicitly (`lang=it|en` in the URL or form), or None.
+
+    Read once per request: every link a page builds asks (`carry_choice`).
+    """
+    if CHOSEN_LANGUAGE not in request.environ:
+        request.environ[CHOSEN_LANGUAGE] = language.supported(request.values.get(PARAMETER))
+    return request.environ[CHOSEN_LANGUAGE]
 
 
 def business_language() -> str:
@@ -134,8 +143,12 @@ def page_locale() -> Locale:
     """Return the Babel locale of the page being rendered: its language with the visitor's region."""
     if not has_request_context():
         return _locale(language.SOURCE_LANGUAGE)
-    tags = tuple(tag for tag, _quality in request.accept_languages if tag != "*")
-    return _locale(regional_tag(current_language(), tags))
+    page_language = current_language()
+    cached = request.environ.get(PAGE_LOCALE)
+    if cached is None or cached[0] != page_language:  # a manage page may switch to its booking's language
+        tags = tuple(tag for tag, _quality in request.accept_languages if tag != "*")
+        cached = request.environ[PAGE_LOCALE] = (page_language, _locale(regional_tag(page_language, tags)))
+    return cached[1]
 
 
 @lru_cache(maxsize=64)
