@@ -12,6 +12,7 @@ from babel import Locale, localedata
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from webapp.mail import language
 from webapp.services.settings import get_settings
@@ -20,6 +21,8 @@ from webapp.services.settings import get_settings
 PARAMETER = "lang"
 #: where a page opened by a booking's token keeps that booking's stored language (per request)
 BOOKING_LANGUAGE = "webapp.booking_language"
+#: bodies that may carry a `lang` field
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 #: where a request keeps the visitor's explicit choice once read
 CHOSEN_LANGUAGE = "webapp.chosen_language"
 #: where a request keeps its page's regional locale once worked out, by language
@@ -41,8 +44,18 @@ def chosen_language() -> str | None:
     Read once per request: every link a page builds asks (`carry_choice`).
     """
     if CHOSEN_LANGUAGE not in request.environ:
-        request.environ[CHOSEN_LANGUAGE] = language.supported(request.values.get(PARAMETER))
+        request.environ[CHOSEN_LANGUAGE] = language.supported(request.args.get(PARAMETER) or _posted_choice())
     return request.environ[CHOSEN_LANGUAGE]
+
+
+def _posted_choice() -> str | None:
+    """Return a `lang` field of a posted form; None for any other body, or one too large to read."""
+    if request.method != "POST" or request.mimetype not in FORM_TYPES:
+        return None
+    try:
+        return request.form.get(PARAMETER)
+    except HTTPException:  # e.g. 413: the view answers that; the language is not worth a second error
+        return None
 
 
 def business_language() -> str:

@@ -55,7 +55,7 @@ def _admin_token() -> ApiToken | None:
         return None
     record = verify_api_token(bearer_token(header), now())
     if record is None:
-        raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
+        raise Unauthorized(_("The API token is not valid."), www_authenticate=WWWAuthenticate("Bearer"))
     audit.set_actor(audit.api_token_actor(record.id))
     return record
 
