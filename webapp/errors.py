@@ -8,6 +8,7 @@ import re
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -45,6 +46,8 @@ MESSAGES = {
     500: _l("Something went wrong on our side. Please try again in a moment."),
     503: _l("The booking service is briefly unavailable. Please try again in a moment."),
 }
+#: a refused CSRF token (Flask-WTF's descriptions are English and technical)
+CSRF_REFUSED = _l("This form has expired or did not come from this site. Please reload the page and send it again.")
 #: a rate limit's own description ("10 per 1 minute"): not words for a client
 _LIMIT_TEXT = re.compile(r"^\d+ per ")
 
@@ -57,6 +60,8 @@ def error_text(error: HTTPException) -> tuple[str, str]:
     language, never the request's) keeps them.
     """
     title = str(TITLES.get(error.code, error.name))
+    if isinstance(error, CSRFError):
+        return title, str(CSRF_REFUSED)
     own = error.description if error.description != type(error).description else None
     if error.code == 500 or not own or _LIMIT_TEXT.match(own):
         return title, str(MESSAGES.get(error.code, own or title))
