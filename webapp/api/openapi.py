@@ -252,7 +252,9 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "StudiocentOS Booking API", "version": VERSION,
                  "description": "JSON API v1, compatible with the booking system's documented "
-                 "endpoints. Errors are {\"error\": {\"code\", \"message\", \"fields\"}}. "
+                 "endpoints. Errors are {\"error\": {\"code\", \"message\", \"fields\"}}: codes "
+                 "and keys in English, messages in the caller's language (`?lang=en|it`, else "
+                 "Accept-Language, else the business default). "
                  "Bodies must be JSON. Browsers may call it from the origins in API_CORS_ORIGINS."},
         "paths": PATHS,
         "components": {
