@@ -32,10 +32,11 @@ lock: $(LOCK_VENV)/.installed
 install: $(INSTALLED)
 
 # Languages: translations/messages.pot from the marked strings (babel.cfg), merged into each
-# translations/<lang>/LC_MESSAGES/messages.po (webapp.mail.language.gettext takes the language first: gettext:2); the compiled .mo files are committed, so
+# translations/<lang>/LC_MESSAGES/messages.po (webapp.mail.language.gettext takes the language first: gettext:2;
+# a one-argument gettext is a template {% trans %} block: gettext:1,1t); the compiled .mo files are committed, so
 # `make run` and `make test` need no step (tests/unit/test_translations.py checks they match).
 i18n-extract: $(INSTALLED)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k gettext:2 -k lazy_gettext -k _l \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k gettext:2 -k gettext:1,1t -k lazy_gettext -k _l \
 		--ignore-dirs='.* _* node_modules instance' --no-location --sort-output -o translations/messages.pot .
 
 i18n-update: i18n-extract

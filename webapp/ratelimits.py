@@ -2,13 +2,14 @@
 from collections.abc import Callable
 
 from flask import Response, current_app, request
+from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import limiter
 from webapp.services.validation import address_key
 
 #: the answer when one email address has been booked for too often
-TOO_MANY_FOR_ADDRESS = ("Too many bookings were made for this email address recently. "
-                        "Please try again later, or contact us.")
+TOO_MANY_FOR_ADDRESS = _l("Too many bookings were made for this email address recently. "
+                          "Please try again later, or contact us.")
 
 
 def configured(name: str) -> Callable[[], str]:
@@ -52,6 +53,6 @@ def booking_limits(view):
     """
     view = limiter.shared_limit(configured("BOOKING_PER_RECIPIENT_LIMIT"), scope="booking-recipient",
                                 key_func=_recipient_key, methods=["POST"], deduct_when=_booked,
-                                error_message=TOO_MANY_FOR_ADDRESS)(view)
+                                error_message=lambda: str(TOO_MANY_FOR_ADDRESS))(view)
     return limiter.shared_limit(configured("BOOKING_RATE_LIMIT"), scope="booking",
                                 methods=["POST"])(view)

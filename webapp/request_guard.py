@@ -6,12 +6,13 @@ input reaching a query is a 500. Checking once here means no view needs to remem
 import json
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 #: the largest id a BIGINT (and SQLite's INTEGER) column holds
 MAX_ID = 2**63 - 1
 NUL = "\x00"
-NUL_REFUSED = "The request contains a NUL character, which is not allowed."
+NUL_REFUSED = _l("The request contains a NUL character, which is not allowed.")
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -59,7 +60,7 @@ def refuse_nul() -> None:
             or (request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
                 and _in_pairs(request.form))
             or _in_json(_json_body())):
-        abort(400, description=NUL_REFUSED)
+        abort(400, description=str(NUL_REFUSED))
 
 
 def init_app(app: Flask) -> None:

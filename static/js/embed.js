@@ -2,7 +2,8 @@
 // <div data-booking-widget data-service="consultation"></div>
 // <script src="https://BOOKING_HOST/embed.js" async></script>
 // Options: data-mode="popup", data-service, data-host (a host's slug: book with that host),
-// data-timezone, data-primary-color, data-hide-header, data-label (popup button), data-height
+// data-locale ("en" or "it": the widget's language, else the visitor's browser's; also
+// accepted on the <script> tag for every widget of the page), data-timezone, data-primary-color, data-hide-header, data-label (popup button), data-height
 // (the inline frame's height before its content reports one, default 640). Give the element
 // the same min-height in your CSS (48px for a popup's button) and the page does not move when
 // the widget arrives. Events on the element: booking:ready, booking:slot-selected,
@@ -19,6 +20,27 @@
   var AFTER_LOAD_MS = 3000;      // loaded but silent: refused (origin not allowed, widget off)
   var DEFAULT_ACCENT = "#2457c5";
   var INITIAL_HEIGHT = 640;      // about a month and its times: what the first page will need
+  // The few words the loader writes on the partner's page, in the widget's languages.
+  var WORDS = {
+    en: { book: "Book a meeting", close: "Close", closeLabel: "Close the booking window" },
+    it: { book: "Prenota un incontro", close: "Chiudi", closeLabel: "Chiudi la finestra di prenotazione" }
+  };
+
+  // The widget's language: data-locale ("it", "it-IT") on the element or on this <script>, else none (the frame then follows the
+  // visitor's browser). It travels in the frame's URL (lang=), which the flow keeps on every
+  // link and form: the frame has no cookie to remember it.
+  function localeOf(element) {
+    var tag = element.getAttribute("data-locale") || script.getAttribute("data-locale") || "";
+    var language = tag.replace("_", "-").split("-")[0].toLowerCase();
+    return Object.prototype.hasOwnProperty.call(WORDS, language) ? language : "";
+  }
+
+  // The loader's own words: data-locale's language, else the partner page's <html lang>, else English.
+  function words(element) {
+    var pageLanguage = (document.documentElement.lang || "").split("-")[0].toLowerCase();
+    return WORDS[localeOf(element)] ||
+      (Object.prototype.hasOwnProperty.call(WORDS, pageLanguage) ? WORDS[pageLanguage] : WORDS.en);
+  }
 
   // The dialog's backdrop can only be styled from a stylesheet; a constructed one is CSSOM, so a
   // partner's strict CSP (no inline styles) does not block it. Older browsers keep their default.
@@ -75,6 +97,7 @@
     var query = [];
     if (zone) query.push("tz=" + encodeURIComponent(zone));
     if (host && service) query.push("host=" + encodeURIComponent(host));
+    if (localeOf(element)) query.push("lang=" + localeOf(element));
     return ORIGIN + path + (query.length ? "?" + query.join("&") : "");
   }
 
@@ -85,7 +108,7 @@
   function makeFrame(element) {
     var frame = document.createElement("iframe");
     frame.src = frameSource(element);
-    frame.title = element.getAttribute("data-title") || "Book a meeting";
+    frame.title = element.getAttribute("data-title") || words(element).book;
     frame.style.display = "block";
     frame.style.width = "100%";
     frame.style.border = "0";
@@ -110,8 +133,8 @@
     dialog.style.boxShadow = "0 12px 40px rgba(0, 0, 0, .35)";
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "\u00d7 Close";
-    close.setAttribute("aria-label", "Close the booking window");
+    close.textContent = "\u00d7 " + words(element).close;
+    close.setAttribute("aria-label", words(element).closeLabel);
     styleButton(close, false, accentOf(element));
     close.style.display = "block";
     close.style.margin = "8px 8px 0 auto";
@@ -137,7 +160,7 @@
   function makeOpener(element, dialog, frame) {
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = element.getAttribute("data-label") || "Book a meeting";
+    button.textContent = element.getAttribute("data-label") || words(element).book;
     button.setAttribute("aria-haspopup", "dialog");
     styleButton(button, true, accentOf(element));
     button.addEventListener("click", function () {

@@ -16,9 +16,12 @@ LAYOUT_SHIFT = """() => new Promise((done) => { let total = 0;
 def test_the_inline_frame_keeps_its_room_from_the_start(page: Page, partner_urls):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(partner_urls["allowed"])
-    assert page.locator(f"{INLINE} iframe").bounding_box()["height"] >= 600  # before any message
+    first = page.locator(f"{INLINE} iframe").bounding_box()["height"]
     expect(page.locator(INLINE)).to_have_attribute("data-booking-state", "ready")
-    settled_height(page)
+    content = settled_height(page)
+    # the room kept before any message, unless the content's own height (a five-week month,
+    # Sunday first for en-US: under 600px) was reported first
+    assert first >= 600 or first == content
     assert page.evaluate(LAYOUT_SHIFT) < 0.05
 
 

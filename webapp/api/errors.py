@@ -1,5 +1,9 @@
-"""JSON errors for the API: {"error": {"code", "message", "fields"}}, never an HTML page."""
+"""JSON errors for the API: {"error": {"code", "message", "fields"}}, never an HTML page.
+
+Codes and keys stay English; messages are in the caller's language (Accept-Language or `lang`).
+"""
 from flask import jsonify
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webapp.services.errors import (
@@ -34,6 +38,6 @@ def service_error(exc: ServiceError):
 def http_error(exc: HTTPException):
     """Answer an HTTP error (400, 404, 405, 413, 415, 429 ...) as JSON."""
     code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
-    message = exc.description if exc.code != 404 else "Not found."
+    message = exc.description if exc.code != 404 else _("Not found.")
     kept = {k: v for k, v in exc.get_headers() if k.lower() not in _DROPPED_HEADERS}
     return error_response(exc.code or 500, code, message, headers=kept)

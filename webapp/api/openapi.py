@@ -113,6 +113,9 @@ SCHEMAS = {
                      "do not give the type, or the type meets with all its hosts). Omitted: a free "
                      "host by round-robin (fewest bookings that week, then priority), or every "
                      "host of a collective type."},
+            "locale": {**OPTIONAL_TEXT, "description": "The client's language, `en` or `it`, which "
+                       "every email to them uses (default: the request's language: a `lang` query "
+                       "parameter, else Accept-Language, else the business default)."},
             "marketing_consent": {"type": ["boolean", "null"], "description": "The client agreed "
                                   "to marketing follow-ups (recorded with the time and the text "
                                   "version); default false."},
@@ -249,7 +252,9 @@ def openapi_document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "StudiocentOS Booking API", "version": VERSION,
                  "description": "JSON API v1, compatible with the booking system's documented "
-                 "endpoints. Errors are {\"error\": {\"code\", \"message\", \"fields\"}}. "
+                 "endpoints. Errors are {\"error\": {\"code\", \"message\", \"fields\"}}: codes "
+                 "and keys in English, messages in the caller's language (`?lang=en|it`, else "
+                 "Accept-Language, else the business default). "
                  "Bodies must be JSON. Browsers may call it from the origins in API_CORS_ORIGINS."},
         "paths": PATHS,
         "components": {

@@ -4,8 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from webapp.i18n import current_language
+from webapp.mail.language import LANGUAGES, supported
 from webapp.scheduling import NonexistentTimeError, get_zone, is_valid_zone, local_to_utc
 from webapp.services.bookings import BookingRequest, validate_request
 from webapp.services.errors import ValidationFailed
@@ -14,7 +17,7 @@ from webapp.services.validation import YEARS, FieldErrors
 #: the longest availability range one request may ask for
 MAX_RANGE_DAYS = 93
 TEXT_FIELDS = ("client_name", "client_email", "client_phone", "client_company", "service_type",
-               "title", "description", "timezone", "meeting_provider", "client_notes", "host")
+               "title", "description", "timezone", "meeting_provider", "client_notes", "host", "locale")
 BOOKING_FIELDS = (*TEXT_FIELDS, "scheduled_at", "duration_minutes", "marketing_consent")
 AVAILABILITY_FIELDS = ("start_date", "end_date", "service_type", "timezone", "host")
 CANCEL_FIELDS = ("cancellation_reason",)
@@ -32,13 +35,13 @@ def json_object() -> dict:
     (which a cross-site form or a bare no-cors request cannot send).
     """
     if not request.is_json:
-        raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
+        raise UnsupportedMediaType(_("Send a JSON body with Content-Type: application/json."))
     try:
         data = json.loads(request.get_data(cache=True), parse_constant=_no_constants)
     except (ValueError, RecursionError):
-        raise BadRequest("The body is not valid JSON.") from None
+        raise BadRequest(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise ValidationFailed("The body must be a JSON object.", {"body": "Send a JSON object."})
+        raise ValidationFailed(_("The body must be a JSON object."), {"body": _("Send a JSON object.")})
     return data
 
 
@@ -46,7 +49,7 @@ def _unknown(errors: FieldErrors, data: dict, known: tuple[str, ...]) -> None:
     """Refuse fields the API does not take (such as `status` or `id`), naming them."""
     for name in data:
         if name not in known:
-            errors[name[:100]] = "Unknown field; it cannot be set through the API."
+            errors[name[:100]] = _("Unknown field; it cannot be set through the API.")
 
 
 def _instant(errors: FieldErrors, name: str, value, zone_name: str | None,
@@ -62,9 +65,9 @@ def _instant(errors: FieldErrors, name: str, value, zone_name: str | None,
     except ValueError:
         parsed = None
     if parsed is None or parsed.year not in YEARS or (bare_date is None and len(text) <= 10):
-        errors[name] = ("Give an ISO 8601 date-time such as 2025-11-05T09:00:00." if bare_date is None
-                        else "Give a date (YYYY-MM-DD) or an ISO 8601 date-time.") + \
-            " Years 1970 to 2100."
+        errors[name] = (_("Give an ISO 8601 date-time such as 2025-11-05T09:00:00. Years 1970 to 2100.")
+                        if bare_date is None else
+                        _("Give a date (YYYY-MM-DD) or an ISO 8601 date-time. Years 1970 to 2100."))
         return None
     if parsed.tzinfo is not None:
         return parsed.astimezone(timezone.utc)
@@ -75,7 +78,8 @@ def _instant(errors: FieldErrors, name: str, value, zone_name: str | None,
     try:
         return local_to_utc(parsed, get_zone(zone_name))
     except NonexistentTimeError:
-        errors[name] = f"{text} does not exist in {zone_name} (the clocks skip it); choose another time."
+        errors[name] = _("%(time)s does not exist in %(zone)s (the clocks skip it); choose another time.",
+                         time=text, zone=zone_name)
         return None
 
 
@@ -84,7 +88,7 @@ def _zone(errors: FieldErrors, value, default: str) -> str | None:
     if value is None:
         return default
     if not is_valid_zone(value):
-        errors["timezone"] = "Unknown time zone; use an IANA name such as Europe/Rome."
+        errors["timezone"] = _("Unknown time zone; use an IANA name such as Europe/Rome.")
         return None
     return value
 
@@ -101,20 +105,24 @@ def booking_request(data: dict, default_zone: str, now: datetime) -> BookingRequ
     start = _instant(errors, "scheduled_at", data.get("scheduled_at"), zone, bare_date=None)
     duration = data.get("duration_minutes")
     if duration is not None and (type(duration) is not int or not 0 < duration < 10_000):
-        errors["duration_minutes"] = "Give the duration as a whole number of minutes."
+        errors["duration_minutes"] = _("Give the duration as a whole number of minutes.")
     for name in TEXT_FIELDS:
         if data.get(name) is not None and not isinstance(data[name], str):
-            errors[name] = "Must be text."
+            errors[name] = _("Must be text.")
+    locale = data.get("locale") if "locale" not in errors else None
+    if locale is not None and not supported(locale):
+        errors["locale"] = _("Choose one of: %(choices)s.", choices=", ".join(LANGUAGES))
     consent = data.get("marketing_consent", False)
     if consent is not None and type(consent) is not bool:
-        errors["marketing_consent"] = "Give true or false."
+        errors["marketing_consent"] = _("Give true or false.")
     texts = {name: data.get(name) if name not in errors else None
-             for name in TEXT_FIELDS if name != "timezone"}
+             for name in TEXT_FIELDS if name not in ("timezone", "locale")}
     req = BookingRequest(scheduled_at=start or now + timedelta(days=1), timezone=zone or default_zone,
                          duration_minutes=None if "duration_minutes" in errors else duration,
-                         marketing_consent=consent is True, **texts)
+                         marketing_consent=consent is True,
+                         locale=supported(locale) or current_language(), **texts)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.",
+        raise ValidationFailed(_("Please correct the highlighted fields."),
                                {**_service_errors(req, now, skip="scheduled_at" if start is None else None),
                                 **errors})
     return req
@@ -160,13 +168,13 @@ def availability_query(data: dict, default_zone: str) -> AvailabilityQuery:
     service_type = data.get("service_type")
     for name in ("service_type", "host"):
         if data.get(name) is not None and not isinstance(data[name], str):
-            errors[name] = "Must be text."
+            errors[name] = _("Must be text.")
     if start and end and end <= start:
-        errors["end_date"] = "The end must be after the start."
+        errors["end_date"] = _("The end must be after the start.")
     elif start and end and end - start > timedelta(days=MAX_RANGE_DAYS):
-        errors["end_date"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
+        errors["end_date"] = _("Ask for at most %(days)s days at a time.", days=MAX_RANGE_DAYS)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+        raise ValidationFailed(_("Please correct the highlighted fields."), dict(errors))
     return AvailabilityQuery(start, end, zone, service_type, data.get("host"))
 
 
@@ -175,7 +183,7 @@ def cancel_reason(data: dict) -> str | None:
     errors = FieldErrors()
     _unknown(errors, data, CANCEL_FIELDS)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+        raise ValidationFailed(_("Please correct the highlighted fields."), dict(errors))
     return data.get("cancellation_reason")
 
 

@@ -1,5 +1,6 @@
 """API v1 routes (/api/v1/booking/...): parse, authorise, call one service, answer JSON."""
 from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
@@ -54,7 +55,7 @@ def _admin_token() -> ApiToken | None:
         return None
     record = verify_api_token(bearer_token(header), now())
     if record is None:
-        raise Unauthorized("The API token is not valid.", www_authenticate=WWWAuthenticate("Bearer"))
+        raise Unauthorized(_("The API token is not valid."), www_authenticate=WWWAuthenticate("Bearer"))
     audit.set_actor(audit.api_token_actor(record.id))
     return record
 
@@ -84,7 +85,7 @@ def _booking_or_404(public_id: str, admin: bool) -> Booking:
         if booking is None and public_id.isascii() and public_id.isdigit() and len(public_id) <= 18:
             booking = db.session.get(Booking, int(public_id))
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
@@ -95,10 +96,10 @@ def availability():
     query = availability_query(json_object(), get_settings().business_timezone)
     services = active_service_types() if query.service_type is None else [get_service_type(query.service_type)]
     if None in services:
-        raise ValidationFailed("Unknown service type.", {"service_type": "Unknown service type."})
+        raise ValidationFailed(_("Unknown service type."), {"service_type": _("Unknown service type.")})
     host = find_host(query.host) if query.host is not None else None
     if query.host is not None and host is None:
-        raise ValidationFailed("Unknown host.", {"host": "Unknown host."})
+        raise ValidationFailed(_("Unknown host."), {"host": _("Unknown host.")})
     found = find_availability(services, query.start, query.end, now(), host=host)
     return jsonify(availability_json(query, services, found))
 

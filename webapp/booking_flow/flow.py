@@ -7,6 +7,7 @@ layout and calendar page, the hidden fields guarding the form and how a post is 
 and the events a page announces.
 """
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from webapp.booking_flow.picker_pages import (
@@ -17,7 +18,7 @@ from webapp.booking_flow.picker_pages import (
 )
 from webapp.clock import now
 from webapp.htmx import render_page_or_fragment
-from webapp.i18n import current_language
+from webapp.i18n import current_language, follow_booking_language
 from webapp.manage.calendar_links import add_to_calendar_links
 from webapp.public.forms import BookingForm
 from webapp.public.picker import build_view
@@ -31,7 +32,7 @@ from webapp.services.tokens import manage_url
 
 DETAILS_PAGE = "public/details.html"
 CONFIRMED_PAGE = "public/confirmed.html"
-FIX_FIELDS = "Please correct the highlighted fields."
+FIX_FIELDS = _l("Please correct the highlighted fields.")
 
 
 def service_or_404(key: str):
@@ -157,6 +158,7 @@ class BookingFlow:
         booking = manageable_booking(token, now())
         if booking is None:
             abort(404)
+        follow_booking_language(booking.locale)
         return keep_private(current_app.make_response(self._render(
             CONFIRMED_PAGE, booking=booking, manage_url=manage_url(booking.uid),
             calendar_links=add_to_calendar_links(booking),
@@ -167,7 +169,7 @@ class BookingFlow:
 
     def _book(self, service, form: BookingForm, start, state):
         """Create the booking from a posted form, or re-render it with what went wrong."""
-        error = FIX_FIELDS
+        error = str(FIX_FIELDS)
         if form.validate():
             try:
                 created = create_booking(booking_request(service, form, start, state), now())

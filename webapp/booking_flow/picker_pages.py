@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from flask import abort, url_for
+from flask_babel import gettext as _
 
 from webapp.clock import now
 from webapp.models.host import CLIENT_CHOOSES
@@ -68,8 +69,8 @@ def chosen_start_or_400(value: str | None) -> datetime:
     """Parse the chosen slot's start (a hidden field or a link parameter), or answer 400."""
     try:
         return parse_start(value or "")
-    except ValueError as exc:
-        abort(400, description=f"The chosen time is not valid: {exc}")
+    except ValueError:
+        abort(400, description=_("The chosen time is not valid. Please choose the time again."))
 
 
 def chosen_time(service, fields) -> tuple[datetime, PickerState]:
@@ -85,6 +86,8 @@ def chosen_time(service, fields) -> tuple[datetime, PickerState]:
         state = parse_state({"tz": fields.tz.data, "duration": fields.duration.data, "day": day,
                              "host": host.data if host is not None else None},
                             service, get_settings().business_timezone, now())
-    except ValueError as exc:
-        abort(400, description=f"The chosen time is not valid: {exc}")
+    except BadPickerInput as exc:
+        abort(400, description=str(exc))
+    except ValueError:
+        abort(400, description=_("The chosen time is not valid. Please choose the time again."))
     return start, state

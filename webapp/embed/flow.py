@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import abort, request
+from flask_babel import gettext as _
 
 from webapp.booking_flow.flow import BookingFlow
 from webapp.clock import now
@@ -30,14 +31,14 @@ class WidgetFlow(BookingFlow):
     def refuse_forged_post(self, service, start, state) -> None:
         """Refuse a post from another origin, or whose token is forged, expired or for another slot."""
         if not policy.post_is_same_origin(request):
-            abort(403, description="This form can only be sent from the booking widget itself.")
+            abort(403, description=_("This form can only be sent from the booking widget itself."))
         try:
             claim = read_form_token(request.form.get("embed_token", ""), now())
         except BadEmbedToken as exc:
             abort(400, description=str(exc))
         if not claim.covers(service.key, start, state.duration):
-            abort(400, description="This booking form does not match the chosen time. "
-                                   "Please choose a time again.")
+            abort(400, description=_("This booking form does not match the chosen time. "
+                                     "Please choose a time again."))
 
     def guard_fields(self, service, state, offered: list | None) -> dict[str, str]:
         """Return a token for the `offered` starts, or the posted one when nothing new is offered."""

@@ -11,11 +11,13 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webapp.branding import DEFAULT_ACCENT, accent_css
 from webapp.embed import policy
 from webapp.embed.flow import WidgetFlow
+from webapp.errors import error_text
 from webapp.extensions import csrf
 from webapp.ratelimits import booking_limits, token_lookup_limit
 from webapp.services.availability import active_service_types
@@ -54,7 +56,7 @@ def refuse_when_off():
     g.embed_origins = policy.allowed_origins()
     g.embed_look = policy.parse_look(g.get("embed_look_segment") or "")
     if not g.embed_origins:
-        abort(404, description="The booking widget is not enabled on this site.")
+        abort(404, description=_("The booking widget is not enabled on this site."))
     if g.embed_look is None:
         abort(404)
 
@@ -70,7 +72,8 @@ def frame_policy(response):
 @bp.errorhandler(HTTPException)
 def error_page(error: HTTPException):
     """Explain a refusal inside the widget's own small layout."""
-    return render_template("embed/error.html", error=error), error.code
+    title, message = error_text(error)
+    return render_template("embed/error.html", title=title, message=message), error.code
 
 
 def widget_accent() -> str:

@@ -2,6 +2,8 @@
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
+from flask_babel import gettext as _
+
 from webapp.mail.ics import build_calendar
 from webapp.models import Booking
 from webapp.outbox.actions import mail_settings
@@ -20,6 +22,11 @@ def booking_ics(booking: Booking, now: datetime) -> bytes:
                           uid_domain=settings.uid_domain)
 
 
+def _join(booking: Booking) -> str:
+    """Return the event's description: how to join, in the page's language (as the invite says it)."""
+    return _("Join: %(url)s", url=booking.meeting_url)
+
+
 def _google_time(value: datetime) -> str:
     """Format an instant as Google Calendar's UTC basic format."""
     return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -31,7 +38,7 @@ def google_calendar_url(booking: Booking) -> str:
         "action": "TEMPLATE",
         "text": booking.title,
         "dates": f"{_google_time(booking.scheduled_at)}/{_google_time(booking.ends_at)}",
-        "details": f"Join: {booking.meeting_url}" if booking.meeting_url else booking.title,
+        "details": _join(booking) if booking.meeting_url else booking.title,
         "ctz": booking.timezone,
     }
     if booking.meeting_url:
@@ -48,7 +55,7 @@ def outlook_calendar_url(booking: Booking, host: str) -> str:
         "path": "/calendar/action/compose", "rru": "addevent", "subject": booking.title,
         "startdt": booking.scheduled_at.astimezone(timezone.utc).isoformat(),
         "enddt": booking.ends_at.astimezone(timezone.utc).isoformat(),
-        "body": f"Join: {booking.meeting_url}" if booking.meeting_url else booking.title,
+        "body": _join(booking) if booking.meeting_url else booking.title,
     }
     if booking.meeting_url:
         params["location"] = booking.meeting_url

@@ -1,4 +1,5 @@
 """Forms a client posts from the manage pages (each carries its CSRF token)."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -7,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 class CancelForm(FlaskForm):
     """Confirm a cancellation, optionally saying why."""
 
-    cancellation_reason = TextAreaField("Reason (optional)",
+    cancellation_reason = TextAreaField(_l("Reason (optional)"),
                                         validators=[Optional(), Length(max=2000)])
 
 
@@ -22,4 +23,4 @@ class RescheduleForm(FlaskForm):
 class LostLinkForm(FlaskForm):
     """Ask for the manage links of an address's bookings."""
 
-    email = EmailField("Your email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Your email"), validators=[DataRequired(), Length(max=254)])

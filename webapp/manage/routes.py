@@ -9,6 +9,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from webapp.booking_flow.flow import keep_private
 from webapp.booking_flow.picker_pages import (
@@ -20,6 +21,7 @@ from webapp.booking_flow.picker_pages import (
 from webapp.clock import now
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment
+from webapp.i18n import current_language, follow_booking_language
 from webapp.manage.calendar_links import add_to_calendar_links, booking_ics
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
 from webapp.ratelimits import configured, token_lookup_limit
@@ -57,6 +59,7 @@ def _booking_or_404(token: str):
     booking = manageable_booking(token, now())
     if booking is None:
         abort(404)
+    follow_booking_language(booking.locale)
     return booking
 
 
@@ -101,12 +104,12 @@ def cancel(token: str):
     form = CancelForm()
     if not form.validate():
         return _page(booking, token, "manage/cancel.html", 422, form=form,
-                     error="Please correct the highlighted fields.")
+                     error=_("Please correct the highlighted fields."))
     try:
-        cancel_as_client(booking, form.cancellation_reason.data, now())
+        cancel_as_client(booking, form.cancellation_reason.data, now(), locale=current_language())
     except (NotAllowed, ValidationFailed) as exc:
         return _page(booking, token, "manage/cancel.html", 409, form=form, error=exc.message)
-    flash("Your booking is cancelled. We sent you a confirmation by email.", "success")
+    flash(_("Your booking is cancelled. We sent you a confirmation by email."), "success")
     return redirect(url_for("manage.view", token=token), code=303)
 
 
@@ -144,7 +147,7 @@ def reschedule(token: str):
 def _cannot_move(booking) -> str:
     """Explain why the booking cannot be moved online."""
     return change_refusal(booking, now()) or (
-        f"This service can no longer be booked online. Please contact {business_contact()}.")
+        _("This service can no longer be booked online. Please contact %(contact)s.", contact=business_contact()))
 
 
 @bp.get("/<token>/reschedule/confirm")
@@ -161,7 +164,7 @@ def _chosen_time_or_400(form: RescheduleForm):
     """Return the chosen start after checking the form's time, zone and length, or answer 400."""
     start = chosen_start_or_400(form.start.data)
     if not is_valid_zone(form.tz.data or "") or not (form.duration.data or "").isdigit():
-        abort(400, description="The chosen time is not valid. Please choose the time again.")
+        abort(400, description=_("The chosen time is not valid. Please choose the time again."))
     return start
 
 
@@ -173,7 +176,7 @@ def reschedule_submit(token: str):
     form = RescheduleForm()
     start = _chosen_time_or_400(form)
     try:
-        reschedule_as_client(booking, start, now(), int(form.duration.data))
+        reschedule_as_client(booking, start, now(), int(form.duration.data), locale=current_language())
     except NotAllowed as exc:
         return _page(booking, token, "manage/view.html", 409, error=exc.message)
     except (SlotTaken, ValidationFailed) as exc:
@@ -182,7 +185,7 @@ def reschedule_submit(token: str):
         args = {"tz": form.tz.data, "duration": form.duration.data, "day": day}
         return render_template("manage/reschedule.html", taken=exc.message,
                                **_reschedule_context(booking, token, service, args)), 409
-    flash("Your booking has moved. We sent you an updated invitation by email.", "success")
+    flash(_("Your booking has moved. We sent you an updated invitation by email."), "success")
     return redirect(url_for("manage.view", token=token), code=303)
 
 

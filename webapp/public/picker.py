@@ -2,10 +2,12 @@
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
+from flask_babel import gettext as _
+
 from webapp.models import Host, ServiceType
 from webapp.public.hour_cycle import asked_cycle
 from webapp.scheduling import Slot, get_zone, is_valid_zone
-from webapp.scheduling.calendar import day_range_utc, group_by_day, month_weeks
+from webapp.scheduling.calendar import day_range_utc, group_by_day
 from webapp.services.availability import booking_window_for, find_availability
 from webapp.services.errors import ValidationFailed
 from webapp.services.hosts import host_for_service
@@ -44,19 +46,20 @@ def parse_state(args, service: ServiceType, default_tz: str, now: datetime) -> P
     """Read the picker state from query parameters, refusing what makes no sense."""
     tz = args.get("tz") or default_tz
     if not is_valid_zone(tz):
-        raise BadPickerInput(f"Unknown time zone {tz!r}.")
+        raise BadPickerInput(_("Unknown time zone %(zone)s.", zone=repr(tz)))
     try:
         day = date.fromisoformat(args["day"]) if args.get("day") else None
         month = _parse_month(args.get("month")) if args.get("month") else None
         duration = int(args.get("duration") or service.default_duration)
     except ValueError:
-        raise BadPickerInput("The date in the address is not valid.") from None
+        raise BadPickerInput(_("The date in the address is not valid.")) from None
     if duration not in service.durations:
-        raise BadPickerInput(f"{service.name} cannot be booked for {duration} minutes.")
+        raise BadPickerInput(_("%(service)s cannot be booked for %(minutes)s minutes.", service=service.name,
+                                minutes=duration))
     today = now.astimezone(get_zone(tz)).date()
     month = month or (day or today).replace(day=1)
     if not (today.replace(day=1) - timedelta(days=366) <= month <= today + timedelta(days=3 * 366)):
-        raise BadPickerInput("That month is out of range.")
+        raise BadPickerInput(_("That month is out of range."))
     if day and day.replace(day=1) != month:
         day = None
     return PickerState(tz=tz, month=month, day=day, duration=duration, hours=asked_cycle(args.get("hours")),
@@ -86,7 +89,6 @@ def _parse_month(value: str) -> date:
 class PickerView:
     """What the picker template draws."""
 
-    weeks: list[list[date | None]]
     open_days: set[date]
     times: list[Slot]
     today: date
@@ -107,7 +109,6 @@ def build_view(service: ServiceType, state: PickerState, now: datetime,
     # the same rule the engine and the writes apply: a next month only if it can hold a bookable day
     last_open = booking_window_for(service, now).last_day_in(zone)
     return PickerView(
-        weeks=month_weeks(state.month.year, state.month.month),
         open_days=set(by_day),
         times=by_day.get(state.day, []) if state.day else [],
         today=today,
@@ -124,7 +125,7 @@ def first_month_with_times(service: ServiceType, state: PickerState, now: dateti
     Asks `build_view` month by month, so the booking rule decides how far it may look.
     """
     month = view.next_month
-    for _ in range(limit):
+    for _attempt in range(limit):
         if month is None:
             return None
         later = build_view(service, replace(state, month=month, day=None), now,

@@ -28,7 +28,7 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def month_weeks(year: int, month: int) -> list[list[date | None]]:
-    """Return the month as Monday-first weeks, None for days of other months."""
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+def month_weeks(year: int, month: int, first_weekday: int = 0) -> list[list[date | None]]:
+    """Return the month as weeks starting on `first_weekday` (0 = Monday), None for days of other months."""
+    weeks = calendar.Calendar(firstweekday=first_weekday).monthdatescalendar(year, month)
     return [[day if day.month == month else None for day in week] for week in weeks]

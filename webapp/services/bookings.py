@@ -3,6 +3,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from webapp import outbox
 from webapp.database import ExclusionViolation, booking_write_transaction, lock_hosts
 from webapp.extensions import db
@@ -31,8 +34,16 @@ from webapp.services.settings import enabled_providers, get_settings
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
 
-TAKEN_MESSAGE = "That time was just taken. Please choose another."
-UNAVAILABLE_MESSAGE = "That time is not available. Please choose another."
+TAKEN_MESSAGE = _l("That time was just taken. Please choose another.")
+UNAVAILABLE_MESSAGE = _l("That time is not available. Please choose another.")
+FIX_FIELDS = _l("Please correct the highlighted fields.")
+
+
+def status_word(status: str) -> str:
+    """Return a booking status as a word in a client's sentence, in the current language ("cancelled")."""
+    words = {"pending": _("pending"), "confirmed": _("confirmed"), "cancelled": _("cancelled"),
+             "completed": _("completed"), "no_show": _("missed")}
+    return words.get(status, status.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -70,16 +81,16 @@ class CreatedBooking:
 def _window_message(service: ServiceType, refusal: Refusal) -> str:
     """Return the client's message for a start the booking window refuses."""
     if refusal is Refusal.PAST:
-        return "That time is in the past."
+        return _("That time is in the past.")
     if refusal is Refusal.SHORT_NOTICE:
-        return f"Bookings need at least {service.min_notice_minutes / 60:g} hours' notice."
-    return f"Bookings open at most {service.max_days_ahead} days ahead."
+        return _("Bookings need at least %(hours)s hours' notice.", hours=format(service.min_notice_minutes / 60, "g"))
+    return _("Bookings open at most %(days)s days ahead.", days=service.max_days_ahead)
 
 
 def _check_time(errors: FieldErrors, service: ServiceType, start: datetime, now: datetime):
     """Explain why a start time is outside the service's booking window, if it is."""
     if start.tzinfo is None:
-        errors["scheduled_at"] = "Give a time zone or offset for the time."
+        errors["scheduled_at"] = _("Give a time zone or offset for the time.")
         return
     refusal = booking_window_for(service, now).refusal(start)
     if refusal is not None:
@@ -89,9 +100,9 @@ def _check_time(errors: FieldErrors, service: ServiceType, start: datetime, now:
 def _raise_for(refusal: Refusal | None) -> None:
     """Raise SlotUnavailable for a start never offered, SlotTaken for one a booking holds."""
     if refusal is Refusal.TAKEN:
-        raise SlotTaken(TAKEN_MESSAGE)
+        raise SlotTaken(str(TAKEN_MESSAGE))
     if refusal is not None:
-        raise SlotUnavailable(UNAVAILABLE_MESSAGE)
+        raise SlotUnavailable(str(UNAVAILABLE_MESSAGE))
 
 
 def _ensure_free(service: ServiceType, start: datetime, duration: int, now: datetime, *,
@@ -114,7 +125,7 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
     errors = FieldErrors()
     service = get_service_type(req.service_type) if isinstance(req.service_type, str) else None
     if service is None:
-        errors["service_type"] = "Unknown service type."
+        errors["service_type"] = _("Unknown service type.")
     clean = {
         "client_name": errors.text("client_name", req.client_name, required=True, max_length=200),
         "client_email": errors.email("client_email", req.client_email),
@@ -127,19 +138,19 @@ def validate_request(req: BookingRequest, now: datetime) -> tuple[ServiceType, d
                                     max_length=5000, multiline=True),
     }
     if not (isinstance(req.timezone, str) and is_valid_zone(req.timezone)):
-        errors["timezone"] = "Unknown time zone; use an IANA name such as Europe/Rome."
+        errors["timezone"] = _("Unknown time zone; use an IANA name such as Europe/Rome.")
     providers = enabled_providers()
     provider = req.meeting_provider or providers[0]
     if provider not in providers:
-        errors["meeting_provider"] = f"Choose one of: {', '.join(providers)}."
+        errors["meeting_provider"] = _("Choose one of: %(choices)s.", choices=", ".join(providers))
     if service is not None:
         duration = req.duration_minutes or service.default_duration
         if duration not in service.durations:
             allowed = ", ".join(str(d) for d in service.durations)
-            errors["duration_minutes"] = f"Choose a duration of {allowed} minutes."
+            errors["duration_minutes"] = _("Choose a duration of %(allowed)s minutes.", allowed=allowed)
         _check_time(errors, service, req.scheduled_at, now)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+        raise ValidationFailed(str(FIX_FIELDS), dict(errors))
     clean.update(service_type=service.key, title=clean["title"] or service.name,
                  duration_minutes=duration, timezone=req.timezone, meeting_provider=provider,
                  locale=language_or_default(req.locale, get_settings().default_language))
@@ -159,7 +170,7 @@ def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
             return _create_once(req, now, lost)
         except _HostsLost as exc:
             if req.host is not None or not exc.host_ids - lost:
-                raise SlotTaken(TAKEN_MESSAGE) from None
+                raise SlotTaken(str(TAKEN_MESSAGE)) from None
             lost |= exc.host_ids
 
 
@@ -234,20 +245,24 @@ def _enforce(policy: Policy | None, booking: Booking) -> None:
 
 
 def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
-                   policy: Policy | None = None) -> Booking:
-    """Cancel an active booking, freeing its time; cancelling twice changes nothing."""
+                   policy: Policy | None = None, locale: str | None = None) -> Booking:
+    """Cancel an active booking, freeing its time; cancelling twice changes nothing.
+
+    `locale`: the language the client now uses (their manage page's), which its emails follow.
+    """
     errors = FieldErrors()
     reason = errors.text("cancellation_reason", reason, required=False, max_length=2000,
                          multiline=True)
     if errors:
-        raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
+        raise ValidationFailed(str(FIX_FIELDS), dict(errors))
     with booking_write_transaction() as session:
         booking = _locked(session, booking_id)
         _enforce(policy, booking)
         if booking.status == "cancelled":
             return booking
         if not booking.is_active:
-            raise NotAllowed(f"A {booking.status} booking cannot be cancelled.")
+            raise NotAllowed(_("A %(status)s booking cannot be cancelled.", status=status_word(booking.status)))
+        _follow_language(booking, locale)
         booking.status = "cancelled"
         booking.cancelled_at = now
         booking.cancellation_reason = reason
@@ -257,24 +272,28 @@ def cancel_booking(booking_id: int, reason: str | None, now: datetime, *,
 
 
 def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
-                       duration_minutes: int | None = None, policy: Policy | None = None) -> Booking:
-    """Move an active booking to a free time; on any failure it stays where it was."""
+                       duration_minutes: int | None = None, policy: Policy | None = None,
+                       locale: str | None = None) -> Booking:
+    """Move an active booking to a free time; on any failure it stays where it was.
+
+    `locale`: the language the client now uses (their manage page's), which its emails follow.
+    """
     try:
         with booking_write_transaction() as session:
             booking = _locked(session, booking_id)
             if not booking.is_active:
-                raise NotAllowed(f"A {booking.status} booking cannot be moved.")
+                raise NotAllowed(_("A %(status)s booking cannot be moved.", status=status_word(booking.status)))
             _enforce(policy, booking)
             service = get_service_type(booking.service_type)
             if service is None:
-                raise NotAllowed("This service can no longer be booked.")
+                raise NotAllowed(_("This service can no longer be booked."))
             duration = duration_minutes or booking.duration_minutes
             errors = FieldErrors()
             _check_time(errors, service, new_start, now)
             if duration not in service.durations:
-                errors["duration_minutes"] = "That duration is not offered for this service."
+                errors["duration_minutes"] = _("That duration is not offered for this service.")
             if errors:
-                raise ValidationFailed("Please choose another time.", dict(errors))
+                raise ValidationFailed(_("Please choose another time."), dict(errors))
             new_start = new_start.astimezone(timezone.utc)
             hosts = _hosts_held(booking)
             lock_hosts(session, [host.id for host in hosts])
@@ -284,11 +303,18 @@ def reschedule_booking(booking_id: int, new_start: datetime, now: datetime, *,
             booking.duration_minutes = duration
             booking.ends_at = new_start + timedelta(minutes=duration)
             booking.reminder_sent = False
+            _follow_language(booking, locale)
             booking.version += 1
             outbox.booking_rescheduled(booking, *previous, now)
     except ExclusionViolation:
-        raise SlotTaken(TAKEN_MESSAGE) from None
+        raise SlotTaken(str(TAKEN_MESSAGE)) from None
     return booking
+
+
+def _follow_language(booking: Booking, locale: str | None) -> None:
+    """Store the client's current language on the booking (None: the actor is not the client)."""
+    if locale is not None:
+        booking.locale = language_or_default(locale, booking.locale)
 
 
 def _locked(session, booking_id: int) -> Booking:
@@ -298,7 +324,7 @@ def _locked(session, booking_id: int) -> Booking:
     """
     booking = session.get(Booking, booking_id, with_for_update=True, populate_existing=True)
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 

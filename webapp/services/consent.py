@@ -2,12 +2,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
+from webapp.mail.language import N_
 from webapp.services.settings import get_settings
 
 #: the optional box's wording; change CONSENT_VERSION whenever it changes, so every
 #: recorded consent names the text the client actually saw
-CONSENT_TEXT = ("Yes, you may email me about news and offers after my appointment "
-                "(optional; I can withdraw at any time).")
+CONSENT_TEXT = N_("Yes, you may email me about news and offers after my appointment "
+                  "(optional; I can withdraw at any time).")
+#: the box's label on the form, in the client's language
+CONSENT_LABEL = _l(CONSENT_TEXT)
 CONSENT_VERSION = "marketing-2026-01"
 
 

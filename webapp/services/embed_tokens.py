@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner
 
 SALT = "embed-booking-form"
@@ -57,8 +58,8 @@ def read_form_token(token: str, now: datetime) -> SlotClaim:
         claim = SlotClaim(service_type, datetime.fromisoformat(first),
                           datetime.fromisoformat(last), int(duration))
     except (BadSignature, ValueError, UnicodeDecodeError):
-        raise BadEmbedToken("This booking form is not valid. Please choose a time again.") from None
+        raise BadEmbedToken(_("This booking form is not valid. Please choose a time again.")) from None
     age = now - signed_at.replace(tzinfo=timezone.utc)
     if age > max_age() or age < -timedelta(minutes=5):
-        raise BadEmbedToken("This booking form has expired. Please choose a time again.")
+        raise BadEmbedToken(_("This booking form has expired. Please choose a time again."))
     return claim

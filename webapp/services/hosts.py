@@ -6,6 +6,8 @@ per-host inputs are loaded by `services/availability`.
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from webapp.extensions import db
 from webapp.models import Host, ServiceType
 from webapp.models.host import ASSIGNMENT_MODES, COLLECTIVE
@@ -81,9 +83,9 @@ def host_for_service(service: ServiceType, key: str | int | None) -> Host:
     """Return the host a client named for `service`; raise ValidationFailed if they cannot be chosen."""
     host = find_host(key)
     if host is None or host.id not in {h.id for h in hosts_of(service)}:
-        raise ValidationFailed(INVALID, {"host": "This host does not offer this service."})
+        raise ValidationFailed(_(INVALID), {"host": _("This host does not offer this service.")})
     if service.assignment == COLLECTIVE:
-        raise ValidationFailed(INVALID, {"host": "This service meets with all its hosts together."})
+        raise ValidationFailed(_(INVALID), {"host": _("This service meets with all its hosts together.")})
     return host
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -42,6 +44,10 @@ def scoped_key(scope: str, key: str) -> str:
     return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
 
 
+#: the answer while the first request with a key is still running
+STILL_RUNNING = _l("A request with this Idempotency-Key is still being processed; retry shortly.")
+
+
 def run_once(scope: str, key: str, data, now: datetime,
              action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
     """Run `action` once per (caller scope, key) and return its (status, body); retries get the stored answer.
@@ -49,8 +55,8 @@ def run_once(scope: str, key: str, data, now: datetime,
     Only successful answers are kept: a refused request stores nothing and may be retried.
     """
     if not isinstance(key, str) or not _KEY.match(key):
-        raise ValidationFailed("The Idempotency-Key header must be 1 to 255 visible ASCII characters.",
-                               {"Idempotency-Key": "Use 1 to 255 visible ASCII characters."})
+        raise ValidationFailed(_("The Idempotency-Key header must be 1 to 255 visible ASCII characters."),
+                               {"Idempotency-Key": _("Use 1 to 255 visible ASCII characters.")})
     key = scoped_key(scope, key)
     digest = fingerprint(data)
     stored = _claim(key, digest, now)
@@ -70,12 +76,12 @@ def _claim(key: str, digest: str, now: datetime) -> tuple[int, dict] | None:
     record = db.session.scalar(db.select(IdempotencyRecord).where(IdempotencyRecord.key == key))
     if record is not None and record.request_hash != digest:
         raise ValidationFailed(
-            "This Idempotency-Key was already used with a different request body; "
-            "use a new key for a new request.", {"Idempotency-Key": "Already used for another request."})
+            _("This Idempotency-Key was already used with a different request body; "
+              "use a new key for a new request."), {"Idempotency-Key": _("Already used for another request.")})
     if record is not None and record.response_status != IN_PROGRESS:
         return record.response_status, json.loads(record.response_body)
     if record is not None and record.created_at > now - STALE_AFTER:
-        raise KeyInUse("A request with this Idempotency-Key is still being processed; retry shortly.")
+        raise KeyInUse(str(STILL_RUNNING))
     if record is not None:
         record.created_at = now
     else:
@@ -85,7 +91,7 @@ def _claim(key: str, digest: str, now: datetime) -> tuple[int, dict] | None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise KeyInUse("A request with this Idempotency-Key is still being processed; retry shortly.") from None
+        raise KeyInUse(str(STILL_RUNNING)) from None
     return None
 
 

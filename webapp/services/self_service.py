@@ -1,13 +1,14 @@
 """Client self-service through the manage link: which links still open, and when changes stop."""
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from webapp import outbox
 from webapp.extensions import db
 from webapp.models import Booking
 from webapp.models.booking import ACTIVE_STATUSES
-from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking
+from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking, status_word
 from webapp.services.errors import ValidationFailed
 from webapp.services.settings import get_settings
 from webapp.services.validation import FieldErrors
@@ -36,31 +37,36 @@ def business_contact() -> str:
     """Return how a client reaches the business when the site cannot help."""
     settings = get_settings()
     if settings.admin_email:
-        return f"{settings.business_name} at {settings.admin_email}"
+        return _("%(business)s at %(email)s", business=settings.business_name, email=settings.admin_email)
     return settings.business_name
 
 
 def change_refusal(booking: Booking, now: datetime) -> str | None:
     """Return why the client cannot change the booking online now, or None if they can."""
     if not booking.is_active:
-        return f"This booking is {booking.status.replace('_', ' ')} and can no longer be changed."
+        return _("This booking is %(status)s and can no longer be changed.", status=status_word(booking.status))
     hours = get_settings().self_service_cutoff_hours
     if booking.scheduled_at - now < timedelta(hours=hours):
-        return (f"Bookings can't be changed online less than {hours} hours before they start. "
-                f"Please contact {business_contact()}.")
+        return _("Bookings can't be changed online less than %(hours)s hours before they start. "
+                 "Please contact %(contact)s.", hours=hours, contact=business_contact())
     return None
 
 
-def cancel_as_client(booking: Booking, reason: str | None, now: datetime) -> Booking:
-    """Cancel a booking for its client, within the self-service policy."""
-    return cancel_booking(booking.id, reason, now, policy=lambda fresh: change_refusal(fresh, now))
+def cancel_as_client(booking: Booking, reason: str | None, now: datetime, *,
+                     locale: str | None = None) -> Booking:
+    """Cancel a booking for its client, within the self-service policy; its emails follow `locale`."""
+    return cancel_booking(booking.id, reason, now, policy=lambda fresh: change_refusal(fresh, now),
+                          locale=locale)
 
 
 def reschedule_as_client(booking: Booking, new_start: datetime, now: datetime,
-                         duration_minutes: int | None = None) -> Booking:
-    """Move a booking for its client, within the self-service policy; SlotTaken if lost."""
+                         duration_minutes: int | None = None, *, locale: str | None = None) -> Booking:
+    """Move a booking for its client, within the self-service policy; SlotTaken if lost.
+
+    Its emails from now on follow `locale`, the language the client moved it in.
+    """
     return reschedule_booking(booking.id, new_start, now, duration_minutes=duration_minutes,
-                              policy=lambda fresh: change_refusal(fresh, now))
+                              policy=lambda fresh: change_refusal(fresh, now), locale=locale)
 
 
 def upcoming_bookings_of(email: str, now: datetime) -> list[Booking]:
@@ -83,5 +89,5 @@ def send_lost_links(email: str, now: datetime) -> None:
     errors = FieldErrors()
     email = errors.email("email", email)
     if errors:
-        raise ValidationFailed("Please enter a valid email address.", dict(errors))
+        raise ValidationFailed(_("Please enter a valid email address."), dict(errors))
     outbox.queue_manage_links(email, now)

@@ -5,6 +5,8 @@ from contextlib import suppress
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 _SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f]")
 _MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -45,16 +47,16 @@ class FieldErrors(dict):
         """Check a text field and return it stripped (None when empty)."""
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self[name] = "This field is required."
+                self[name] = _("This field is required.")
             return None
         if not isinstance(value, str):
-            self[name] = "Must be text."
+            self[name] = _("Must be text.")
             return None
         value = value.strip()
         if len(value) > max_length:
-            self[name] = f"At most {max_length} characters."
+            self[name] = _("At most %(count)s characters.", count=max_length)
         elif (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).search(value):
-            self[name] = "Contains characters that are not allowed."
+            self[name] = _("Contains characters that are not allowed.")
         return value
 
     def email(self, name: str, value) -> str | None:
@@ -65,12 +67,13 @@ class FieldErrors(dict):
         try:
             return validate_email(value, check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            self[name] = str(exc)
+            self[name] = str(exc) if get_locale() is None or get_locale().language == "en" else \
+                _("This email address is not valid.")
             return None
 
     def phone(self, name: str, value) -> str | None:
         """Check an optional phone number."""
         value = self.text(name, value, required=False, max_length=40)
         if value and name not in self and not _PHONE.match(value):
-            self[name] = "Use digits, spaces and + ( ) - only."
+            self[name] = _("Use digits, spaces and + ( ) - only.")
         return value
