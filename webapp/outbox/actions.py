@@ -294,9 +294,33 @@ def _calendar_event_delete(row, booking, now):
     """
     _require(booking, row, ("cancelled",))
     _wait_for_calendar_writes(booking)
-    where, reference, booking_id = _calendar_target(row), booking_reference(booking.uid), booking.id
+    return _calendar_removal(_calendar_target(row), booking, now)
+
+
+def _calendar_removal(where: calendar_events.Target, booking: Booking, now: datetime) -> Action:
+    """Delete the booking's event where it is, then forget it."""
+    reference, booking_id = booking_reference(booking.uid), booking.id
     return Action(call=lambda: _calendar_call(lambda: calendar_events.remove(where, reference, now)),
                   record=lambda _fresh, _result, _at: calendar_events.forget_written(where.source_id, booking_id))
+
+
+def _calendar_event_anonymise(row, booking, now):
+    """Reword an erased booking's event so it names no client, keeping its time and the owner's edits.
+
+    A cancelled booking's event (its removal was cut short by the erasure) is removed instead;
+    an event the owner deleted stays deleted. The source is reached even while paused.
+    """
+    if booking.erased_at is None:
+        raise Skip("the booking's personal data was not erased")
+    where = _calendar_target(row, paused_too=True)
+    if where.event_id is None:
+        raise Skip("no event of the booking is written there")
+    if booking.status == "cancelled":
+        return _calendar_removal(where, booking, now)
+    own, booking_id = calendar_events.event_of(booking), booking.id
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.reword(where, own, now)),
+                  record=lambda _fresh, found, _at: None if found else calendar_events.forget_written(
+                      where.source_id, booking_id))
 
 
 def _wait_for_calendar_writes(booking: Booking) -> None:
@@ -308,9 +332,9 @@ def _wait_for_calendar_writes(booking: Booking) -> None:
         raise Defer("waiting for the booking's calendar event write")
 
 
-def _calendar_target(row: OutboxMessage) -> calendar_events.Target:
+def _calendar_target(row: OutboxMessage, *, paused_too: bool = False) -> calendar_events.Target:
     """Return where the row writes, or skip when its source no longer takes bookings."""
-    where = calendar_events.target(row.payload.get("source_id"), row.booking_id)
+    where = calendar_events.target(row.payload.get("source_id"), row.booking_id, paused_too=paused_too)
     if where is None:
         raise Skip("the calendar no longer takes bookings")
     return where
@@ -348,4 +372,5 @@ ACTIONS = {
     Kind.CALENDAR_REFRESH: _calendar_refresh,
     Kind.CALENDAR_EVENT_PUT: _calendar_event_put,
     Kind.CALENDAR_EVENT_DELETE: _calendar_event_delete,
+    Kind.CALENDAR_EVENT_ANONYMISE: _calendar_event_anonymise,
 }

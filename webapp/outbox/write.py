@@ -138,6 +138,25 @@ def _add_calendar_events(booking: Booking, kind: Kind, now: datetime) -> None:
              recipient="outside calendars", source_id=source_id)
 
 
+def booking_erased(booking: Booking, now: datetime) -> None:
+    """Queue the rewording of each event written for the booking into an outside calendar.
+
+    Call it before the booking's earlier rows are scrubbed: a write of the booking still under
+    way (claimed, its lease running) could land with the client's name after the rewording, so
+    the rewording waits until that lease has run out.
+    """
+    sources = calendar_events.written_sources(booking.id)
+    if not sources:
+        return
+    leases = db.session.scalars(db.select(OutboxMessage.claimed_until).where(
+        OutboxMessage.booking_id == booking.id, OutboxMessage.kind == Kind.CALENDAR_EVENT_PUT,
+        OutboxMessage.status == Status.SENDING, OutboxMessage.claimed_until.is_not(None)))
+    due = max([now, *leases])
+    for source_id in sources:
+        _add(Kind.CALENDAR_EVENT_ANONYMISE, outbox_key(booking, Kind.CALENDAR_EVENT_ANONYMISE, f"source:{source_id}"),
+             due, booking=booking, recipient="outside calendars", source_id=source_id)
+
+
 def _add_calendar_refresh(booking: Booking, now: datetime) -> None:
     """Queue a fresh read of the outside calendars of the booking's hosts, if any has one."""
     host_ids = sorted(link.host_id for link in booking.host_links)

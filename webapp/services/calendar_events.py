@@ -1,7 +1,9 @@
 """Bookings written into their hosts' calendars (CalDAV, Google, Microsoft 365): which sources write, the writes.
 
 The outbox calls these (kinds `calendar_event_put`, `calendar_event_delete`), one row per
-booking version and writing source, so each change is written once. Every write is safe to
+booking version and writing source, so each change is written once. When a booking's
+personal data is erased, `calendar_event_anonymise` rewords each event written for it: the
+summary becomes the service's name alone (see `event_of`), time and everything else stay. Every write is safe to
 repeat (a CalDAV PUT replaces the event of the same UID; Google and Graph writes are keyed,
 see `webapp.calendars.account_write`), and a DELETE of a missing event is done already.
 The remote event's id is kept in `written_events`, recorded in the row's finishing
@@ -15,7 +17,7 @@ from sqlalchemy import delete
 
 from webapp.calendars import account_write
 from webapp.calendars.fetch import CalDavAccount
-from webapp.calendars.write import OwnEvent, booking_event, delete_event, own_uid, put_event
+from webapp.calendars.write import OwnEvent, booking_event, delete_event, own_uid, put_event, reword_event
 from webapp.extensions import db
 from webapp.mail.references import booking_reference
 from webapp.models import Booking, CalendarSource, ServiceType, WrittenEvent
@@ -46,10 +48,19 @@ def writing_sources(host_ids: list[int]) -> list[int]:
         CalendarSource.write_calendar.is_not(None)).order_by(CalendarSource.id)))
 
 
-def target(source_id: int, booking_id: int) -> Target | None:
-    """Return where the source writes the booking (password decrypted), or None if it no longer does."""
+def written_sources(booking_id: int) -> list[int]:
+    """Return the ids of the sources whose calendars hold an event written for the booking."""
+    return list(db.session.scalars(db.select(WrittenEvent.source_id).where(WrittenEvent.booking_id == booking_id)
+                                   .order_by(WrittenEvent.source_id)))
+
+
+def target(source_id: int, booking_id: int, *, paused_too: bool = False) -> Target | None:
+    """Return where the source writes the booking (password decrypted), or None if it no longer does.
+
+    `paused_too`: a source the admin made inactive still counts (an erasure reaches its events).
+    """
     source = db.session.get(CalendarSource, source_id)
-    if source is None or not source.is_active or not source.write_calendar:
+    if source is None or not (source.is_active or paused_too) or not source.write_calendar:
         return None
     account = None
     if source.kind == "caldav":
@@ -60,11 +71,16 @@ def target(source_id: int, booking_id: int) -> Target | None:
 
 
 def event_of(booking: Booking) -> OwnEvent:
-    """Return the booking's event as its host sees it in their calendar."""
+    """Return the booking's event as its host sees it in their calendar.
+
+    It names the client only (and nothing else of theirs); once the booking's personal data
+    is erased, the service's name alone.
+    """
     service = db.session.scalar(db.select(ServiceType).where(ServiceType.key == booking.service_type))
     name = service.name if service else booking.service_type
     admin_url = f"{current_app.config['BASE_URL']}/admin/bookings/{booking.id}"
-    return OwnEvent(booking_reference(booking.uid), summary=f"{name}: {booking.client_name}",
+    summary = name if booking.erased_at else f"{name}: {booking.client_name}"
+    return OwnEvent(booking_reference(booking.uid), summary=summary,
                     description=f"Booked on StudiocentOS Booking: {admin_url}", start=booking.scheduled_at,
                     end=booking.ends_at, sequence=booking.version)
 
@@ -78,6 +94,18 @@ def put(where: Target, own: OwnEvent, now: datetime) -> account_write.Written:
     call = account_client(where.kind, now, seconds)
     write = account_write.google_put if where.kind == "google" else account_write.graph_put
     return write(call, where.calendar, own, where.event_id)
+
+
+def reword(where: Target, own: OwnEvent, now: datetime) -> bool:
+    """Reword the stored event (summary, description only; network, raises SourceError); False if it is gone."""
+    seconds = current_app.config["CALENDAR_TIMEOUT_SECONDS"]
+    if where.kind == "caldav":
+        return reword_event(where.account, where.calendar, where.event_id, own.summary, own.description,
+                            timeout=seconds)
+    if where.kind == "google":
+        return account_write.google_reword(account_client("google", now, seconds), where.calendar, own,
+                                           where.event_id)
+    return account_write.graph_reword(account_client("microsoft", now, seconds), own, where.event_id)
 
 
 def remove(where: Target, reference: str, now: datetime) -> None:
