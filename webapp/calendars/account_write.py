@@ -3,9 +3,10 @@
 The caller passes `call(method, path, *, json=None, params=None, missing_ok=False)`: an
 authorised JSON client of the connected account that raises SourceError (with the HTTP
 status) and answers None for a 404/410 when `missing_ok`. Writes are safe to repeat: a
-Google event's id is derived from the booking's reference (an insert that finds it answers
-409 and the event is patched instead), and a Graph create carries a `transactionId` derived
-the same way, which Graph uses to answer a repeated create with the first event. An erased
+Google event's id is derived from the booking's reference and the calendar (an insert that
+finds it answers 409 and the event is patched instead), and a Graph create carries a
+`transactionId` derived the same way, which Graph uses to answer a repeated create with the
+first event. An erased
 booking's event is reworded by a PATCH of its words only (summary/description, subject/body).
 """
 import base64
@@ -38,9 +39,12 @@ class Written:
     ical_uid: str | None
 
 
-def google_event_id(reference: str) -> str:
-    """Return the Google event id of a booking's event: base32hex ([0-9a-v]) of a hash, 52 chars."""
-    digest = hashlib.sha256(f"calendar-sync:{own_uid(reference)}".encode()).digest()
+def google_event_id(reference: str, calendar_id: str) -> str:
+    """Return the Google event id of a booking's event in a calendar: base32hex ([0-9a-v]) of a hash, 52 chars.
+
+    The calendar is part of it, so a booking moved to another calendar never meets its old event's id.
+    """
+    digest = hashlib.sha256(f"calendar-sync:{own_uid(reference)}:{calendar_id}".encode()).digest()
     return base64.b32hexencode(digest).decode().rstrip("=").lower()
 
 
@@ -53,7 +57,7 @@ def google_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None
                       missing_ok=True)
         if answer is not None:
             return Written(answer["id"], answer.get("iCalUID"))
-    event_id = event_id or google_event_id(own.reference)
+    event_id = event_id or google_event_id(own.reference, calendar_id)
     try:
         answer = call("POST", events, json={"id": event_id, **body}, params=_NO_GOOGLE_EMAILS)
     except SourceError as exc:
@@ -75,7 +79,7 @@ def google_reword(call: Call, calendar_id: str, own: OwnEvent, event_id: str) ->
 
 def google_delete(call: Call, calendar_id: str, reference: str, event_id: str | None) -> None:
     """Delete the booking's event from a Google calendar (already gone: 404/410, done)."""
-    event_id = event_id or google_event_id(reference)
+    event_id = event_id or google_event_id(reference, calendar_id)
     call("DELETE", f"/calendars/{_segment(calendar_id)}/events/{_segment(event_id)}",
          params=_NO_GOOGLE_EMAILS, missing_ok=True)
 

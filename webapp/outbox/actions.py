@@ -18,7 +18,7 @@ from webapp.mail.references import booking_reference
 from webapp.meetings import ProviderError
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoint
 from webapp.outbox.kinds import Kind, Status
-from webapp.outbox.write import booking_confirmed, meeting_link_ready
+from webapp.outbox.write import booking_confirmed, calendar_event_landed_elsewhere, meeting_link_ready
 from webapp.services import calendar_events, calendar_sync, meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
@@ -283,8 +283,15 @@ def _calendar_event_put(row, booking, now):
     where = _calendar_target(row)
     own = calendar_events.event_of(booking)
     return Action(call=lambda: _calendar_call(lambda: calendar_events.put(where, own, now)),
-                  record=lambda fresh, written, _at: calendar_events.record_written(
-                      where.source_id, fresh, own, written))
+                  record=lambda fresh, written, at: _record_put(where, fresh, own, written, at))
+
+
+def _record_put(where: calendar_events.Target, booking: Booking | None, own, written, now: datetime) -> None:
+    """Keep the written event's id; one that landed in a calendar the admin has since left is removed again."""
+    if booking is not None and calendar_events.moved_since(where):
+        calendar_event_landed_elsewhere(booking, where, written.event_id, now)
+    else:
+        calendar_events.record_written(where.source_id, booking, own, written)
 
 
 def _calendar_event_delete(row, booking, now):
@@ -321,6 +328,17 @@ def _calendar_event_anonymise(row, booking, now):
     return Action(call=lambda: _calendar_call(lambda: calendar_events.reword(where, own, now)),
                   record=lambda _fresh, found, _at: None if found else calendar_events.forget_written(
                       where.source_id, booking_id))
+
+
+def _calendar_event_withdraw(row, booking, now):
+    """Remove the booking's event from a calendar its host's source wrote into before the admin chose another."""
+    payload = row.payload
+    where = calendar_events.former_target(payload.get("source_id"), payload.get("account"), payload.get("calendar"),
+                                          payload.get("event_id"))
+    if where is None:
+        raise Skip("the calendar's source was removed or now reaches another account")
+    reference = booking_reference(booking.uid)
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.remove(where, reference, now)))
 
 
 def _wait_for_calendar_writes(booking: Booking) -> None:
@@ -373,4 +391,5 @@ ACTIONS = {
     Kind.CALENDAR_EVENT_PUT: _calendar_event_put,
     Kind.CALENDAR_EVENT_DELETE: _calendar_event_delete,
     Kind.CALENDAR_EVENT_ANONYMISE: _calendar_event_anonymise,
+    Kind.CALENDAR_EVENT_WITHDRAW: _calendar_event_withdraw,
 }

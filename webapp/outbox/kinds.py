@@ -29,6 +29,8 @@ class Kind(StrEnum):
     CALENDAR_EVENT_DELETE = "calendar_event_delete"
     #: reword an erased booking's event so it names no client (a cancelled one's is removed)
     CALENDAR_EVENT_ANONYMISE = "calendar_event_anonymise"
+    #: remove a booking's event from a calendar its host's source no longer writes into
+    CALENDAR_EVENT_WITHDRAW = "calendar_event_withdraw"
 
 
 class Status(StrEnum):
@@ -49,7 +51,7 @@ VERSIONED_KINDS = (Kind.CONFIRMATION, Kind.PENDING_APPROVAL, Kind.REMINDER, Kind
 MEETING_KINDS = (Kind.MEETING_CREATE, Kind.MEETING_UPDATE, Kind.MEETING_DELETE)
 #: steps that read outside calendars (no email; on worker.py's meeting threads too)
 CALENDAR_KINDS = (Kind.CALENDAR_REFRESH, Kind.CALENDAR_EVENT_PUT, Kind.CALENDAR_EVENT_DELETE,
-                  Kind.CALENDAR_EVENT_ANONYMISE)
+                  Kind.CALENDAR_EVENT_ANONYMISE, Kind.CALENDAR_EVENT_WITHDRAW)
 #: steps that wait on a slow outside server, so worker.py runs them beside the emails
 ASIDE_KINDS = MEETING_KINDS + CALENDAR_KINDS
 #: every kind that sends an email (a lapsed claim of one may have sent it already)

@@ -9,6 +9,7 @@ see `webapp.calendars.account_write`), and a DELETE of a missing event is done a
 The remote event's id is kept in `written_events`, recorded in the row's finishing
 transaction, so a move or a cancel reaches the right event.
 """
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from webapp.calendars.fetch import CalDavAccount
 from webapp.calendars.write import OwnEvent, booking_event, delete_event, own_uid, put_event, reword_event
 from webapp.extensions import db
 from webapp.mail.references import booking_reference
-from webapp.models import Booking, CalendarSource, ServiceType, WrittenEvent
+from webapp.models import Booking, BookingHost, CalendarSource, ServiceType, WrittenEvent
 from webapp.models.calendar_source import WRITING_KINDS
 from webapp.services.calendar_accounts import account_client
 from webapp.services.integrations import token_cipher
@@ -37,6 +38,8 @@ class Target:
     account: CalDavAccount | None
     #: the event's id in that calendar, when a write of it was recorded
     event_id: str | None
+    #: the fingerprint of the account it was reached through (`account_key`)
+    account_key: str = ""
 
 
 def writing_sources(host_ids: list[int]) -> list[int]:
@@ -62,12 +65,49 @@ def target(source_id: int, booking_id: int, *, paused_too: bool = False) -> Targ
     source = db.session.get(CalendarSource, source_id)
     if source is None or not (source.is_active or paused_too) or not source.write_calendar:
         return None
+    written = _written(source_id, booking_id)
+    return _target(source, source.write_calendar, written.event_id if written else None)
+
+
+def former_target(source_id: int, account: str, calendar: str, event_id: str) -> Target | None:
+    """Return a calendar the source wrote into before the admin chose another, or None if the source
+    is gone or now names another account (`account_key`), whose password would not open the old one."""
+    source = db.session.get(CalendarSource, source_id)
+    if source is None or account_key(source) != account:
+        return None
+    return _target(source, calendar, event_id)
+
+
+def account_key(source: CalendarSource) -> str:
+    """Return a short fingerprint of the account a source reaches (kind, server, user)."""
+    return hashlib.sha256(f"{source.kind}\n{source.url}\n{source.username or ''}".encode()).hexdigest()[:16]
+
+
+def moved_since(where: Target) -> bool:
+    """Tell whether the source no longer writes into the target's calendar (the admin chose another)."""
+    source = db.session.get(CalendarSource, where.source_id)
+    return source is None or (account_key(source), source.write_calendar) != (where.account_key, where.calendar)
+
+
+def written_by(source_id: int) -> list[WrittenEvent]:
+    """Return the events recorded as written by the source."""
+    return list(db.session.scalars(db.select(WrittenEvent).where(WrittenEvent.source_id == source_id)
+                                   .order_by(WrittenEvent.booking_id)))
+
+
+def upcoming_bookings(host_id: int, now: datetime) -> list[Booking]:
+    """Return the host's bookings that hold a time not yet ended (pending or confirmed)."""
+    return list(db.session.scalars(db.select(Booking).join(BookingHost).where(
+        BookingHost.host_id == host_id, BookingHost.active, BookingHost.ends_at > now).order_by(Booking.id)))
+
+
+def _target(source: CalendarSource, calendar: str, event_id: str | None) -> Target:
+    """Return the source's calendar `calendar` as a Target (the CalDAV password decrypted)."""
     account = None
     if source.kind == "caldav":
         password = token_cipher().decrypt(source.secret_enc) if source.secret_enc else None
         account = CalDavAccount(source.url, source.username, password)
-    written = _written(source_id, booking_id)
-    return Target(source.id, source.kind, source.write_calendar, account, written.event_id if written else None)
+    return Target(source.id, source.kind, calendar, account, event_id, account_key(source))
 
 
 def event_of(booking: Booking) -> OwnEvent:

@@ -34,6 +34,7 @@ from webapp.extensions import db
 from webapp.models import OutboxMessage, WrittenEvent
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.sweep import sweep
+from webapp.services import calendar_sources
 from webapp.services.admin_accounts import create_admin
 from webapp.services.privacy import ERASURE_WAIT, erase_for_email
 from webapp.services.settings import save_settings
@@ -234,3 +235,20 @@ def test_a_paused_source_is_reworded_too(app, microsoft):
     sweep(later)
     assert run_calendar_rows(later) == {Kind.CALENDAR_EVENT_ANONYMISE: Status.SENT}
     assert microsoft.events[written(booking.id).event_id]["subject"] == "Consultation"
+
+
+def test_an_erasure_keeps_a_waiting_removal_from_a_former_calendar(app, caldav_calendar, radicale):
+    source = caldav_source(radicale, write_calendar="Work")
+    booking = book(PAST, BOOKED_AT, **ADA).booking
+    run_calendar_rows(BOOKED_AT)
+    calendar_sources.update_source(source.id, host_id=source.host_id, kind="caldav", name="Work", url=radicale,
+                                   username=source.username, password=None, calendars=["Work"],
+                                   write_calendar=None, all_day_blocks=True, tentative_busy=True, is_active=True)
+    [waiting] = [row for row in rows_of(booking.id) if row.kind == Kind.CALENDAR_EVENT_WITHDRAW]
+
+    erase_for_email("ada@example.com", NOW)  # before the worker removed the event from "Work"
+    assert run_calendar_rows() == {Kind.CALENDAR_EVENT_WITHDRAW: Status.SENT}
+    assert raw_events(caldav_calendar) == {}
+    statuses = {row.id: row.status for row in rows_of(booking.id) if row.kind == Kind.CALENDAR_EVENT_WITHDRAW}
+    assert statuses.pop(waiting.id) == Status.SKIPPED and list(statuses.values()) == [Status.SENT]
+    assert_no_personal_data(booking.id)
