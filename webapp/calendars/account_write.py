@@ -3,9 +3,11 @@
 The caller passes `call(method, path, *, json=None, params=None, missing_ok=False)`: an
 authorised JSON client of the connected account that raises SourceError (with the HTTP
 status) and answers None for a 404/410 when `missing_ok`. Writes are safe to repeat: a
-Google event's id is derived from the booking's reference (an insert that finds it answers
-409 and the event is patched instead), and a Graph create carries a `transactionId` derived
-the same way, which Graph uses to answer a repeated create with the first event.
+Google event's id is derived from the booking's reference and the calendar (an insert that
+finds it answers 409 and the event is patched instead), and a Graph create carries a
+`transactionId` derived the same way, which Graph uses to answer a repeated create with the
+first event. An erased
+booking's event is reworded by a PATCH of its words only (summary/description, subject/body).
 """
 import base64
 import hashlib
@@ -37,9 +39,12 @@ class Written:
     ical_uid: str | None
 
 
-def google_event_id(reference: str) -> str:
-    """Return the Google event id of a booking's event: base32hex ([0-9a-v]) of a hash, 52 chars."""
-    digest = hashlib.sha256(f"calendar-sync:{own_uid(reference)}".encode()).digest()
+def google_event_id(reference: str, calendar_id: str) -> str:
+    """Return the Google event id of a booking's event in a calendar: base32hex ([0-9a-v]) of a hash, 52 chars.
+
+    The calendar is part of it, so a booking moved to another calendar never meets its old event's id.
+    """
+    digest = hashlib.sha256(f"calendar-sync:{own_uid(reference)}:{calendar_id}".encode()).digest()
     return base64.b32hexencode(digest).decode().rstrip("=").lower()
 
 
@@ -52,7 +57,7 @@ def google_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None
                       missing_ok=True)
         if answer is not None:
             return Written(answer["id"], answer.get("iCalUID"))
-    event_id = event_id or google_event_id(own.reference)
+    event_id = event_id or google_event_id(own.reference, calendar_id)
     try:
         answer = call("POST", events, json={"id": event_id, **body}, params=_NO_GOOGLE_EMAILS)
     except SourceError as exc:
@@ -62,9 +67,19 @@ def google_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None
     return Written(answer["id"], answer.get("iCalUID"))
 
 
+def google_reword(call: Call, calendar_id: str, own: OwnEvent, event_id: str) -> bool:
+    """Replace the summary and description of a Google event, nothing else; False if it is gone.
+
+    The patch names no status, so an event the owner deleted stays deleted.
+    """
+    answer = call("PATCH", f"/calendars/{_segment(calendar_id)}/events/{_segment(event_id)}",
+                  json=_google_words(own), params=_NO_GOOGLE_EMAILS, missing_ok=True)
+    return answer is not None
+
+
 def google_delete(call: Call, calendar_id: str, reference: str, event_id: str | None) -> None:
     """Delete the booking's event from a Google calendar (already gone: 404/410, done)."""
-    event_id = event_id or google_event_id(reference)
+    event_id = event_id or google_event_id(reference, calendar_id)
     call("DELETE", f"/calendars/{_segment(calendar_id)}/events/{_segment(event_id)}",
          params=_NO_GOOGLE_EMAILS, missing_ok=True)
 
@@ -89,6 +104,11 @@ def graph_put(call: Call, calendar_id: str, own: OwnEvent, event_id: str | None)
     return Written(answer["id"], answer.get("iCalUId"))
 
 
+def graph_reword(call: Call, own: OwnEvent, event_id: str) -> bool:
+    """Replace the subject and body of a Microsoft 365 event, nothing else; False if it is gone."""
+    return call("PATCH", f"/me/events/{_segment(event_id)}", json=_graph_words(own), missing_ok=True) is not None
+
+
 def graph_delete(call: Call, event_id: str | None) -> None:
     """Delete the booking's event from Microsoft 365 (none stored, or already gone: done)."""
     if event_id:
@@ -97,7 +117,7 @@ def graph_delete(call: Call, event_id: str | None) -> None:
 
 def _google_fields(own: OwnEvent) -> dict:
     """Return the Google Event fields of a booking's event (confirmed: a patch revives a deleted one)."""
-    return {"summary": own.summary, "description": own.description, "status": "confirmed",
+    return {**_google_words(own), "status": "confirmed",
             "transparency": "opaque", "start": {"dateTime": rfc3339(own.start), "timeZone": "UTC"},
             "end": {"dateTime": rfc3339(own.end), "timeZone": "UTC"},
             "extendedProperties": {"private": {GOOGLE_PROPERTY: own.reference}}}
@@ -105,8 +125,17 @@ def _google_fields(own: OwnEvent) -> dict:
 
 def _graph_fields(own: OwnEvent) -> dict:
     """Return the Graph event fields of a booking's event."""
-    return {"subject": own.summary, "body": {"contentType": "text", "content": own.description},
-            "start": graph_time(own.start), "end": graph_time(own.end), "showAs": "busy"}
+    return {**_graph_words(own), "start": graph_time(own.start), "end": graph_time(own.end), "showAs": "busy"}
+
+
+def _google_words(own: OwnEvent) -> dict:
+    """Return what a Google event says of the booking: its summary and description."""
+    return {"summary": own.summary, "description": own.description}
+
+
+def _graph_words(own: OwnEvent) -> dict:
+    """Return what a Graph event says of the booking: its subject and body."""
+    return {"subject": own.summary, "body": {"contentType": "text", "content": own.description}}
 
 
 def _segment(value: str) -> str:

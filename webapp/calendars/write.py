@@ -1,4 +1,4 @@
-"""Bookings written into a CalDAV calendar: the event, its PUT (create or replace) and its DELETE."""
+"""Bookings written into a CalDAV calendar: the event, its PUT (create or replace), its rewording and its DELETE."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -52,6 +52,27 @@ def put_event(account: CalDavAccount, calendar_name: str, ical: bytes, *,
               timeout: float = DEFAULT_TIMEOUT) -> None:
     """Create or replace the event (same UID, same resource) in the named calendar."""
     _call(account, timeout, lambda calendar: calendar.save_event(ical.decode()), calendar_name)
+
+
+def reword_event(account: CalDavAccount, calendar_name: str, uid: str, summary: str, description: str, *,
+                 timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Replace the SUMMARY and DESCRIPTION of the event with `uid`, keeping the rest; False if it is gone."""
+    def reword(calendar) -> bool:
+        """Rewrite the event's words in place (same resource, same SEQUENCE) if it exists."""
+        try:
+            event = calendar.event_by_uid(uid)
+        except caldav.lib.error.NotFoundError:
+            return False
+        component = event.icalendar_component
+        for name, value in (("summary", summary), ("description", description)):
+            component.pop(name, None)
+            component.add(name, value)
+        # a plain PUT of the resource: caldav's save() raises SEQUENCE whatever it is told
+        answer = event.client.put(str(event.url), event.data, {"Content-Type": 'text/calendar; charset="utf-8"'})
+        if answer.status not in (200, 201, 204):
+            raise SourceError(f"the CalDAV server refused the change (HTTP {answer.status})")
+        return True
+    return _call(account, timeout, reword, calendar_name)
 
 
 def delete_event(account: CalDavAccount, calendar_name: str, uid: str, *,

@@ -18,7 +18,7 @@ from webapp.mail.references import booking_reference
 from webapp.meetings import ProviderError
 from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoint
 from webapp.outbox.kinds import Kind, Status
-from webapp.outbox.write import booking_confirmed, meeting_link_ready
+from webapp.outbox.write import booking_confirmed, calendar_event_landed_elsewhere, meeting_link_ready
 from webapp.services import calendar_events, calendar_sync, meetings
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
@@ -283,8 +283,15 @@ def _calendar_event_put(row, booking, now):
     where = _calendar_target(row)
     own = calendar_events.event_of(booking)
     return Action(call=lambda: _calendar_call(lambda: calendar_events.put(where, own, now)),
-                  record=lambda fresh, written, _at: calendar_events.record_written(
-                      where.source_id, fresh, own, written))
+                  record=lambda fresh, written, at: _record_put(where, fresh, own, written, at))
+
+
+def _record_put(where: calendar_events.Target, booking: Booking | None, own, written, now: datetime) -> None:
+    """Keep the written event's id; one that landed in a calendar the admin has since left is removed again."""
+    if booking is not None and calendar_events.moved_since(where):
+        calendar_event_landed_elsewhere(booking, where, written.event_id, now)
+    else:
+        calendar_events.record_written(where.source_id, booking, own, written)
 
 
 def _calendar_event_delete(row, booking, now):
@@ -294,9 +301,44 @@ def _calendar_event_delete(row, booking, now):
     """
     _require(booking, row, ("cancelled",))
     _wait_for_calendar_writes(booking)
-    where, reference, booking_id = _calendar_target(row), booking_reference(booking.uid), booking.id
+    return _calendar_removal(_calendar_target(row), booking, now)
+
+
+def _calendar_removal(where: calendar_events.Target, booking: Booking, now: datetime) -> Action:
+    """Delete the booking's event where it is, then forget it."""
+    reference, booking_id = booking_reference(booking.uid), booking.id
     return Action(call=lambda: _calendar_call(lambda: calendar_events.remove(where, reference, now)),
                   record=lambda _fresh, _result, _at: calendar_events.forget_written(where.source_id, booking_id))
+
+
+def _calendar_event_anonymise(row, booking, now):
+    """Reword an erased booking's event so it names no client, keeping its time and the owner's edits.
+
+    A cancelled booking's event (its removal was cut short by the erasure) is removed instead;
+    an event the owner deleted stays deleted. The source is reached even while paused.
+    """
+    if booking.erased_at is None:
+        raise Skip("the booking's personal data was not erased")
+    where = _calendar_target(row, paused_too=True)
+    if where.event_id is None:
+        raise Skip("no event of the booking is written there")
+    if booking.status == "cancelled":
+        return _calendar_removal(where, booking, now)
+    own, booking_id = calendar_events.event_of(booking), booking.id
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.reword(where, own, now)),
+                  record=lambda _fresh, found, _at: None if found else calendar_events.forget_written(
+                      where.source_id, booking_id))
+
+
+def _calendar_event_withdraw(row, booking, now):
+    """Remove the booking's event from a calendar its host's source wrote into before the admin chose another."""
+    payload = row.payload
+    where = calendar_events.former_target(payload.get("source_id"), payload.get("account"), payload.get("calendar"),
+                                          payload.get("event_id"))
+    if where is None:
+        raise Skip("the calendar's source was removed or now reaches another account")
+    reference = booking_reference(booking.uid)
+    return Action(call=lambda: _calendar_call(lambda: calendar_events.remove(where, reference, now)))
 
 
 def _wait_for_calendar_writes(booking: Booking) -> None:
@@ -308,9 +350,9 @@ def _wait_for_calendar_writes(booking: Booking) -> None:
         raise Defer("waiting for the booking's calendar event write")
 
 
-def _calendar_target(row: OutboxMessage) -> calendar_events.Target:
+def _calendar_target(row: OutboxMessage, *, paused_too: bool = False) -> calendar_events.Target:
     """Return where the row writes, or skip when its source no longer takes bookings."""
-    where = calendar_events.target(row.payload.get("source_id"), row.booking_id)
+    where = calendar_events.target(row.payload.get("source_id"), row.booking_id, paused_too=paused_too)
     if where is None:
         raise Skip("the calendar no longer takes bookings")
     return where
@@ -348,4 +390,6 @@ ACTIONS = {
     Kind.CALENDAR_REFRESH: _calendar_refresh,
     Kind.CALENDAR_EVENT_PUT: _calendar_event_put,
     Kind.CALENDAR_EVENT_DELETE: _calendar_event_delete,
+    Kind.CALENDAR_EVENT_ANONYMISE: _calendar_event_anonymise,
+    Kind.CALENDAR_EVENT_WITHDRAW: _calendar_event_withdraw,
 }

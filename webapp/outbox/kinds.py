@@ -23,10 +23,14 @@ class Kind(StrEnum):
     WEBHOOK = "webhook"
     #: read the outside calendars of a booking's hosts again, right after it was made or moved
     CALENDAR_REFRESH = "calendar_refresh"
-    #: write (create or replace) a booking's event into a host's CalDAV calendar
+    #: write (create or replace) a booking's event into a host's calendar (CalDAV, Google, Microsoft)
     CALENDAR_EVENT_PUT = "calendar_event_put"
-    #: remove a cancelled booking's event from a host's CalDAV calendar
+    #: remove a cancelled booking's event from a host's calendar
     CALENDAR_EVENT_DELETE = "calendar_event_delete"
+    #: reword an erased booking's event so it names no client (a cancelled one's is removed)
+    CALENDAR_EVENT_ANONYMISE = "calendar_event_anonymise"
+    #: remove a booking's event from a calendar its host's source no longer writes into
+    CALENDAR_EVENT_WITHDRAW = "calendar_event_withdraw"
 
 
 class Status(StrEnum):
@@ -46,7 +50,8 @@ VERSIONED_KINDS = (Kind.CONFIRMATION, Kind.PENDING_APPROVAL, Kind.REMINDER, Kind
 #: steps that call a meeting provider (worker.py runs them on threads of their own)
 MEETING_KINDS = (Kind.MEETING_CREATE, Kind.MEETING_UPDATE, Kind.MEETING_DELETE)
 #: steps that read outside calendars (no email; on worker.py's meeting threads too)
-CALENDAR_KINDS = (Kind.CALENDAR_REFRESH, Kind.CALENDAR_EVENT_PUT, Kind.CALENDAR_EVENT_DELETE)
+CALENDAR_KINDS = (Kind.CALENDAR_REFRESH, Kind.CALENDAR_EVENT_PUT, Kind.CALENDAR_EVENT_DELETE,
+                  Kind.CALENDAR_EVENT_ANONYMISE, Kind.CALENDAR_EVENT_WITHDRAW)
 #: steps that wait on a slow outside server, so worker.py runs them beside the emails
 ASIDE_KINDS = MEETING_KINDS + CALENDAR_KINDS
 #: every kind that sends an email (a lapsed claim of one may have sent it already)

@@ -19,7 +19,15 @@ from webapp.api.parsing import utc_iso
 from webapp.api.shapes import booking_json
 from webapp.extensions import db
 from webapp.mail.messages import notice_recipients
-from webapp.models import Booking, BookingFollowUp, CalendarSource, OutboxMessage, ServiceType, WebhookEndpoint
+from webapp.models import (
+    Booking,
+    BookingFollowUp,
+    CalendarSource,
+    OutboxMessage,
+    ServiceType,
+    WebhookEndpoint,
+    WrittenEvent,
+)
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
 from webapp.services import calendar_events
 from webapp.services.settings import get_settings
@@ -136,6 +144,62 @@ def _add_calendar_events(booking: Booking, kind: Kind, now: datetime) -> None:
     for source_id in calendar_events.writing_sources(sorted(link.host_id for link in booking.host_links)):
         _add(kind, outbox_key(booking, kind, f"source:{source_id}"), now, booking=booking,
              recipient="outside calendars", source_id=source_id)
+
+
+def booking_erased(booking: Booking, now: datetime) -> None:
+    """Queue the rewording of each event written for the booking into an outside calendar.
+
+    Call it before the booking's earlier rows are scrubbed: a write of the booking still under
+    way (claimed, its lease running) could land with the client's name after the rewording, so
+    the rewording waits until that lease has run out; a removal from a former calendar still
+    waiting is queued again (the scrub skips the earlier row).
+    """
+    for row in db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.booking_id == booking.id, OutboxMessage.kind == Kind.CALENDAR_EVENT_WITHDRAW,
+            OutboxMessage.status.in_((Status.PENDING, Status.SENDING)))).all():
+        _add_withdrawal(booking, dict(row.payload), now)
+    sources = calendar_events.written_sources(booking.id)
+    if not sources:
+        return
+    leases = db.session.scalars(db.select(OutboxMessage.claimed_until).where(
+        OutboxMessage.booking_id == booking.id, OutboxMessage.kind == Kind.CALENDAR_EVENT_PUT,
+        OutboxMessage.status == Status.SENDING, OutboxMessage.claimed_until.is_not(None)))
+    due = max([now, *leases])
+    for source_id in sources:
+        _add(Kind.CALENDAR_EVENT_ANONYMISE, outbox_key(booking, Kind.CALENDAR_EVENT_ANONYMISE, f"source:{source_id}"),
+             due, booking=booking, recipient="outside calendars", source_id=source_id)
+
+
+def calendar_moved(source: CalendarSource, former_calendar: str, account: str, written: list[WrittenEvent],
+                   now: datetime) -> None:
+    """Queue the removal of each event the source wrote from its former calendar."""
+    bookings = {booking.id: booking for booking in db.session.scalars(
+        db.select(Booking).where(Booking.id.in_([item.booking_id for item in written])))}
+    for item in written:
+        _add_withdrawal(bookings[item.booking_id], {"source_id": source.id, "account": account,
+                                                    "calendar": former_calendar, "event_id": item.event_id}, now)
+
+
+def calendar_event_landed_elsewhere(booking: Booking, where: calendar_events.Target, event_id: str,
+                                    now: datetime) -> None:
+    """Queue the removal of an event written into a calendar its source stopped writing into meanwhile."""
+    _add_withdrawal(booking, {"source_id": where.source_id, "account": where.account_key, "calendar": where.calendar,
+                              "event_id": event_id}, now)
+
+
+def _add_withdrawal(booking: Booking, where: dict, now: datetime) -> None:
+    """Add one removal of the booking's event from a former calendar (source_id, account, calendar, event_id)."""
+    where.pop("version", None)
+    _add(Kind.CALENDAR_EVENT_WITHDRAW, outbox_key(booking, Kind.CALENDAR_EVENT_WITHDRAW, uuid.uuid4().hex[:16]),
+         now, booking=booking, recipient="outside calendars", **where)
+
+
+def calendar_chosen(source: CalendarSource, now: datetime) -> None:
+    """Queue the writing of the host's upcoming bookings into the calendar its source now writes into."""
+    for booking in calendar_events.upcoming_bookings(source.host_id, now):
+        _add(Kind.CALENDAR_EVENT_PUT, outbox_key(booking, Kind.CALENDAR_EVENT_PUT,
+                                                 f"source:{source.id}:{uuid.uuid4().hex[:16]}"),
+             now, booking=booking, recipient="outside calendars", source_id=source.id)
 
 
 def _add_calendar_refresh(booking: Booking, now: datetime) -> None:

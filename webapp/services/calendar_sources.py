@@ -1,13 +1,17 @@
 """The admin's outside calendars per host: add, change, remove, and which ones are failing."""
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import CalendarSource, ExternalBusy, Host, WrittenEvent
 from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS, WRITING_KINDS
+from webapp.outbox import write as outbox_write
+from webapp.services import calendar_events
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.integrations import token_cipher
 
@@ -69,7 +73,7 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
                                     "or Microsoft calendar.")
     if errors:
         raise ValidationFailed(INVALID, errors)
-    _forget_written_if_moved(source, host_id, kind, write_calendar)
+    moves = [(source, _write_target(source))]
     source.host_id, source.kind, source.name, source.url = host_id, kind, name, url
     source.username = username if kind == "caldav" else None
     if kind != "caldav":
@@ -84,19 +88,51 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
                                                  CalendarSource.write_calendar.is_not(None))
         for other in db.session.scalars(others):
             if other is not source:
+                moves.append((other, _write_target(other)))
                 other.write_calendar = None
     db.session.add(source)
+    db.session.flush()
+    for moved, before in moves:
+        _follow_move(moved, before, clock.now())
     if not is_active and source.id is not None:  # an inactive calendar stops blocking at once
         db.session.execute(delete(ExternalBusy).where(ExternalBusy.source_id == source.id))
     db.session.commit()
     return source
 
 
-def _forget_written_if_moved(source: CalendarSource, host_id: int, kind: str, write_calendar: str | None) -> None:
-    """Forget the event ids written by a source that now writes elsewhere (they name events there)."""
-    if source.id is not None and (source.host_id, source.kind, source.write_calendar) != (host_id, kind,
-                                                                                          write_calendar):
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where a source writes bookings: the host, the account (`calendar_events.account_key`), the calendar."""
+
+    host_id: int
+    account: str
+    calendar: str | None
+
+
+def _write_target(source: CalendarSource) -> WriteTarget | None:
+    """Return where the source writes bookings now (None for a source not stored yet)."""
+    if source.id is None:
+        return None
+    return WriteTarget(source.host_id, calendar_events.account_key(source), source.write_calendar)
+
+
+def _follow_move(source: CalendarSource, before: WriteTarget | None, now: datetime) -> None:
+    """Move the host's booking events along with a source's new write target (in the session).
+
+    The events written into the former calendar are removed from it through the outbox when
+    the source still reaches that account (past ones too: the app could no longer change or
+    erase them there), and forgotten; the host's upcoming bookings are written into the new one.
+    """
+    after = _write_target(source)
+    if before == after:
+        return
+    if before is not None and before.calendar:
+        written = calendar_events.written_by(source.id)
+        if written and before.account == after.account:
+            outbox_write.calendar_moved(source, before.calendar, before.account, written, now)
         db.session.execute(delete(WrittenEvent).where(WrittenEvent.source_id == source.id))
+    if source.write_calendar and source.is_active:
+        outbox_write.calendar_chosen(source, now)
 
 
 def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:

@@ -4,6 +4,9 @@ Erasing a booking blanks everything that names or describes its client (name, em
 company, subject, description, notes, internal notes, cancellation reason, meeting link,
 follow-ups' text) and the outbox's stored copies of its messages (payload, recipient, last
 error); it keeps what the business's accounting needs: date, duration, service, status.
+The events written for it into the hosts' outside calendars are reworded through the outbox
+(`calendar_event_anonymise`): the service's name alone, at the same time; a cancelled
+booking's leftover event is removed.
 The booking's manage-token hash is replaced, so its links stop opening. The app stores no
 client IP address (rate limits count in Redis or memory and forget).
 
@@ -25,6 +28,7 @@ from webapp.extensions import db
 from webapp.models import AuditEntry, Booking, OutboxMessage
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.outbox.kinds import Kind, Status
+from webapp.outbox.write import booking_erased
 from webapp.services.bookings import cancel_booking
 from webapp.services.consent import CONSENT_TEXT, CONSENT_VERSION
 from webapp.services.settings import get_settings
@@ -52,7 +56,7 @@ def erased_address(booking_id: int) -> str:
 # ---- erasing one booking ---------------------------------------------------------------
 
 def erase_booking(booking: Booking, now: datetime) -> None:
-    """Blank the booking's personal data and its outbox copies in the session (caller commits)."""
+    """Blank the booking's personal data and outbox copies, queue rewording its calendar events (caller commits)."""
     booking.client_name = booking.title = ERASED
     booking.client_email = erased_address(booking.id)
     for name in ("client_phone", "client_company", "description", "client_notes", "internal_notes",
@@ -62,7 +66,9 @@ def erase_booking(booking: Booking, now: datetime) -> None:
     booking.erased_at = now
     for follow_up in booking.follow_ups:
         follow_up.subject = follow_up.message = ERASED
-    scrub_outbox(db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.booking_id == booking.id)))
+    earlier = list(db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.booking_id == booking.id)))
+    booking_erased(booking, now)
+    scrub_outbox(earlier)
 
 
 def scrub_outbox(rows) -> int:
