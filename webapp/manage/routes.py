@@ -20,6 +20,7 @@ from webapp.booking_flow.picker_pages import (
 from webapp.clock import now
 from webapp.extensions import limiter
 from webapp.htmx import render_page_or_fragment
+from webapp.i18n import current_language
 from webapp.manage.calendar_links import add_to_calendar_links, booking_ics
 from webapp.manage.forms import CancelForm, LostLinkForm, RescheduleForm
 from webapp.ratelimits import configured, token_lookup_limit
@@ -196,7 +197,7 @@ def lost():
     if request.method == "GET" or not form.validate():
         return render_template("manage/lost.html", form=form), 200 if request.method == "GET" else 422
     try:
-        send_lost_links(form.email.data, now())
+        send_lost_links(form.email.data, now(), current_language())
     except ValidationFailed as exc:
         form.email.errors = [exc.fields.get("email", exc.message)]
         return render_template("manage/lost.html", form=form), 422

@@ -6,7 +6,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 
 from webapp.extensions import db
-from webapp.models import AdminUser
+from webapp.models import AdminUser, Host
 from webapp.models.accounts import ADMIN_ROLES
 from webapp.services.errors import ServiceError, ValidationFailed
 from webapp.services.login_throttle import (
@@ -124,3 +124,19 @@ def end_every_admins_sessions() -> int:
     result = db.session.execute(update(AdminUser).values(session_epoch=AdminUser.session_epoch + 1))
     db.session.commit()
     return result.rowcount
+
+
+def notice_language(recipients: list[str]) -> str | None:
+    """Return the language the accounts of a notice's recipients chose, when they agree; else None.
+
+    A recipient is an account by its own email or as the login of a host with that email; a
+    recipient without an account, or accounts that chose differently, leave it to the business.
+    """
+    keys = [address.strip().lower() for address in recipients]
+    if not keys:
+        return None
+    by_email = db.select(AdminUser.language).where(func.lower(AdminUser.email).in_(keys))
+    by_host = (db.select(AdminUser.language).join(Host, Host.admin_user_id == AdminUser.id)
+               .where(func.lower(Host.email).in_(keys)))
+    chosen = set(db.session.scalars(by_email.union(by_host)))
+    return chosen.pop() if len(chosen) == 1 else None
