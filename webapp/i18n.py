@@ -1,12 +1,14 @@
 """The visitor's language on the site and widget (Flask-Babel): chosen, else the browser's, else the business's.
 
 The catalogues and CLDR helpers are `webapp.mail.language`'s (pure, shared with the emails);
-this module only decides which language a request is in. The admin UI stays English.
+this module only decides which language a request is in. The admin pages follow the signed-in
+account's own choice (`AdminUser.language`), never the browser.
 """
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.mail import language
@@ -14,8 +16,13 @@ from webapp.services.settings import get_settings
 
 #: the query parameter (and form field) that carries an explicit choice: ?lang=it
 PARAMETER = "lang"
-#: blueprints whose pages stay English (per-admin language is not built yet)
-ENGLISH_ONLY = frozenset({"admin", "integrations"})
+#: blueprints of the admin's pages: their language is the admin account's, not the browser's
+ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
+
+#: an outbox row's status as the admin reads it
+OUTBOX_STATUS_LABELS = {"pending": language.N_("waiting"), "sending": language.N_("sending"),
+                        "sent": language.N_("sent"), "failed": language.N_("failed"),
+                        "skipped": language.N_("skipped")}
 
 babel = Babel()
 
@@ -37,11 +44,46 @@ def select_language() -> str:
     """Return this request's language: explicit choice, else Accept-Language, else the business default."""
     if not has_request_context():
         return language.SOURCE_LANGUAGE
-    if request.blueprint in ENGLISH_ONLY:
-        return language.SOURCE_LANGUAGE
+    if request.blueprint in ADMIN_BLUEPRINTS:
+        return admin_language()
     return (chosen_language()
             or request.accept_languages.best_match(language.LANGUAGES)
             or business_language())
+
+
+def admin_language() -> str:
+    """Return an admin page's language: the signed-in account's choice, else the business default.
+
+    Before login (the login page) an explicit `lang` choice counts, so the switcher works there.
+    """
+    chosen = current_user.language if current_user.is_authenticated else chosen_language()
+    return language.supported(chosen) or business_language()
+
+
+def day_format(day, pattern: str) -> str:
+    """Return a date in a CLDR `pattern` in the page's language, e.g. 'lun 30 mar' for 'EEE d MMM'."""
+    return language.formatted_date(day, pattern, current_language())
+
+
+def status_label(status: str) -> str:
+    """Return a booking status in the page's language, e.g. 'in attesa' for 'pending'."""
+    return language.status_label(status, current_language())
+
+
+def outbox_status(status: str) -> str:
+    """Return an outbox row's status in the page's language (an unknown one as it is)."""
+    label = OUTBOX_STATUS_LABELS.get(status)
+    return language.gettext(current_language(), label) if label else status
+
+
+def language_name(code: str | None) -> str:
+    """Return what a stored language is called in itself, e.g. 'Italiano' (English for none)."""
+    return language.LANGUAGE_NAMES[language.language_or_default(code)]
+
+
+def weekday_headings() -> list[str]:
+    """Return the abbreviated weekday names, Monday first, in the page's language."""
+    return language.weekday_names(current_language())
 
 
 def current_language() -> str:
@@ -83,4 +125,9 @@ def init_app(app: Flask) -> None:
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_links, "language_links")
     app.add_template_filter(month_title, "month_title")
+    app.add_template_filter(day_format, "day_format")
+    app.add_template_global(weekday_headings, "weekday_headings")
+    app.add_template_global(status_label, "status_label")
+    app.add_template_global(language_name, "language_name")
+    app.add_template_global(outbox_status, "outbox_status")
 

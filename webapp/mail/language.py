@@ -69,6 +69,11 @@ def long_date(value: date | datetime, language: str) -> str:
     return format_date(value, LONG_DATE, locale=language_or_default(language))
 
 
+def formatted_date(value: date | datetime, pattern: str, language: str) -> str:
+    """Return a date in a CLDR `pattern` and `language`, e.g. 'marzo 2026' for 'MMMM y'."""
+    return format_date(value, pattern, locale=language_or_default(language))
+
+
 def short_date(value: date | datetime, language: str) -> str:
     """Return a short date in `language`, e.g. 'lun 30 mar 2026'."""
     return format_date(value, SHORT_DATE, locale=language_or_default(language))
