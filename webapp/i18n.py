@@ -23,6 +23,19 @@ ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
 OUTBOX_STATUS_LABELS = {"pending": language.N_("waiting"), "sending": language.N_("sending"),
                         "sent": language.N_("sent"), "failed": language.N_("failed"),
                         "skipped": language.N_("skipped")}
+#: what an outbox row does, as the admin reads it (English: the kind's name; a kind not listed shows its name)
+OUTBOX_KIND_LABELS = {
+    "confirmation": language.N_("confirmation"), "pending_approval": language.N_("pending approval"),
+    "reminder": language.N_("reminder"), "update": language.N_("update"),
+    "cancellation": language.N_("cancellation"), "admin_new_booking": language.N_("admin new booking"),
+    "admin_cancellation": language.N_("admin cancellation"), "follow_up": language.N_("follow up"),
+    "manage_links": language.N_("manage links"), "meeting_link": language.N_("meeting link"),
+    "meeting_create": language.N_("meeting create"), "meeting_update": language.N_("meeting update"),
+    "meeting_delete": language.N_("meeting delete"), "webhook": language.N_("webhook"),
+    "calendar_refresh": language.N_("calendar refresh"),
+    "calendar_event_put": language.N_("calendar event put"),
+    "calendar_event_delete": language.N_("calendar event delete"),
+}
 
 babel = Babel()
 
@@ -74,6 +87,12 @@ def outbox_status(status: str) -> str:
     """Return an outbox row's status in the page's language (an unknown one as it is)."""
     label = OUTBOX_STATUS_LABELS.get(status)
     return language.gettext(current_language(), label) if label else status
+
+
+def outbox_kind(kind: str) -> str:
+    """Return what an outbox row does in the page's language, e.g. 'promemoria' for 'reminder'."""
+    label = OUTBOX_KIND_LABELS.get(kind)
+    return language.gettext(current_language(), label) if label else kind.replace("_", " ")
 
 
 def language_name(code: str | None) -> str:
@@ -130,4 +149,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(status_label, "status_label")
     app.add_template_global(language_name, "language_name")
     app.add_template_global(outbox_status, "outbox_status")
+    app.add_template_global(outbox_kind, "outbox_kind")
 
