@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import delete
 
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import CalendarSource, ExternalBusy, Host
 from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS
 from webapp.services.errors import NotFound, ValidationFailed
@@ -65,7 +66,7 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
     write_calendar = (write_calendar or "").strip() or None
     errors = _errors(host_id, kind, name, url)
     if write_calendar and kind != "caldav":
-        errors["write_calendar"] = "Bookings can be written into a CalDAV calendar only."
+        errors["write_calendar"] = N_("Bookings can be written into a CalDAV calendar only.")
     if errors:
         raise ValidationFailed(INVALID, errors)
     source.host_id, source.kind, source.name, source.url = host_id, kind, name, url
@@ -94,17 +95,17 @@ def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:
     """Return what is wrong with a source's fields, by field name."""
     errors = {}
     if db.session.get(Host, host_id) is None:
-        errors["host_id"] = "Choose a host."
+        errors["host_id"] = N_("Choose a host.")
     if kind not in SOURCE_KINDS:
-        errors["kind"] = "Choose one of the listed kinds."
+        errors["kind"] = N_("Choose one of the listed kinds.")
     if not name:
-        errors["name"] = "Give the calendar a name."
+        errors["name"] = N_("Give the calendar a name.")
     parts = urlsplit(url)
     if kind in ACCOUNT_KINDS:
         if url:
-            errors["url"] = "Leave the address empty: the connected account is used."
+            errors["url"] = N_("Leave the address empty: the connected account is used.")
     elif parts.scheme.lower() not in SCHEMES.get(kind, ("http", "https")) or not parts.hostname:
-        errors["url"] = "Enter the full address, starting with https://."
+        errors["url"] = N_("Enter the full address, starting with https://.")
     return errors
 
 

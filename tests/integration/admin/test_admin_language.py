@@ -187,3 +187,16 @@ def test_every_admin_page_in_italian_has_no_english_left(admin_client, url):
 
     assert response.status_code == 200
     assert sorted(_english_left(response.get_data(as_text=True))) == []
+
+
+def test_a_refusal_by_the_service_reads_in_italian(admin_client):
+    _choose_language(admin_client, "it")
+
+    answer = post_form(admin_client, "/admin/availability/rules", {
+        "service_type": "consultation", "day_of_week": "0", "start_time": "16:30", "end_time": "18:00",
+        "slot_duration": "30", "is_active": "y"}, page="/admin/availability")
+
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Si sovrappone a un&#39;altra regola dello stesso tipo in quel giorno." in page
+    assert "overlaps" not in page
