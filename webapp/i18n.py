@@ -19,24 +19,6 @@ PARAMETER = "lang"
 #: blueprints of the admin's pages: their language is the admin account's, not the browser's
 ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
 
-#: an outbox row's status as the admin reads it
-OUTBOX_STATUS_LABELS = {"pending": language.N_("waiting"), "sending": language.N_("sending"),
-                        "sent": language.N_("sent"), "failed": language.N_("failed"),
-                        "skipped": language.N_("skipped")}
-#: what an outbox row does, as the admin reads it (English: the kind's name; a kind not listed shows its name)
-OUTBOX_KIND_LABELS = {
-    "confirmation": language.N_("confirmation"), "pending_approval": language.N_("pending approval"),
-    "reminder": language.N_("reminder"), "update": language.N_("update"),
-    "cancellation": language.N_("cancellation"), "admin_new_booking": language.N_("admin new booking"),
-    "admin_cancellation": language.N_("admin cancellation"), "follow_up": language.N_("follow up"),
-    "manage_links": language.N_("manage links"), "meeting_link": language.N_("meeting link"),
-    "meeting_create": language.N_("meeting create"), "meeting_update": language.N_("meeting update"),
-    "meeting_delete": language.N_("meeting delete"), "webhook": language.N_("webhook"),
-    "calendar_refresh": language.N_("calendar refresh"),
-    "calendar_event_put": language.N_("calendar event put"),
-    "calendar_event_delete": language.N_("calendar event delete"),
-}
-
 babel = Babel()
 
 
@@ -71,38 +53,6 @@ def admin_language() -> str:
     """
     chosen = current_user.language if current_user.is_authenticated else chosen_language()
     return language.supported(chosen) or business_language()
-
-
-def day_format(day, pattern: str) -> str:
-    """Return a date in a CLDR `pattern` in the page's language, e.g. 'lun 30 mar' for 'EEE d MMM'."""
-    return language.formatted_date(day, pattern, current_language())
-
-
-def status_label(status: str) -> str:
-    """Return a booking status in the page's language, e.g. 'in attesa' for 'pending'."""
-    return language.status_label(status, current_language())
-
-
-def outbox_status(status: str) -> str:
-    """Return an outbox row's status in the page's language (an unknown one as it is)."""
-    label = OUTBOX_STATUS_LABELS.get(status)
-    return language.gettext(current_language(), label) if label else status
-
-
-def outbox_kind(kind: str) -> str:
-    """Return what an outbox row does in the page's language, e.g. 'promemoria' for 'reminder'."""
-    label = OUTBOX_KIND_LABELS.get(kind)
-    return language.gettext(current_language(), label) if label else kind.replace("_", " ")
-
-
-def language_name(code: str | None) -> str:
-    """Return what a stored language is called in itself, e.g. 'Italiano' (English for none)."""
-    return language.LANGUAGE_NAMES[language.language_or_default(code)]
-
-
-def weekday_headings() -> list[str]:
-    """Return the abbreviated weekday names, Monday first, in the page's language."""
-    return language.weekday_names(current_language())
 
 
 def current_language() -> str:
@@ -144,10 +94,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(current_language, "current_language")
     app.add_template_global(switch_links, "language_links")
     app.add_template_filter(month_title, "month_title")
-    app.add_template_filter(day_format, "day_format")
-    app.add_template_global(weekday_headings, "weekday_headings")
-    app.add_template_global(status_label, "status_label")
-    app.add_template_global(language_name, "language_name")
-    app.add_template_global(outbox_status, "outbox_status")
-    app.add_template_global(outbox_kind, "outbox_kind")
 

@@ -15,6 +15,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     service_types,
     settings,
     webhooks,
+    words,
 )
 from webapp.admin.blueprint import bp
 

@@ -38,7 +38,7 @@ def login():
         admin = authenticate(form.email.data, form.password.data, now(),
                              address=request.remote_addr, max_delay=_max_delay())
     except LoginFailed as exc:
-        return render_template("admin/login.html", form=form, error=exc.message), 401
+        return render_template("admin/login.html", form=form, error=_(exc.message)), 401
     session.clear()  # a fresh session at the privilege change
     login_user(admin)
     start_admin_session(admin, now())

@@ -6,7 +6,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 
 from webapp.extensions import db
-from webapp.mail.language import LANGUAGES, supported
+from webapp.mail.language import LANGUAGES, N_, supported
 from webapp.models import AdminUser, Host
 from webapp.models.accounts import ADMIN_ROLES
 from webapp.services.errors import ServiceError, ValidationFailed
@@ -20,7 +20,7 @@ from webapp.services.validation import FieldErrors
 
 MIN_PASSWORD_LENGTH = 10
 #: the same words for an unknown email, a wrong password and a throttled attempt
-LOGIN_FAILED = "That email and password did not work, or there were too many attempts. Try again later."
+LOGIN_FAILED = N_("That email and password did not work, or there were too many attempts. Try again later.")
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("a password nobody has")

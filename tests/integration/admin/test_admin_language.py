@@ -116,6 +116,16 @@ def test_the_login_page_takes_the_business_language_or_an_explicit_choice(client
     assert "Admin login" in client.get("/admin/login?lang=en", headers={"Accept-Language": "it"}).get_data(as_text=True)
 
 
+def test_the_login_page_speaks_the_business_language(client, admin_user):
+    save_settings(default_language="it")
+
+    asked = client.get("/admin/", follow_redirects=True, headers=ENGLISH_BROWSER).get_data(as_text=True)
+    refused = log_in(client, password="not the password")
+
+    assert "Accedi per vedere quella pagina." in asked
+    assert refused.status_code == 401 and "Email e password non hanno funzionato" in refused.get_data(as_text=True)
+
+
 def test_an_unknown_language_changes_nothing_and_says_why(admin_client, admin_user):
     answer = _choose_language(admin_client, "fr")
 
