@@ -210,3 +210,22 @@ def test_a_refusal_by_the_service_reads_in_italian(admin_client):
     assert answer.status_code == 422
     assert "Si sovrappone a un&#39;altra regola dello stesso tipo in quel giorno." in page
     assert "overlaps" not in page
+
+
+def test_the_notice_language_is_the_recipients_accounts_when_they_agree(app):
+    from webapp.services.admin_accounts import notice_language
+
+    owner, _ = create_admin("owner@studio.example", "a long enough password", language="it")
+    host_login, _ = create_admin("anna.login@studio.example", "a long enough password", role="host")
+    host = db.session.scalar(db.select(Host).where(Host.is_default))
+    host.email, host.admin_user_id = "anna@studio.example", host_login.id
+    db.session.commit()
+
+    assert notice_language(["OWNER@studio.example", "nobody@studio.example"]) == "it"
+    assert notice_language(["anna@studio.example"]) is None  # her login chose nothing: the business's
+    host_login.language = "it"
+    db.session.commit()
+    assert notice_language(["owner@studio.example", "anna@studio.example"]) == "it"
+    owner.language = "en"
+    db.session.commit()
+    assert notice_language(["owner@studio.example", "anna@studio.example"]) is None  # they differ
