@@ -8,9 +8,11 @@ session is younger than the absolute lifetime. So a copied cookie dies server-si
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, session
+from flask_babel import gettext
 
 from webapp.clock import now
 from webapp.extensions import db, login_manager
+from webapp.mail.language import N_
 from webapp.models import AdminUser
 
 #: the session keys of an admin login
@@ -23,7 +25,8 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Login to `app`: where to send anonymous visitors, how to load an admin."""
     login_manager.init_app(app)
     login_manager.login_view = "admin.login_form"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = N_("Please log in to see that page.")
+    login_manager.localize_callback = gettext  # in the login page's language (the business default)
     login_manager.user_loader(load_admin)
     # The signed cookie itself expires with the absolute lifetime too.
     app.config["PERMANENT_SESSION_LIFETIME"] = session_lifetimes(app)[1]

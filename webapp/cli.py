@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from webapp.embed.demo import start_demo
 from webapp.extensions import db
+from webapp.mail.language import LANGUAGES
 from webapp.models import ServiceType
 from webapp.outbox import run_sweep, runner
 from webapp.services.defaults import load_defaults
@@ -117,7 +118,9 @@ def _when(moment) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 @click.option("--role", type=click.Choice(["admin", "host"]), default=None,
               help="host: the login sees only its linked host's calendar (a new account: admin).")
-def create_admin_command(email: str, password_stdin: bool, role: str | None) -> None:
+@click.option("--language", type=click.Choice(LANGUAGES), default=None,
+              help="The admin pages' language for this account (default: the business's).")
+def create_admin_command(email: str, password_stdin: bool, role: str | None, language: str | None) -> None:
     """Create an admin who logs in with EMAIL (or set a new password for an existing one)."""
     from webapp.services.admin_accounts import create_admin
     from webapp.services.errors import ValidationFailed
@@ -125,7 +128,7 @@ def create_admin_command(email: str, password_stdin: bool, role: str | None) -> 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
         click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        _admin, created = create_admin(email, password, role)
+        _admin, created = create_admin(email, password, role, language)
     except ValidationFailed as exc:
         raise click.ClickException(" ".join(exc.fields.values())) from None
     click.echo(f"{'created' if created else 'updated'} admin {email}")

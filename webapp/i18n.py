@@ -2,8 +2,8 @@
 
 The catalogues and CLDR helpers are `webapp.mail.language`'s (pure, shared with the emails);
 this module decides which language a request is in, which regional conventions (week start,
-12/24 hours) its dates follow, and carries an explicit choice from link to link. The admin UI
-stays English.
+12/24 hours) its dates follow, and carries an explicit choice from link to link. The admin pages
+follow the signed-in account's own choice (`AdminUser.language`), never the browser.
 """
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from babel import Locale, localedata
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -27,8 +28,8 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 CHOSEN_LANGUAGE = "webapp.chosen_language"
 #: where a request keeps its page's regional locale once worked out, by language
 PAGE_LOCALE = "webapp.page_locale"
-#: blueprints whose pages stay English (per-admin language is not built yet)
-ENGLISH_ONLY = frozenset({"admin", "integrations"})
+#: blueprints of the admin's pages: their language is the admin account's, not the browser's
+ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
 #: blueprints of the client's pages, whose links carry an explicit `lang` on (the widget has no cookie)
 CLIENT_BLUEPRINTS = frozenset({"public", "embed", "manage", "zones"})
 #: their endpoints that are no page (files, stylesheets, the zone list): the same for every language
@@ -71,8 +72,8 @@ def select_language() -> str:
     Accept-Language, else the business default."""
     if not has_request_context():
         return language.SOURCE_LANGUAGE
-    if request.blueprint in ENGLISH_ONLY:
-        return language.SOURCE_LANGUAGE
+    if request.blueprint in ADMIN_BLUEPRINTS:
+        return admin_language()
     return (chosen_language()
             or request.environ.get(BOOKING_LANGUAGE)
             or request.accept_languages.best_match(language.LANGUAGES)
@@ -88,6 +89,15 @@ def follow_booking_language(locale: str | None) -> None:
     """
     request.environ[BOOKING_LANGUAGE] = language.supported(locale)
     refresh()
+
+
+def admin_language() -> str:
+    """Return an admin page's language: the signed-in account's choice, else the business default.
+
+    Before login (the login page) an explicit `lang` choice counts, so the switcher works there.
+    """
+    chosen = current_user.language if current_user.is_authenticated else chosen_language()
+    return language.supported(chosen) or business_language()
 
 
 def current_language() -> str:

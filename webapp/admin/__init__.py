@@ -1,5 +1,6 @@
 """The admin dashboard: blueprint `admin` at /admin, one view module per area."""
 from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
+    account,
     audit_log,
     auth,
     availability,
@@ -14,6 +15,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its views to bp)
     service_types,
     settings,
     webhooks,
+    words,
 )
 from webapp.admin.blueprint import bp
 

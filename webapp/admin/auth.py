@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from webapp.admin.blueprint import INVALID, OPEN_ENDPOINTS, bp, safe_next
@@ -37,7 +38,7 @@ def login():
         admin = authenticate(form.email.data, form.password.data, now(),
                              address=request.remote_addr, max_delay=_max_delay())
     except LoginFailed as exc:
-        return render_template("admin/login.html", form=form, error=exc.message), 401
+        return render_template("admin/login.html", form=form, error=_(exc.message)), 401
     session.clear()  # a fresh session at the privilege change
     login_user(admin)
     start_admin_session(admin, now())
@@ -56,10 +57,10 @@ def _end_sessions_and_leave(message: str):
 @bp.post("/logout")
 def logout():
     """Log the admin out: this session, and any copy of its cookie, stop working at once."""
-    return _end_sessions_and_leave("You are logged out.")
+    return _end_sessions_and_leave(_("You are logged out."))
 
 
 @bp.post("/sign-out-everywhere")
 def sign_out_everywhere():
     """End every session of this admin, on every device (e.g. after using a shared computer)."""
-    return _end_sessions_and_leave("You are signed out on every device.")
+    return _end_sessions_and_leave(_("You are signed out on every device."))

@@ -1,5 +1,6 @@
 """Weekly availability rules and blocked dates, per host (a host login sees and edits only their own)."""
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action, hosts_offered, shown_host, zone
 from webapp.admin.forms import WEEKDAYS, BlockForm, RuleForm
@@ -53,7 +54,7 @@ def availability():
 def rule_add():
     """Add a weekly rule, or show the page again with what is wrong."""
     form = _rule_form(admin.all_service_types())
-    return form_action(lambda: admin.save_rule(**form.values()), form=form, message="Rule added.",
+    return form_action(lambda: admin.save_rule(**form.values()), form=form, message=_("Rule added."),
                        back=url_for("admin.availability"), page="admin/availability.html", context=_rules_context)
 
 
@@ -76,14 +77,14 @@ def rule_save(rule_id: int):
     rule = _rule_or_404(rule_id)
     form = _rule_form(admin.all_service_types())
     return form_action(lambda: admin.save_rule(**form.values(), rule_id=rule_id), form=form,
-                       message="Rule saved.", back=url_for("admin.availability"),
+                       message=_("Rule saved."), back=url_for("admin.availability"),
                        page="admin/rule_edit.html", context=lambda: dict(rule=rule, tz=zone()))
 
 
 @bp.post("/availability/rules/<int:rule_id>/delete")
 def rule_delete(rule_id: int):
     """Delete one rule."""
-    return form_action(lambda: admin.delete_rule(rule_id), message="Rule deleted.",
+    return form_action(lambda: admin.delete_rule(rule_id), message=_("Rule deleted."),
                        back=url_for("admin.availability"), page="admin/availability.html", context=_rules_context)
 
 
@@ -104,12 +105,12 @@ def blocked_dates():
 def block_add():
     """Block a day or a range of days, or show the page again with what is wrong."""
     form = _with_hosts(BlockForm())
-    return form_action(lambda: admin.block_dates(**form.values()), form=form, message="Dates blocked.",
+    return form_action(lambda: admin.block_dates(**form.values()), form=form, message=_("Dates blocked."),
                        back=url_for("admin.blocked_dates"), page="admin/blocked_dates.html", context=_blocks_context)
 
 
 @bp.post("/blocked-dates/<int:block_id>/delete")
 def block_delete(block_id: int):
     """Unblock one day."""
-    return form_action(lambda: admin.delete_blocked_date(block_id), message="Blocked date removed.",
+    return form_action(lambda: admin.delete_blocked_date(block_id), message=_("Blocked date removed."),
                        back=url_for("admin.blocked_dates"), page="admin/blocked_dates.html", context=_blocks_context)

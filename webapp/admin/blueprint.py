@@ -2,6 +2,8 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.booking_flow.flow import attach_errors
@@ -16,7 +18,7 @@ from webapp.services.settings import get_settings
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 #: the summary above a form whose fields were refused (the public forms say the same)
-INVALID = "Please correct the highlighted fields."
+INVALID = _l("Please correct the highlighted fields.")
 #: no list has this many pages; a larger number would only overflow the database's offset
 MAX_PAGE = 100_000
 #: the only admin endpoints an anonymous visitor may reach
@@ -121,7 +123,7 @@ def done(message: str, fragment: str, back: str, **context):
     """Answer a successful action: the updated fragment for htmx, else a redirect with a flash."""
     if wants_fragment():
         return render_page_or_fragment(fragment, fragment, message=message, **context)
-    flash(message)
+    flash(str(message))
     response = redirect(back, code=303)
     response.vary.add("HX-Request")
     return response
@@ -150,9 +152,11 @@ def page_number() -> int:
 def refusal(form, error: ServiceError | None) -> str:
     """Put a refusal's field messages beside `form`'s fields; return the summary to show above."""
     if error is None:
-        return INVALID
-    unshown = attach_errors(form, error.fields) if form is not None else list(error.fields.values())
-    return " ".join([error.message, *unshown])
+        return str(INVALID)
+    # a service's words are in the catalogue when marked where they are written (else they stay as written)
+    fields = {name: gettext(message) for name, message in error.fields.items()}
+    unshown = attach_errors(form, fields) if form is not None else list(fields.values())
+    return " ".join([gettext(error.message), *unshown])
 
 
 def form_action(action, *, message: str, back: str, page: str, context, form=None):
@@ -169,7 +173,7 @@ def form_action(action, *, message: str, back: str, page: str, context, form=Non
         abort(404)
     except ServiceError as exc:
         return _again(page, context, form, refusal(form, exc), status_for(exc))
-    flash(message)
+    flash(str(message))
     return redirect(back, code=303)
 
 

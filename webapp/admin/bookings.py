@@ -2,6 +2,8 @@
 from dataclasses import replace
 
 from flask import Response, abort, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webapp.admin.blueprint import bp, done, hosts_offered, own_host, page_number, refusal, shown_host, status_for, zone
 from webapp.admin.forms import BookingFilterForm, CancelForm, FollowUpForm, NotesForm, booking_forms
@@ -15,7 +17,7 @@ PANEL = "admin/bookings/_booking.html"
 CONFIRM_OUTCOME = "admin/bookings/_confirm_outcome.html"
 #: statuses of a meeting still to happen (an outcome recorded ahead of time asks first)
 LIVE = ("pending", "confirmed")
-FILTER_INVALID = "The filter is not valid."
+FILTER_INVALID = _l("The filter is not valid.")
 
 
 @bp.get("/bookings")
@@ -42,7 +44,7 @@ def bookings_csv():
     """Download the filtered bookings as CSV."""
     form = BookingFilterForm(request.args)
     if not form.validate():
-        abort(400, description=FILTER_INVALID)
+        abort(400, description=str(FILTER_INVALID))
     # The rows are read while the response streams: keep the request's context (and with
     # it the database session) open until the last one is sent.
     rows = stream_with_context(booking_queries.bookings_csv(_scoped(form), zone()))
@@ -93,19 +95,20 @@ def act(booking_id: int, message: str, action, form=None):
 @bp.post("/bookings/<int:booking_id>/confirm")
 def confirm(booking_id: int):
     """Approve a pending booking."""
-    return act(booking_id, "Booking confirmed.", lambda: confirm_booking(booking_id, now()))
+    return act(booking_id, _("Booking confirmed."), lambda: confirm_booking(booking_id, now()))
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
 def cancel(booking_id: int):
     """Cancel a booking with a reason; the client is told."""
     form = CancelForm()
-    return act(booking_id, "Booking cancelled; the client will be told.",
+    return act(booking_id, _("Booking cancelled; the client will be told."),
                lambda: cancel_booking(booking_id, form.cancellation_reason.data, now()), form)
 
 
 #: the outcomes an admin records after a meeting: endpoint -> (what the button says, service call)
-OUTCOMES = {"admin.complete": ("Mark completed", complete_booking), "admin.no_show": ("Mark no-show", mark_no_show)}
+OUTCOMES = {"admin.complete": (_l("Mark completed"), complete_booking),
+            "admin.no_show": (_l("Mark no-show"), mark_no_show)}
 
 
 def record_outcome(booking_id: int, endpoint: str, message: str):
@@ -126,20 +129,20 @@ def record_outcome(booking_id: int, endpoint: str, message: str):
 @bp.post("/bookings/<int:booking_id>/complete")
 def complete(booking_id: int):
     """Mark a booking whose meeting took place as completed (asking first if it is still ahead)."""
-    return record_outcome(booking_id, "admin.complete", "Booking marked completed.")
+    return record_outcome(booking_id, "admin.complete", _("Booking marked completed."))
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
 def no_show(booking_id: int):
     """Record that the client did not come (asking first if the meeting is still ahead)."""
-    return record_outcome(booking_id, "admin.no_show", "Booking marked as no-show.")
+    return record_outcome(booking_id, "admin.no_show", _("Booking marked as no-show."))
 
 
 @bp.post("/bookings/<int:booking_id>/notes")
 def notes(booking_id: int):
     """Save the booking's internal notes."""
     form = NotesForm()
-    return act(booking_id, "Notes saved.",
+    return act(booking_id, _("Notes saved."),
                lambda: booking_admin.save_internal_notes(booking_id, form.internal_notes.data), form)
 
 
@@ -147,12 +150,12 @@ def notes(booking_id: int):
 def follow_up(booking_id: int):
     """Write a follow-up message; the worker sends it."""
     form = FollowUpForm()
-    return act(booking_id, "Follow-up queued.", lambda: booking_admin.write_follow_up(
+    return act(booking_id, _("Follow-up queued."), lambda: booking_admin.write_follow_up(
         booking_id, form.subject.data, form.message.data, now()), form)
 
 
 @bp.post("/bookings/<int:booking_id>/resend")
 def resend(booking_id: int):
     """Send the confirmation email again."""
-    return act(booking_id, "Confirmation queued again.",
+    return act(booking_id, _("Confirmation queued again."),
                lambda: booking_admin.resend_confirmation(booking_id, now()))

@@ -5,6 +5,7 @@
 from datetime import date, timedelta
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, hosts_offered, own_host, shown_host, zone
 from webapp.admin.calendar_grid import build_day, build_month, build_week, week_start
@@ -28,7 +29,7 @@ def _asked_day(name: str, suffix: str = "") -> date:
     try:
         return parse_day(value + suffix)
     except ValueError:
-        abort(400, description="The date in the address is not valid.")
+        abort(400, description=_("The date in the address is not valid."))
 
 
 def _host_context() -> dict:

@@ -1,5 +1,6 @@
 """Outside calendars per host: add, change, remove, read again soon, and how their reads went."""
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action, zone
 from webapp.admin.forms import CalendarSourceForm
@@ -41,7 +42,7 @@ def calendar_source_add():
     """Add a source (read at the worker's next pass), or show the page again with what is wrong."""
     form = _form()
     return form_action(lambda: calendar_sources.create_source(**form.values()), form=form,
-                       message="Calendar added; it is read within a minute.",
+                       message=_("Calendar added; it is read within a minute."),
                        back=url_for("admin.calendar_sources_page"), page="admin/calendar_sources.html",
                        context=_list_context)
 
@@ -57,7 +58,7 @@ def calendar_source_save(source_id: int):
     """Change a source, or show it again with what is wrong."""
     form = _form()
     return form_action(lambda: calendar_sources.update_source(source_id, **form.values()), form=form,
-                       message="Calendar saved; it is read again within a minute.",
+                       message=_("Calendar saved; it is read again within a minute."),
                        back=url_for("admin.calendar_source_edit", source_id=source_id),
                        page="admin/calendar_source_edit.html", context=lambda: _source_context(source_id))
 
@@ -66,7 +67,7 @@ def calendar_source_save(source_id: int):
 def calendar_source_refresh(source_id: int):
     """Ask the worker to read the source at its next pass."""
     return form_action(lambda: calendar_sources.request_refresh(source_id),
-                       message="The calendar is read again within a minute.",
+                       message=_("The calendar is read again within a minute."),
                        back=url_for("admin.calendar_source_edit", source_id=source_id),
                        page="admin/calendar_source_edit.html", context=lambda: _source_context(source_id))
 
@@ -74,6 +75,6 @@ def calendar_source_refresh(source_id: int):
 @bp.post("/calendar-sources/<int:source_id>/delete")
 def calendar_source_delete(source_id: int):
     """Remove a source; its busy times stop blocking at once."""
-    return form_action(lambda: calendar_sources.delete_source(source_id), message="Calendar removed.",
+    return form_action(lambda: calendar_sources.delete_source(source_id), message=_("Calendar removed."),
                        back=url_for("admin.calendar_sources_page"), page="admin/calendar_sources.html",
                        context=_list_context)

@@ -1,13 +1,15 @@
 """WTForms fields and validators the admin forms share: typed values with plain-worded errors."""
 from datetime import time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.services.validation import FieldErrors, parse_day
 
-REQUIRED = "This field is required."
+REQUIRED = _l("This field is required.")
 
 
 def _blank(valuelist) -> bool:
@@ -31,7 +33,7 @@ class Filled:
 
 def between(low: int, high: int) -> NumberRange:
     """Return a range validator with the admin's wording."""
-    return NumberRange(low, high, message=f"Must be between {low} and {high}.")
+    return NumberRange(low, high, message=_l("Must be between %(low)s and %(high)s.", low=low, high=high))
 
 
 class PlainText:
@@ -68,7 +70,7 @@ class _ParsedFromText:
     """Field mixin: the data is `parse(text)`; blank input gives `blank`, bad input tells `message`."""
 
     blank = None
-    message = "Not valid."
+    message = _l("Not valid.")
 
     @staticmethod
     def parse(text: str):
@@ -92,7 +94,7 @@ class _ParsedFromText:
 class WholeNumberField(_ParsedFromText, IntegerField):
     """A whole number; blank input gives `blank` (None unless told)."""
 
-    message = "Must be a whole number."
+    message = _l("Must be a whole number.")
     parse = staticmethod(int)
 
     def __init__(self, label=None, validators=None, blank: int | None = None, **kwargs):
@@ -104,7 +106,7 @@ class WholeNumberField(_ParsedFromText, IntegerField):
 class ClockField(_ParsedFromText, TimeField):
     """A wall-clock time written HH:MM (seconds accepted and dropped)."""
 
-    message = "Use a time such as 09:30."
+    message = _l("Use a time such as 09:30.")
 
     @staticmethod
     def parse(text: str) -> time:
@@ -115,7 +117,7 @@ class ClockField(_ParsedFromText, TimeField):
 class DayField(_ParsedFromText, DateField):
     """A day written YYYY-MM-DD."""
 
-    message = "Use a date such as 2030-01-31."
+    message = _l("Use a date such as 2030-01-31.")
     parse = staticmethod(parse_day)
 
 
@@ -136,12 +138,12 @@ class NumberListField(StringField):
         try:
             self.data = sorted({int(item) for item in items})
         except ValueError as exc:
-            raise ValueError("Use whole numbers separated by commas.") from exc
+            raise ValueError(_("Use whole numbers separated by commas.")) from exc
 
     def pre_validate(self, form):
         """Refuse a number outside the range."""
         if any(not self.low <= number <= self.high for number in self.data or []):
-            raise ValidationError(f"Each value must be between {self.low} and {self.high}.")
+            raise ValidationError(_("Each value must be between %(low)s and %(high)s.", low=self.low, high=self.high))
 
     def _value(self) -> str:
         """Show what was typed, else the numbers joined."""
@@ -153,7 +155,7 @@ class NumberListField(StringField):
 class ListedChoiceField(SelectField):
     """A select whose unknown value gets the admin's wording instead of WTForms' generic one."""
 
-    def __init__(self, label=None, validators=None, message: str = "Choose one of the listed options.",
+    def __init__(self, label=None, validators=None, message: str = _l("Choose one of the listed options."),
                  **kwargs):
         """Take SelectField's arguments plus the message for an unlisted value."""
         super().__init__(label, validators, **kwargs)
@@ -182,7 +184,7 @@ class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, validators=None, message: str = "Choose only listed options.",
+    def __init__(self, label=None, validators=None, message: str = _l("Choose only listed options."),
                  **kwargs):
         """Take SelectMultipleField's arguments plus the message for an unlisted value."""
         super().__init__(label, validators, **kwargs)

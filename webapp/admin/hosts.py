@@ -1,5 +1,6 @@
 """Hosts: the list, adding one, changing one (admins only: the guard refuses host logins)."""
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action
 from webapp.admin.forms import HostForm
@@ -37,7 +38,7 @@ def hosts():
 def host_add():
     """Add a host, or show the page again with what is wrong."""
     form = _host_form()
-    return form_action(lambda: save_host(**form.values()), form=form, message="Host added.",
+    return form_action(lambda: save_host(**form.values()), form=form, message=_("Host added."),
                        back=url_for("admin.hosts"), page="admin/hosts.html", context=_list_context)
 
 
@@ -54,5 +55,5 @@ def host_save(host_id: int):
     host = _host_or_404(host_id)
     form = _host_form()
     return form_action(lambda: save_host(**form.values(), host_id=host_id), form=form,
-                       message="Host saved.", back=url_for("admin.hosts"),
+                       message=_("Host saved."), back=url_for("admin.hosts"),
                        page="admin/host_edit.html", context=lambda: dict(host=host))

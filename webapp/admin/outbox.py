@@ -1,5 +1,6 @@
 """The outbox page: waiting, sent and failed emails, with a retry button."""
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action, page_number, zone
 from webapp.clock import now
@@ -22,5 +23,5 @@ def outbox():
 @bp.post("/outbox/<int:message_id>/retry")
 def outbox_retry(message_id: int):
     """Queue a failed message again."""
-    return form_action(lambda: retry_message(message_id, now()), message="Message queued again.",
+    return form_action(lambda: retry_message(message_id, now()), message=_("Message queued again."),
                        back=url_for("admin.outbox"), page="admin/outbox.html", context=_context)

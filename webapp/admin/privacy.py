@@ -2,6 +2,7 @@
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import INVALID, bp
 from webapp.admin.forms import ErasureConfirmForm, PrivacyRequestForm
@@ -46,6 +47,7 @@ def privacy_erase():
         return render_template("admin/privacy_confirm.html", plan=erasure_plan(email, now()),
                                form=ErasureConfirmForm(formdata=None, email=email))
     done = erase_for_email(email, now())
-    flash(f"Erased: {done.to_erase} bookings now, {done.to_cancel} cancelled (the client is told) and "
-          f"erased once that email has gone, {done.messages} stored messages.")
+    flash(_("Erased: %(erased)s bookings now, %(cancelled)s cancelled (the client is told) and erased once "
+            "that email has gone, %(messages)s stored messages.",
+            erased=done.to_erase, cancelled=done.to_cancel, messages=done.messages))
     return redirect(url_for("admin.privacy"), code=303)

@@ -1,5 +1,6 @@
 """Moving a booking: the public picker with admin links, a confirmation step, the move."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, status_for, zone
 from webapp.booking_flow.picker_pages import (
@@ -24,7 +25,7 @@ def _movable(booking_id: int):
         abort(404)
     service = get_service_type(booking.service_type)
     if not booking.is_active or service is None:
-        abort(409, description="Only a pending or confirmed booking of an active service type can be moved.")
+        abort(409, description=_("Only a pending or confirmed booking of an active service type can be moved."))
     return booking, service
 
 
@@ -50,7 +51,7 @@ def _start() -> tuple:
     try:
         return start, int(values.get("duration", ""))
     except ValueError:
-        abort(400, description="The chosen time is not valid.")
+        abort(400, description=_("The chosen time is not valid."))
 
 
 @bp.get("/bookings/<int:booking_id>/reschedule")
@@ -79,5 +80,5 @@ def reschedule_save(booking_id: int):
         return render_page_or_fragment("admin/bookings/reschedule.html", PICKER_FRAGMENT,
                                        status_for(exc), taken=exc.message,
                                        **_context(booking_id, {"day": _business_day(start)}))
-    flash("Booking moved; the client will be told.")
+    flash(_("Booking moved; the client will be told."))
     return redirect(url_for("admin.booking", booking_id=booking_id), code=303)

@@ -1,5 +1,6 @@
 """Service types: create, edit, deactivate."""
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import INVALID, bp, form_action
 from webapp.admin.forms import NewServiceTypeForm, ServiceHostsForm, ServiceTypeForm
@@ -28,7 +29,7 @@ def service_type_add():
     """Create a service type, or show the page again with what is wrong."""
     form = NewServiceTypeForm()
     return form_action(lambda: admin.create_service_type(**form.values()), form=form,
-                       message="Service type added.", back=url_for("admin.service_types"),
+                       message=_("Service type added."), back=url_for("admin.service_types"),
                        page="admin/service_types.html", context=_list_context)
 
 
@@ -62,7 +63,7 @@ def service_type_save(key: str):
     service = _service_or_404(key)
     form = ServiceTypeForm()
     return form_action(lambda: admin.update_service_type(key, **form.values()), form=form,
-                       message="Service type saved.", back=url_for("admin.service_types"),
+                       message=_("Service type saved."), back=url_for("admin.service_types"),
                        page="admin/service_type_edit.html", context=lambda: _edit_context(service, form=form))
 
 
@@ -79,7 +80,7 @@ def service_type_hosts(key: str):
     if not form.validate():  # the hosts form is not the page's main `form`, so it is re-shown here
         return render_template("admin/service_type_edit.html", **context(), error=INVALID), 422
     return form_action(lambda: set_service_hosts(key, form.host_ids.data or [], form.assignment.data),
-                       message="Hosts saved.", back=url_for("admin.service_type_edit", key=key),
+                       message=_("Hosts saved."), back=url_for("admin.service_type_edit", key=key),
                        page="admin/service_type_edit.html", context=context)
 
 
@@ -88,6 +89,6 @@ def service_type_active(key: str):
     """Deactivate or reactivate a service type."""
     active = request.form.get("active") == "1"
     return form_action(lambda: admin.set_service_type_active(key, active),
-                       message="Service type activated." if active else "Service type deactivated.",
+                       message=_("Service type activated.") if active else _("Service type deactivated."),
                        back=url_for("admin.service_types"), page="admin/service_types.html",
                        context=_list_context)

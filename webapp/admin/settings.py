@@ -1,5 +1,6 @@
 """The settings page."""
 from flask import render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action
 from webapp.admin.forms import SettingsForm
@@ -25,5 +26,5 @@ def settings():
 def settings_save():
     """Save the settings, or show the form again with what is wrong."""
     form = _form()
-    return form_action(lambda: save_settings(**form.values()), form=form, message="Settings saved.",
+    return form_action(lambda: save_settings(**form.values()), form=form, message=_("Settings saved."),
                        back=url_for("admin.settings"), page="admin/settings.html", context=dict)

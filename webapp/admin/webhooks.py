@@ -1,5 +1,6 @@
 """Webhook endpoints: add, change, remove, reveal the secret, send a test event, the delivery log."""
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 
 from webapp.admin.blueprint import bp, form_action, page_number, zone
 from webapp.admin.forms import WebhookForm
@@ -42,7 +43,7 @@ def webhook_add():
     """Add an endpoint, or show the page again with what is wrong (422)."""
     form = WebhookForm()
     return form_action(lambda: webhooks.create_endpoint(**form.values()), form=form,
-                       message="Webhook endpoint added. Open it to reveal its signing secret.",
+                       message=_("Webhook endpoint added. Open it to reveal its signing secret."),
                        back=url_for("admin.webhooks_page"), page="admin/webhooks.html",
                        context=_list_context)
 
@@ -58,7 +59,7 @@ def webhook_save(endpoint_id: int):
     """Change an endpoint, or show it again with what is wrong."""
     form = WebhookForm()
     return form_action(lambda: webhooks.update_endpoint(endpoint_id, **form.values()), form=form,
-                       message="Webhook endpoint saved.",
+                       message=_("Webhook endpoint saved."),
                        back=url_for("admin.webhook_edit", endpoint_id=endpoint_id),
                        page="admin/webhook_edit.html", context=lambda: _endpoint_context(endpoint_id))
 
@@ -76,13 +77,13 @@ def webhook_test(endpoint_id: int):
     """Queue a test event to the endpoint; its delivery appears in the log."""
     back = url_for("admin.webhook_edit", endpoint_id=endpoint_id)
     return form_action(lambda: webhooks.send_test_event(endpoint_id, now()),
-                       message="Test event queued; its delivery is listed below.", back=back,
+                       message=_("Test event queued; its delivery is listed below."), back=back,
                        page="admin/webhook_edit.html", context=lambda: _endpoint_context(endpoint_id))
 
 
 @bp.post("/webhooks/<int:endpoint_id>/delete")
 def webhook_delete(endpoint_id: int):
     """Remove an endpoint (deliveries still waiting are skipped)."""
-    return form_action(lambda: webhooks.delete_endpoint(endpoint_id), message="Webhook endpoint removed.",
+    return form_action(lambda: webhooks.delete_endpoint(endpoint_id), message=_("Webhook endpoint removed."),
                        back=url_for("admin.webhooks_page"), page="admin/webhooks.html",
                        context=_list_context)

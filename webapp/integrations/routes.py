@@ -1,6 +1,7 @@
 """Admin pages under /admin/integrations and the OAuth callbacks under /api/v1/integrations."""
 from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from webapp.admin.blueprint import refuse_host_logins
@@ -56,7 +57,7 @@ def connect(slug: str):
     try:
         integrations.require_oauth_provider(key)
     except NotAllowed as exc:
-        flash(exc.message)
+        flash(_(exc.message))
         return _back()
     return oauth_client(key).authorize_redirect(redirect_uri(key))
 
@@ -70,9 +71,9 @@ def callback(slug: str):
         token = oauth_client(key).authorize_access_token()
         integrations.connect(key, dict(token), now())
     except (OAuthError, NotAllowed, ProviderError) as exc:
-        flash(f"{PROVIDER_NAMES[key]} was not connected: {_describe(exc)}")
+        flash(_("%(provider)s was not connected: %(reason)s", provider=PROVIDER_NAMES[key], reason=_describe(exc)))
         return _back()
-    flash(f"{PROVIDER_NAMES[key]} is connected.")
+    flash(_("%(provider)s is connected.", provider=PROVIDER_NAMES[key]))
     return _back()
 
 
@@ -82,7 +83,7 @@ def disconnect(slug: str):
     """Forget the provider's tokens; new bookings can no longer choose it."""
     key = _key(slug)
     integrations.disconnect(key, now())
-    flash(f"{PROVIDER_NAMES[key]} is disconnected.")
+    flash(_("%(provider)s is disconnected.", provider=PROVIDER_NAMES[key]))
     return _back()
 
 

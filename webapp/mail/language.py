@@ -8,8 +8,14 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.support import NullTranslations, Translations
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction where it is translated later (e.g. a subject chosen by kind)."""
+    return message
+
 
 #: the folder of the catalogues (translations/<locale>/LC_MESSAGES/messages.po and .mo)
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
@@ -22,6 +28,9 @@ SOURCE_LANGUAGE = "en"
 LONG_DATE = "EEEE d MMMM y"
 #: a short date for subject lines: "Mon 30 Mar 2026" / "lun 30 mar 2026"
 SHORT_DATE = "EEE d MMM y"
+#: a booking's status as people read it (admin pages and the business's notices)
+STATUS_LABELS = {"pending": N_("pending"), "confirmed": N_("confirmed"), "cancelled": N_("cancelled"),
+                 "completed": N_("completed"), "no_show": N_("no-show")}
 
 
 def supported(tag: str | None) -> str | None:
@@ -44,15 +53,15 @@ def translations(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [language])
 
 
-def N_(message: str) -> str:
-    """Mark `message` for extraction where it is translated later (e.g. a subject chosen by kind)."""
-    return message
-
-
 def gettext(language: str, message: str, **variables) -> str:
     """Translate `message` into `language`, then fill its %(name)s placeholders."""
     text = translations(language).gettext(message)
     return text % variables if variables else text
+
+
+def status_label(status: str, language: str) -> str:
+    """Return a booking status in `language`, e.g. 'confermata' (an unknown status as it is)."""
+    return gettext(language, STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def long_date(value: date | datetime, language: str) -> str:
@@ -60,9 +69,19 @@ def long_date(value: date | datetime, language: str) -> str:
     return format_date(value, LONG_DATE, locale=language_or_default(language))
 
 
+def formatted_date(value: date | datetime, pattern: str, language: str) -> str:
+    """Return a date in a CLDR `pattern` and `language`, e.g. 'marzo 2026' for 'MMMM y'."""
+    return format_date(value, pattern, locale=language_or_default(language))
+
+
 def short_date(value: date | datetime, language: str) -> str:
     """Return a short date in `language`, e.g. 'lun 30 mar 2026'."""
     return format_date(value, SHORT_DATE, locale=language_or_default(language))
+
+
+def clock(value: datetime, language: str) -> str:
+    """Return a wall time in the CLDR's 24-hour form for `language`, e.g. '09:00' (the emails' clock)."""
+    return format_skeleton("Hm", value, tzinfo=value.tzinfo, locale=language_or_default(language))
 
 
 def formatted(value: datetime, pattern: str, language: str) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from webapp.mail.clean import one_line
 from webapp.mail.ics import build_calendar
-from webapp.mail.language import N_, gettext, language_or_default
+from webapp.mail.language import LANGUAGE_NAMES, N_, gettext, language_or_default, status_label
 from webapp.mail.outgoing import Attachment, OutgoingEmail
 from webapp.mail.rendering import render_email
 from webapp.mail.timefmt import format_short, zoned_spans
@@ -29,6 +29,8 @@ class MailSettings:
     uid_domain: str | None = None
     #: the business's accent (#rrggbb): the emails' header rule and buttons
     accent_color: str = "#2457c5"
+    #: the business's language: the admins' notices when their accounts name none
+    default_language: str = "en"
 
     @property
     def invite_domain(self) -> str:
@@ -99,16 +101,18 @@ def follow_up(booking, message, *, settings: MailSettings,
                       manage_url=manage_url, follow_up=message)
 
 
-def admin_new_booking(booking, *, settings: MailSettings,
-                      admin_url: str | None = None) -> OutgoingEmail:
-    """Tell the business about a new booking; replies go to the client."""
-    return _admin_notice(booking, settings, "new", "New booking", admin_url)
+def admin_new_booking(booking, *, settings: MailSettings, admin_url: str | None = None,
+                      language: str | None = None) -> OutgoingEmail:
+    """Tell the business about a new booking (in `language`, else the business's); replies go to the client."""
+    return _admin_notice(booking, settings, "new", N_("New booking: %(client)s – %(headline)s"),
+                         admin_url, language)
 
 
-def admin_cancellation(booking, *, settings: MailSettings,
-                       admin_url: str | None = None) -> OutgoingEmail:
+def admin_cancellation(booking, *, settings: MailSettings, admin_url: str | None = None,
+                       language: str | None = None) -> OutgoingEmail:
     """Tell the business that a booking was cancelled, with the reason."""
-    return _admin_notice(booking, settings, "cancelled", "Booking cancelled", admin_url)
+    return _admin_notice(booking, settings, "cancelled", N_("Booking cancelled: %(client)s – %(headline)s"),
+                         admin_url, language)
 
 
 def notice_recipients(booking, admin_email: str | None) -> list[str]:
@@ -123,25 +127,35 @@ def _organizer(booking, settings: MailSettings) -> tuple[str, str]:
     return (hosts[0].email, hosts[0].name) if hosts else (settings.from_email, settings.business_name)
 
 
-def _admin_notice(booking, settings: MailSettings, event: str, label: str,
-                  admin_url: str | None) -> OutgoingEmail:
-    """Render the business's and the hosts' notice of `event` ("new" or "cancelled") for a booking."""
+def _admin_notice(booking, settings: MailSettings, event: str, subject: str,
+                  admin_url: str | None, language: str | None) -> OutgoingEmail:
+    """Render the business's and the hosts' notice of `event` ("new" or "cancelled") for a booking.
+
+    It is written in `language` (the recipients' admin UI language), else the business's.
+    """
     recipients = notice_recipients(booking, settings.admin_email)
     if not recipients:
         raise ValueError("no admin address (ADMIN_EMAIL) or host to notify")
-    context = _booking_context(booking, settings, "en", admin_url=admin_url, event=event)  # the admin UI is English
+    language = language_or_default(language, settings.default_language)
+    context = _booking_context(booking, settings, language, admin_url=admin_url, event=event,
+                               status_label=status_label(booking.status, language),
+                               client_language_name=LANGUAGE_NAMES[client_language(booking)])
     return _render("admin_notice", settings, recipients,
-                   f"{label}: {booking.client_name} – {_headline(booking)}", context,
-                   reply_to=one_line(booking.client_email))
+                   gettext(language, subject, client=booking.client_name,
+                           headline=_headline(booking, language)),
+                   context, reply_to=one_line(booking.client_email), language=language)
 
 
 def manage_links(email: str, entries: Iterable[tuple[object, str]], *,
-                 settings: MailSettings) -> OutgoingEmail:
-    """Send a client the manage links of their bookings ("lost your link")."""
+                 settings: MailSettings, language: str | None = None) -> OutgoingEmail:
+    """Send a client the manage links of their bookings ("lost your link") in `language`.
+
+    `language` is the page's the client asked from; without it (a row queued before languages)
+    the language of their latest booking.
+    """
     entries = list(entries)
-    # the client's latest choice: the language of their most recent booking
-    language = client_language(entries[-1][0]) if entries else "en"
-    items = [_booking_context(booking, settings, manage_url=url) for booking, url in entries]
+    language = language_or_default(language, client_language(entries[-1][0]) if entries else "en")
+    items = [_booking_context(booking, settings, language, manage_url=url) for booking, url in entries]
     return _render("manage_links", settings, [email],
                    gettext(language, "Your bookings with %(business)s", business=settings.business_name),
                    {"items": items}, language=language)

@@ -2,9 +2,9 @@
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from flask_babel import gettext as _
-
 from webapp.mail.ics import build_calendar
+from webapp.mail.language import gettext
+from webapp.mail.messages import client_language
 from webapp.models import Booking
 from webapp.outbox.actions import mail_settings
 
@@ -19,17 +19,19 @@ def booking_ics(booking: Booking, now: datetime) -> bytes:
                           organizer_email=settings.from_email,
                           organizer_name=settings.business_name,
                           business_timezone=settings.business_timezone, now=now,
-                          uid_domain=settings.uid_domain)
-
-
-def _join(booking: Booking) -> str:
-    """Return the event's description: how to join, in the page's language (as the invite says it)."""
-    return _("Join: %(url)s", url=booking.meeting_url)
+                          uid_domain=settings.uid_domain, language=client_language(booking))
 
 
 def _google_time(value: datetime) -> str:
     """Format an instant as Google Calendar's UTC basic format."""
     return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _notes(booking: Booking) -> str:
+    """Return the web calendar event's notes in the booking's language: the meeting link, else the title."""
+    if not booking.meeting_url:
+        return booking.title
+    return gettext(client_language(booking), "Join: %(url)s", url=booking.meeting_url)
 
 
 def google_calendar_url(booking: Booking) -> str:
@@ -38,7 +40,7 @@ def google_calendar_url(booking: Booking) -> str:
         "action": "TEMPLATE",
         "text": booking.title,
         "dates": f"{_google_time(booking.scheduled_at)}/{_google_time(booking.ends_at)}",
-        "details": _join(booking) if booking.meeting_url else booking.title,
+        "details": _notes(booking),
         "ctz": booking.timezone,
     }
     if booking.meeting_url:
@@ -55,7 +57,7 @@ def outlook_calendar_url(booking: Booking, host: str) -> str:
         "path": "/calendar/action/compose", "rru": "addevent", "subject": booking.title,
         "startdt": booking.scheduled_at.astimezone(timezone.utc).isoformat(),
         "enddt": booking.ends_at.astimezone(timezone.utc).isoformat(),
-        "body": _join(booking) if booking.meeting_url else booking.title,
+        "body": _notes(booking),
     }
     if booking.meeting_url:
         params["location"] = booking.meeting_url

@@ -199,7 +199,7 @@ def lost():
     if request.method == "GET" or not form.validate():
         return render_template("manage/lost.html", form=form), 200 if request.method == "GET" else 422
     try:
-        send_lost_links(form.email.data, now())
+        send_lost_links(form.email.data, now(), current_language())
     except ValidationFailed as exc:
         form.email.errors = [exc.fields.get("email", exc.message)]
         return render_template("manage/lost.html", form=form), 422

@@ -33,6 +33,9 @@ class AdminUser(UserMixin, db.Model):
     #: "admin" (owner or staff: everything) or "host" (only the linked host's own calendar)
     role: Mapped[str] = mapped_column(String(16), default=ROLE_ADMIN, server_default=text("'admin'"))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the admin pages' language ("en", "it"), also that of the notices they receive;
+    #: NULL: the business's default language
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = created_at_column()
 
     @property

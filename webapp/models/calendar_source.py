@@ -5,16 +5,18 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models.host import Host
 from webapp.models.types import UTCDateTime, created_at_column
 
 #: the kinds of source: a CalDAV account, a read-only .ics subscription URL, or the connected
 #: Google or Microsoft account (Admin -> Integrations), read through freeBusy / getSchedule
-SOURCE_KINDS = {"caldav": "CalDAV account", "ics": "iCalendar feed (.ics URL)",
-                "google": "Google Calendar (the connected Google account)",
-                "microsoft": "Microsoft 365 (the connected Microsoft account)"}
+SOURCE_KINDS = {"caldav": N_("CalDAV account"), "ics": N_("iCalendar feed (.ics URL)"),
+                "google": N_("Google Calendar (the connected Google account)"),
+                "microsoft": N_("Microsoft 365 (the connected Microsoft account)")}
 #: the short names the admin's list shows
-KIND_NAMES = {"caldav": "CalDAV", "ics": "iCalendar feed", "google": "Google Calendar", "microsoft": "Microsoft 365"}
+KIND_NAMES = {"caldav": "CalDAV", "ics": N_("iCalendar feed"), "google": "Google Calendar",
+              "microsoft": "Microsoft 365"}
 #: kinds read through a connected OAuth account: no address of their own
 ACCOUNT_KINDS = ("google", "microsoft")
 #: kinds bookings can be written into (an .ics feed is read-only)

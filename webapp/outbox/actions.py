@@ -20,6 +20,7 @@ from webapp.models import Booking, BookingFollowUp, OutboxMessage, WebhookEndpoi
 from webapp.outbox.kinds import Kind, Status
 from webapp.outbox.write import booking_confirmed, calendar_event_landed_elsewhere, meeting_link_ready
 from webapp.services import calendar_events, calendar_sync, meetings
+from webapp.services.admin_accounts import notice_language
 from webapp.services.self_service import upcoming_bookings_of
 from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
@@ -61,7 +62,8 @@ def mail_settings() -> messages.MailSettings:
                    business_name=settings.business_name,
                    business_timezone=settings.business_timezone,
                    admin_email=settings.admin_email or None,
-                   accent_color=settings.accent_color)
+                   accent_color=settings.accent_color,
+                   default_language=settings.default_language)
 
 
 def prepare(row: OutboxMessage, now: datetime) -> Action:
@@ -149,7 +151,8 @@ def _admin_notice(build):
         if not messages.notice_recipients(booking, settings.admin_email):
             raise Skip("no admin address is configured and no host to notify")
         admin_url = f"{current_app.config['BASE_URL']}/admin/bookings/{booking.id}"
-        return Action(build(booking, settings=settings, admin_url=admin_url))
+        language = notice_language(messages.notice_recipients(booking, settings.admin_email))
+        return Action(build(booking, settings=settings, admin_url=admin_url, language=language))
     return handler
 
 
@@ -178,7 +181,7 @@ def _manage_links(row, booking, now):
     # Write to the address on file, not to the spelling typed into the form.
     return Action(messages.manage_links(bookings[0].client_email,
                                         [(b, manage_url(b.uid)) for b in bookings],
-                                        settings=mail_settings()))
+                                        settings=mail_settings(), language=row.payload.get("language")))
 
 
 def _meeting_link(row, booking, now):

@@ -43,15 +43,6 @@ class Backlog:
         """How long the oldest waiting row has been due."""
         return max(now - self.oldest_due_at, timedelta(0)) if self.oldest_due_at else timedelta(0)
 
-    def age_label(self, now: datetime) -> str:
-        """The oldest row's wait in words a glance can take: 45 seconds, 3 minutes, 2 hours."""
-        seconds = int(self.age(now).total_seconds())
-        for unit, size in (("hour", 3600), ("minute", 60)):
-            if seconds >= size:
-                count = seconds // size
-                return f"{count} {unit}{'s' if count != 1 else ''}"
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-
     def alarming(self, now: datetime) -> bool:
         """Whether the owner should be told: deliveries fail, or nothing has taken a row."""
         return self.count > 0 and (self.last_error is not None or self.age(now) >= BACKLOG_AFTER)

@@ -275,19 +275,20 @@ def follow_up_written(follow_up: BookingFollowUp, now: datetime) -> None:
          booking=follow_up.booking, follow_up_id=follow_up.id)
 
 
-def manage_links_requested(email: str, now: datetime) -> None:
-    """Queue a "lost your link" email for `email`; the worker finds its bookings (or skips).
+def manage_links_requested(email: str, now: datetime, language: str | None = None) -> None:
+    """Queue a "lost your link" email for `email` in `language`; the worker finds its bookings (or skips).
 
     The request writes the same row whether or not the address has bookings, so its
     answer takes the same time either way.
     """
     digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
-    _add(Kind.MANAGE_LINKS, f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email)
+    _add(Kind.MANAGE_LINKS, f"manage_links:{digest}:{uuid.uuid4().hex}", now, recipient=email,
+         language=language)
 
 
-def queue_manage_links(email: str, now: datetime) -> None:
-    """Queue and commit a "lost your link" email for `email`."""
-    manage_links_requested(email, now)
+def queue_manage_links(email: str, now: datetime, language: str | None = None) -> None:
+    """Queue and commit a "lost your link" email for `email` (in `language`, the page's)."""
+    manage_links_requested(email, now, language)
     db.session.commit()
 
 

@@ -6,7 +6,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 
 from webapp.extensions import db
-from webapp.models import AdminUser
+from webapp.mail.language import LANGUAGES, N_, supported
+from webapp.models import AdminUser, Host
 from webapp.models.accounts import ADMIN_ROLES
 from webapp.services.errors import ServiceError, ValidationFailed
 from webapp.services.login_throttle import (
@@ -19,7 +20,7 @@ from webapp.services.validation import FieldErrors
 
 MIN_PASSWORD_LENGTH = 10
 #: the same words for an unknown email, a wrong password and a throttled attempt
-LOGIN_FAILED = "That email and password did not work, or there were too many attempts. Try again later."
+LOGIN_FAILED = N_("That email and password did not work, or there were too many attempts. Try again later.")
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("a password nobody has")
@@ -57,10 +58,12 @@ def all_admins() -> list[AdminUser]:
     return list(db.session.scalars(db.select(AdminUser).order_by(AdminUser.email)))
 
 
-def create_admin(email: str, password: str, role: str | None = None) -> tuple[AdminUser, bool]:
+def create_admin(email: str, password: str, role: str | None = None,
+                 language: str | None = None) -> tuple[AdminUser, bool]:
     """Create an admin, or set a new password on an existing one; return (admin, created).
 
-    `role` ("admin" or "host") is set when given; a new account is an admin unless told.
+    `role` ("admin" or "host") and `language` (of the admin pages: "en", "it") are set when
+    given; a new account is an admin unless told, in the business's language unless told.
     A new password ends every session the admin had.
     """
     errors = FieldErrors()
@@ -69,6 +72,8 @@ def create_admin(email: str, password: str, role: str | None = None) -> tuple[Ad
         errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if role is not None and role not in ADMIN_ROLES:
         errors["role"] = f"Choose one of: {', '.join(ADMIN_ROLES)}."
+    if language is not None and supported(language) is None:
+        errors["language"] = f"Choose one of: {', '.join(LANGUAGES)}."
     if errors:
         raise ValidationFailed("Please correct the highlighted fields.", dict(errors))
     admin = find_admin(email)
@@ -79,10 +84,22 @@ def create_admin(email: str, password: str, role: str | None = None) -> tuple[Ad
     admin.password_hash = hash_password(password)
     if role is not None:
         admin.role = role
+    if language is not None:
+        admin.language = supported(language)
     db.session.commit()
     if not created:
         end_sessions(admin)
     return admin, created
+
+
+def set_language(admin: AdminUser, language: str) -> None:
+    """Store the language `admin` reads the admin pages (and their notices) in."""
+    chosen = supported(language)
+    if chosen is None:
+        raise ValidationFailed("Please correct the highlighted fields.",
+                               {"language": f"Choose one of: {', '.join(LANGUAGES)}."})
+    admin.language = chosen
+    db.session.commit()
 
 
 def authenticate(email: str, password: str, now: datetime, *, address: str | None,
@@ -124,3 +141,19 @@ def end_every_admins_sessions() -> int:
     result = db.session.execute(update(AdminUser).values(session_epoch=AdminUser.session_epoch + 1))
     db.session.commit()
     return result.rowcount
+
+
+def notice_language(recipients: list[str]) -> str | None:
+    """Return the language the accounts of a notice's recipients chose, when they agree; else None.
+
+    A recipient is an account by its own email or as the login of a host with that email; a
+    recipient without an account, or accounts that chose differently, leave it to the business.
+    """
+    keys = [address.strip().lower() for address in recipients]
+    if not keys:
+        return None
+    by_email = db.select(AdminUser.language).where(func.lower(AdminUser.email).in_(keys))
+    by_host = (db.select(AdminUser.language).join(Host, Host.admin_user_id == AdminUser.id)
+               .where(func.lower(Host.email).in_(keys)))
+    chosen = set(db.session.scalars(by_email.union(by_host)))
+    return chosen.pop() if len(chosen) == 1 else None

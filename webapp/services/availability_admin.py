@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, or_
 
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import AvailabilitySlot, BlockedDate, Host, ServiceType
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.hosts import default_host
@@ -54,9 +55,9 @@ def save_rule(*, service_type: str, day_of_week: int, start_time: time, end_time
     """
     rule = _get(AvailabilitySlot, rule_id) if rule_id is not None else AvailabilitySlot()
     if _service_type(service_type) is None:
-        _refuse("service_type", "Choose a service type.")
+        _refuse("service_type", N_("Choose a service type."))
     if is_active and _overlapping_rule(service_type, day_of_week, start_time, end_time, rule_id, host_id):
-        _refuse("start_time", "This overlaps another rule of the same type on that day.")
+        _refuse("start_time", N_("This overlaps another rule of the same type on that day."))
     rule.service_type, rule.day_of_week, rule.start_time, rule.end_time = (
         service_type, day_of_week, start_time, end_time)
     rule.host_id = host_id
@@ -132,7 +133,7 @@ def create_service_type(key: str, **settings) -> ServiceType:
     `settings` are update_service_type's keyword arguments.
     """
     if _service_type(key) is not None:
-        _refuse("key", "A service type with this key exists already.")
+        _refuse("key", N_("A service type with this key exists already."))
     return _apply(ServiceType(key=key, is_active=True), **settings)
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from webapp import outbox
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import Booking, BookingFollowUp
 from webapp.services.errors import NotAllowed, NotFound
 
@@ -37,7 +38,7 @@ def resend_confirmation(booking_id: int, now: datetime) -> Booking:
     """Queue the confirmation email (with its invite) of a confirmed booking once more."""
     booking = _booking(booking_id)
     if booking.status != "confirmed":
-        raise NotAllowed("Only a confirmed booking has a confirmation to resend.")
+        raise NotAllowed(N_("Only a confirmed booking has a confirmation to resend."))
     outbox.confirmation_resent(booking, now)
     db.session.commit()
     return booking

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 
 from webapp import clock
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import CalendarSource, ExternalBusy, Host, WrittenEvent
 from webapp.models.calendar_source import ACCOUNT_KINDS, SOURCE_KINDS, WRITING_KINDS
 from webapp.outbox import write as outbox_write
@@ -69,8 +70,8 @@ def _save(source: CalendarSource, *, host_id: int, kind: str, name: str, url: st
     write_calendar = (write_calendar or "").strip() or None
     errors = _errors(host_id, kind, name, url)
     if write_calendar and kind not in WRITING_KINDS:
-        errors["write_calendar"] = ("An .ics feed is read-only: write bookings into a CalDAV, Google "
-                                    "or Microsoft calendar.")
+        errors["write_calendar"] = N_("An .ics feed is read-only: write bookings into a CalDAV, Google "
+                                      "or Microsoft calendar.")
     if errors:
         raise ValidationFailed(INVALID, errors)
     moves = [(source, _write_target(source))]
@@ -139,17 +140,17 @@ def _errors(host_id: int, kind: str, name: str, url: str) -> dict[str, str]:
     """Return what is wrong with a source's fields, by field name."""
     errors = {}
     if db.session.get(Host, host_id) is None:
-        errors["host_id"] = "Choose a host."
+        errors["host_id"] = N_("Choose a host.")
     if kind not in SOURCE_KINDS:
-        errors["kind"] = "Choose one of the listed kinds."
+        errors["kind"] = N_("Choose one of the listed kinds.")
     if not name:
-        errors["name"] = "Give the calendar a name."
+        errors["name"] = N_("Give the calendar a name.")
     parts = urlsplit(url)
     if kind in ACCOUNT_KINDS:
         if url:
-            errors["url"] = "Leave the address empty: the connected account is used."
+            errors["url"] = N_("Leave the address empty: the connected account is used.")
     elif parts.scheme.lower() not in SCHEMES.get(kind, ("http", "https")) or not parts.hostname:
-        errors["url"] = "Enter the full address, starting with https://."
+        errors["url"] = N_("Enter the full address, starting with https://.")
     return errors
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from flask_babel import gettext as _
 
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import Host, ServiceType
 from webapp.models.host import ASSIGNMENT_MODES, COLLECTIVE
 from webapp.scheduling import is_valid_zone
@@ -100,17 +101,17 @@ def save_host(*, name: str, email: str, timezone: str, slug: str | None = None,
     email = "" if keeps_no_email else errors.email("email", email)
     photo_url = errors.text("photo_url", photo_url, required=False, max_length=500)
     if photo_url and not photo_url.startswith(("https://", "http://")):
-        errors["photo_url"] = "Give a web address (https://...)."
+        errors["photo_url"] = N_("Give a web address (https://...).")
     if not (isinstance(timezone, str) and is_valid_zone(timezone)):
-        errors["timezone"] = "Unknown time zone; use an IANA name such as Europe/Rome."
+        errors["timezone"] = N_("Unknown time zone; use an IANA name such as Europe/Rome.")
     slug = slugify(slug or name or "")
     taken = db.session.scalar(db.select(Host.id).where(Host.slug == slug))
     if taken is not None and taken != host_id:
-        errors["slug"] = "Another host uses this address."
+        errors["slug"] = N_("Another host uses this address.")
     linked = db.session.scalar(db.select(Host.id).where(Host.admin_user_id == admin_user_id)) \
         if admin_user_id is not None else None
     if linked is not None and linked != host_id:
-        errors["admin_user_id"] = "This login belongs to another host."
+        errors["admin_user_id"] = N_("This login belongs to another host.")
     if errors:
         raise ValidationFailed(INVALID, dict(errors))
     host = _get_host(host_id) if host_id is not None else Host(is_default=False)
@@ -130,7 +131,7 @@ def set_service_hosts(service_key: str, host_ids: list[int], assignment: str) ->
         raise ValidationFailed(INVALID, {"assignment": f"Choose one of: {', '.join(ASSIGNMENT_MODES)}."})
     hosts = list(db.session.scalars(db.select(Host).where(Host.id.in_(host_ids)).order_by(Host.id)))
     if len(hosts) != len(set(host_ids)):
-        raise ValidationFailed(INVALID, {"hosts": "Choose hosts from the list."})
+        raise ValidationFailed(INVALID, {"hosts": N_("Choose hosts from the list.")})
     service.hosts, service.assignment = hosts, assignment
     db.session.commit()
     return service

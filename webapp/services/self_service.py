@@ -6,6 +6,7 @@ from sqlalchemy import func
 
 from webapp import outbox
 from webapp.extensions import db
+from webapp.mail.language import supported
 from webapp.models import Booking
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.services.bookings import booking_by_token, cancel_booking, reschedule_booking, status_word
@@ -79,8 +80,8 @@ def upcoming_bookings_of(email: str, now: datetime) -> list[Booking]:
     ))
 
 
-def send_lost_links(email: str, now: datetime) -> None:
-    """Queue a "lost your link" email for a valid address; say nothing about its bookings.
+def send_lost_links(email: str, now: datetime, language: str | None = None) -> None:
+    """Queue a "lost your link" email for a valid address, in `language`; say nothing about its bookings.
 
     The request does the same work for every address (one outbox row, no booking query):
     the worker looks the bookings up and sends nothing to an address without any, so the
@@ -90,4 +91,4 @@ def send_lost_links(email: str, now: datetime) -> None:
     email = errors.email("email", email)
     if errors:
         raise ValidationFailed(_("Please enter a valid email address."), dict(errors))
-    outbox.queue_manage_links(email, now)
+    outbox.queue_manage_links(email, now, supported(language))

@@ -1,9 +1,11 @@
 """What the settings page offers beyond Settings itself: Zoom's recording options and embed origins."""
 from urllib.parse import urlsplit
 
+from webapp.mail.language import N_
+
 #: Zoom's auto_recording values
-ZOOM_RECORDING = {"none": "No recording", "local": "Record on the host's computer",
-                  "cloud": "Record to the Zoom cloud"}
+ZOOM_RECORDING = {"none": N_("No recording"), "local": N_("Record on the host's computer"),
+                  "cloud": N_("Record to the Zoom cloud")}
 
 
 def parse_origin(text: str) -> str | None:

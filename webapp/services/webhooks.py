@@ -5,6 +5,7 @@ from flask import current_app
 
 from webapp import outbox
 from webapp.extensions import db
+from webapp.mail.language import N_
 from webapp.models import OutboxMessage, WebhookEndpoint
 from webapp.services.errors import NotFound, ValidationFailed
 from webapp.services.integrations import token_cipher
@@ -55,7 +56,7 @@ def _save(endpoint: WebhookEndpoint, url: str, events: list[str], is_active: boo
         raise ValidationFailed(INVALID, {"url": refused.message}) from None
     chosen = [event for event in EVENTS if event in set(events or [])]
     if not chosen:
-        raise ValidationFailed(INVALID, {"events": "Choose at least one event."})
+        raise ValidationFailed(INVALID, {"events": N_("Choose at least one event.")})
     endpoint.url, endpoint.events, endpoint.is_active = url, chosen, is_active
     db.session.add(endpoint)
     db.session.commit()

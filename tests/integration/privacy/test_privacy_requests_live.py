@@ -62,7 +62,7 @@ def test_erasure_confirms_then_cancels_with_notice_and_erases(app, live_server, 
     browser = logged_in(live_server)
     token = csrf_from(browser.get("/admin/privacy").text)
     step = browser.post("/admin/privacy/erase", data={"csrf_token": token, "email": "mario@example.com"})
-    assert step.status_code == 200 and "1 booking(s) still ahead" in step.text
+    assert step.status_code == 200 and "1 booking still ahead" in step.text
     assert not is_erased(stored(past.id)), "the first step only asks"
 
     done = browser.post("/admin/privacy/erase", data={"csrf_token": csrf_from(step.text),
