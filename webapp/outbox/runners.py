@@ -51,17 +51,24 @@ class RqRunner:
 
     def enqueue(self, ids: list[int], *, skip_waiting: bool = False,
                 generation: str | None = None) -> None:
-        """Put each id on the queue; with `skip_waiting`, not those already waiting there."""
+        """Put each id on the queue; with `skip_waiting`, not those already waiting there.
+
+        One Redis round trip for all of them (a pipeline), plus one to look for waiting jobs.
+        """
         from rq.job import Job
 
-        for message_id in ids:
-            name = job_id(message_id, generation)
-            if skip_waiting:
-                job = Job.fetch_many([name], connection=self.queue.connection)[0]
-                if job is not None and job.get_status(refresh=False) in WAITING:
-                    continue
-            self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0,
-                               failure_ttl=86400, job_timeout=120)
+        names = {message_id: job_id(message_id, generation) for message_id in ids}
+        if skip_waiting and names:
+            found = Job.fetch_many(list(names.values()), connection=self.queue.connection)
+            waiting = {job.id for job in found if job is not None and job.get_status(refresh=False) in WAITING}
+            names = {message_id: name for message_id, name in names.items() if name not in waiting}
+        if not names:
+            return
+        with self.queue.connection.pipeline() as pipe:
+            for message_id, name in names.items():
+                self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0, failure_ttl=86400,
+                                   job_timeout=120, pipeline=pipe)
+            pipe.execute()
 
     def start(self) -> None:
         """Nothing to start: worker.py performs the jobs and runs the sweep."""
