@@ -70,6 +70,19 @@ class RqRunner:
                                    job_timeout=120, pipeline=pipe)
             pipe.execute()
 
+    def discard(self, ids: list[int]) -> None:
+        """Take the ids' jobs off the queue, and delete those taken (a job already running is left alone)."""
+        from rq.job import Job
+
+        names = [job_id(message_id) for message_id in ids]
+        with self.queue.connection.pipeline(transaction=False) as pipe:
+            for name in names:
+                self.queue.remove(name, pipeline=pipe)
+            removed = pipe.execute()
+        taken = [Job.key_for(name) for name, count in zip(names, removed, strict=True) if count]
+        if taken:
+            self.queue.connection.delete(*taken)
+
     def start(self) -> None:
         """Nothing to start: worker.py performs the jobs and runs the sweep."""
 
@@ -119,6 +132,9 @@ class EmbeddedRunner:
                     continue
                 self._waiting.add(message_id)
                 self._executor.submit(self._run, message_id)
+
+    def discard(self, ids: list[int]) -> None:
+        """Nothing to drop: a job whose row was done elsewhere finds it done (one read)."""
 
     def submit_sweep(self, period: int) -> None:
         """Queue the period's sweep on the job thread, so jobs and sweeps never overlap."""
