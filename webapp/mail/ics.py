@@ -1,8 +1,9 @@
 """Build iTIP (RFC 5546) calendar invites and cancellations for a booking with icalendar."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from webapp.mail.clean import one_line
 from webapp.mail.language import SOURCE_LANGUAGE, gettext
@@ -60,10 +61,21 @@ def build_calendar(
     calendar.add("method", method)
     calendar.add_component(event)
     # Zone data for the years around the event only: complete and much smaller.
-    calendar.add_missing_timezones(
-        first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
-    )
+    for tzid in sorted(calendar.get_missing_tzids()):
+        zone = _zone_data(tzid, start.year - 1, end.year + 2)
+        if zone is not None:
+            calendar.add_component(zone)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=64)
+def _zone_data(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """Return the VTIMEZONE of `tzid` from 1 January `first_year` to `last_year`, built once
+    per process (every invite of a zone and year shares it); None for a zone icalendar does not know."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    except ValueError:
+        return None
 
 
 def _description(booking, language: str = SOURCE_LANGUAGE) -> str:

@@ -5,27 +5,24 @@ Built with the `email.mime` classes (the compat32 API): the same structure and e
 matters when a worker drains thousands of emails.
 """
 from datetime import datetime, timezone
-from email import charset as charsets
-from email import encoders
+from email import encoders, quoprimime
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 
 from webapp.mail.outgoing import MailError, OutgoingEmail
 
-#: UTF-8 bodies as quoted-printable: safe through any relay, whatever the line lengths or charset
-_QP_UTF8 = charsets.Charset("utf-8")
-_QP_UTF8.body_encoding = charsets.QP
+#: the longest line of a quoted-printable body (what `EmailMessage.set_content` uses)
+QP_LINE = 78
 
 
 def build_mime(email: OutgoingEmail, message_id: str, now: datetime | None = None) -> Message:
     """Return multipart/mixed: alternative(text, html[, calendar invite]) + attachments."""
     try:
         _refuse_line_breaks(email)
-        parts = [MIMEText(email.text, "plain", _QP_UTF8), MIMEText(email.html, "html", _QP_UTF8)]
+        parts = [_text(email.text, "plain"), _text(email.html, "html")]
         for attachment in email.attachments:
             if attachment.inline_method:
                 # Outlook shows the invite only from a text/calendar alternative with method=.
@@ -60,6 +57,16 @@ def _refuse_line_breaks(email: OutgoingEmail) -> None:
     values = [email.subject, email.from_name, email.from_email, email.reply_to or "", *email.to]
     if any("\r" in value or "\n" in value for value in values):
         raise ValueError("a header value contains a line break")
+
+
+def _text(text: str, subtype: str) -> Message:
+    """Return a UTF-8 text part in quoted-printable (safe through any relay, whatever the line
+    lengths or charset), encoded exactly as `EmailMessage.set_content(cte="quoted-printable")` does."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    body = b"\n".join(text.encode("utf-8").splitlines()) + b"\n"
+    part.set_payload(quoprimime.body_encode(body.decode("latin-1"), QP_LINE))
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    return part
 
 
 def _header(value: str) -> str | Header:

@@ -160,7 +160,7 @@ def carry_out(held: Claim, row: OutboxMessage, drain: Drain | None = None) -> st
             email = replace(action.email, message_id=message_id_for(row, action.email.from_email))
             result = transport_from_config(current_app.config, current_app.instance_path).send(email)
     except Skip as reason:
-        _finish(held, Status.SKIPPED, error=str(reason), drain=drain)
+        _finish(held, Status.SKIPPED, error=str(reason))
         return Status.SKIPPED
     except Defer as reason:
         return _put_back(held, str(reason), held.at + DEFER_BY)
