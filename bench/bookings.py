@@ -185,8 +185,8 @@ def report(args, result, rounds: list[Counter], stored: dict, made: int) -> None
           f"{stored['without_outbox_rows']} without outbox rows")
 
 
-def main() -> None:
-    """Parse the arguments and run the benchmark."""
+def parser() -> argparse.ArgumentParser:
+    """Return the command line's parser (bench.http --bookings uses it too)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
@@ -196,7 +196,12 @@ def main() -> None:
     parser.add_argument("--no-limits", action="store_true", help="turn the rate limits off")
     parser.add_argument("--synchronous-commit", default="on", choices=("on", "off"),
                         help="the app's PostgreSQL synchronous_commit (off: no fsync wait at commit)")
-    bench(parser.parse_args())
+    return parser
+
+
+def main() -> None:
+    """Parse the arguments and run the benchmark."""
+    bench(parser().parse_args())
 
 
 if __name__ == "__main__":
