@@ -167,14 +167,16 @@ def bench(args) -> None:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     made = sum(r.requests - r.errors for r in (warmed, result)) + sum(answers[201] for answers in rounds)
-    report(args, result, rounds, stored, made)
+    report(args, warmed, result, rounds, stored, made)
 
 
-def report(args, result, rounds: list[Counter], stored: dict, made: int) -> None:
+def report(args, warmed, result, rounds: list[Counter], stored: dict, made: int) -> None:
     """Print the sustained rate, the collision rounds and the database check."""
     limits = "off" if args.no_limits else "on (Redis, one address per client)"
     print(f"PostgreSQL, {args.workers} gunicorn workers, {args.hosts} host(s), {args.connections} connections, "
           f"rate limits {limits}, synchronous_commit {args.synchronous_commit}")
+    print(f"warm-up 2 s: {warmed.requests} requests, {warmed.errors} not 2xx (a client's timeout counts here "
+          f"though the server may still book)")
     print(f"sustained {args.seconds:.0f} s: {result.rate:,.0f} bookings/s, p50 {result.percentile(50):.1f} ms, "
           f"p99 {result.percentile(99):.1f} ms, {result.requests} requests, {result.errors} not 2xx")
     one_winner = sum(1 for answers in rounds if answers[201] == 1 and answers[409] == args.connections - 1)
