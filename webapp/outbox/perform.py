@@ -19,7 +19,8 @@ The bookkeeping runs in plain write transactions that lock only the outbox row (
 booking row an action records on), never the booking lock: an email never waits for, nor
 holds up, someone booking a time.
 
-A job whose row is an email goes on with the next due emails (up to DRAIN_LIMIT), each
+A job whose row is an email goes on with the next due emails (up to DRAIN_LIMIT, for at
+most DRAIN_SECONDS), each
 claimed in the transaction that records the one before as sent: one commit per email instead
 of two, on one SMTP session, and still only one row in flight (claimed, not yet recorded) per
 worker thread at any moment. The jobs of the rows it took find them done.
@@ -57,19 +58,21 @@ DEFER_BY = timedelta(seconds=20)
 RECORD_RETRY_PAUSE = 1.0
 #: the most emails one job sends (its own and the next due ones), so other jobs get their turn
 DRAIN_LIMIT = 100
+#: and the longest it goes on claiming more, well inside the RQ job timeout (120 s)
+DRAIN_SECONDS = 30.0
 
 
 class Drain:
     """The due emails a job goes on with: how many more it may take, and the one it claimed next."""
 
-    def __init__(self, limit: int):
-        self.left = limit
+    def __init__(self, limit: int, seconds: float = DRAIN_SECONDS):
+        self.left, self.until = limit, time.monotonic() + seconds
         #: the id of the row claimed next (set once the claiming transaction committed)
         self.next: int | None = None
 
     def claim_next(self, session) -> int | None:
         """Claim the next due email in the caller's transaction (the one recording the last); its id."""
-        if self.left <= 0:
+        if self.left <= 0 or time.monotonic() > self.until:
             return None
         now = clock.now()
         row = session.scalar(
