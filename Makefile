@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: run test lint install db bench bench-http lighthouse screenshots clean lock i18n-extract i18n-update i18n-compile
+.PHONY: run test lint install db bench bench-http bench-bookings lighthouse screenshots clean lock i18n-extract i18n-update i18n-compile
 
 # requirements.txt names the direct dependencies; requirements.lock pins every package
 # they pull in (tests/unit/test_dependency_lock.py checks the lock covers them).
@@ -68,6 +68,11 @@ bench: $(INSTALLED)
 
 bench-http: $(INSTALLED)
 	$(BIN)/python -m bench.http --bookings
+
+# Booking creation on PostgreSQL under gunicorn (4 workers): sustained bookings/s, then rounds of
+# simultaneous requests for one start (exactly one 201 each); needs PostgreSQL and Redis on loopback.
+bench-bookings: $(INSTALLED)
+	$(BIN)/python -m bench.bookings
 
 # Lighthouse (npm CLI through npx, system Chromium) on `make run`'s site with its own database
 # (instance/lighthouse/lighthouse.db, one booking for the confirmation and manage pages);

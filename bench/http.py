@@ -4,8 +4,8 @@
 
 Loads 300 bookings in next month (SQLite file), then measures req/s and p99 for: bare hello,
 /health, one-day availability, the month page, 31-day availability; prints ratios vs the hello.
-`--bookings` also measures booking creation on PostgreSQL (127.0.0.1:5432) with 4 workers,
-each request a different free time. Loopback only; timings are never asserted by tests.
+`--bookings` also runs `bench.bookings` (booking creation on PostgreSQL with 4 workers:
+sustained, then collisions). Loopback only; timings are never asserted by tests.
 """
 import argparse
 import json
@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from bench.load import Result, request_bytes, run
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, Booking, ServiceType
+from webapp.models import Booking
 from webapp.services.defaults import load_defaults
 from webapp.services.tokens import manage_token, token_hash
 
@@ -153,51 +153,6 @@ def read_endpoints(args) -> None:
     table(rows)
 
 
-def booking_payloads(count: int) -> list[bytes]:
-    """Return `count` booking requests of the bench type, each at a different 5-minute start."""
-    first = datetime.combine(date.today() + timedelta(days=2), clock_time(0), timezone.utc)
-    payloads = []
-    for n in range(count):
-        start = first + timedelta(minutes=5 * n)
-        body = {"client_name": f"Client {n}", "client_email": f"b{n}@example.com", "service_type": "bench",
-                "scheduled_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "duration_minutes": 5, "timezone": "UTC"}
-        payloads.append(request_bytes("POST", f"{API}/bookings", json.dumps(body).encode()))
-    return payloads
-
-
-def booking_creation(args) -> None:
-    """Measure booking creation on PostgreSQL with 4 workers, every request a different time."""
-    import psycopg
-
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
-        prepare(url, bookings=0)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret", "REDIS_URL": None})
-        with app.app_context():  # every day, all day, 5-minute slots, no notice: room for thousands
-            db.session.add(ServiceType(key="bench", name="Bench", default_duration=5, allowed_durations=[5],
-                                       min_notice_minutes=0, max_days_ahead=365))
-            db.session.add_all([AvailabilitySlot(day_of_week=d, start_time=clock_time(0), end_time=clock_time(23, 55),
-                                                 slot_duration=5, service_type="bench") for d in range(7)])
-            db.session.commit()
-            db.engine.dispose()
-        env = server_env(url, REDIS_URL="redis://127.0.0.1:6379/0", RQ_QUEUE=f"bench-{name}")
-        server, port = gunicorn("wsgi:app", env, 4)
-        try:
-            result = run(port, booking_payloads(20_000), connections=args.connections, seconds=args.seconds)
-        finally:
-            server.terminate()
-            server.wait(15)
-    finally:
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    print(f"\nbooking creation, PostgreSQL, 4 workers, {args.connections} connections, {args.seconds:.0f} s: "
-          f"{result.rate:,.0f}/s, p50 {result.percentile(50):.1f} ms, p99 {result.percentile(99):.1f} ms, "
-          f"{result.requests} requests, {result.errors} not 2xx")
-
-
 def main() -> None:
     """Parse the arguments and run the benchmarks."""
     parser = argparse.ArgumentParser()
@@ -208,9 +163,11 @@ def main() -> None:
     args = parser.parse_args()
     if not args.only_bookings:
         read_endpoints(args)
-    args.bookings = args.bookings or args.only_bookings
-    if args.bookings:
-        booking_creation(args)
+    if args.bookings or args.only_bookings:  # bench.bookings imports this module: import it here
+        from bench import bookings
+
+        bookings.bench(bookings.parser().parse_args(["--seconds", str(args.seconds),
+                                                      "--connections", str(args.connections)]))
 
 
 if __name__ == "__main__":

@@ -30,22 +30,29 @@ class Result:
         return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else float("nan")
 
 
-def request_bytes(method: str, path: str, body: bytes = b"", content_type: str = "application/json") -> bytes:
+def request_bytes(method: str, path: str, body: bytes = b"", content_type: str = "application/json",
+                  headers: dict[str, str] | None = None) -> bytes:
     """Build one HTTP/1.1 request that asks the server to close the connection afterwards."""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept-Encoding: gzip\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     if body:
         head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
     return head.encode() + b"\r\n" + body
 
 
-def _one(port: int, payload: bytes) -> bool:
-    """Send one request and read the whole answer; True for a 2xx."""
+def status(port: int, payload: bytes) -> int:
+    """Send one request, read the whole answer and return its status code (0: no answer)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(payload)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
-    return b" 2" in chunks[0][:12] if chunks else False
+    return int(chunks[0][9:12]) if chunks else 0
+
+
+def _one(port: int, payload: bytes) -> bool:
+    """Send one request and read the whole answer; True for a 2xx."""
+    return 200 <= status(port, payload) < 300
 
 
 def run(port: int, payloads: list[bytes], *, connections: int = 16, seconds: float = 5.0,

@@ -1,8 +1,10 @@
-"""Time one worker.py draining 1,000 queued confirmation emails (with .ics) into a local SMTP sink.
+"""Time worker.py draining 1,000 queued confirmation emails (with .ics) into a local SMTP sink.
 
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.outbox_drain [--count 1000]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.outbox_drain [--count 1000] [--workers 1]
 
-Needs a Redis server; uses a queue of its own and a throw-away SQLite database.
+Needs a Redis server; uses a queue of its own and a throw-away SQLite database. Prints the
+wall time and the CPU time the workers used (on a shared machine the wall time follows the
+load; the CPU time much less).
 """
 import argparse
 import os
@@ -74,6 +76,7 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     queue_name = f"bench-{uuid.uuid4().hex[:8]}"
@@ -97,26 +100,38 @@ def main() -> None:
             db.create_all()
             load_defaults()
             ids = fill(args.count, datetime.now(timezone.utc))
-            worker = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT,
-                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            workers = [subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       for _ in range(args.workers)]
             try:
-                while Worker.count(queue=queue) == 0:
+                while Worker.count(queue=queue) < args.workers:
                     time.sleep(0.1)
+                time.sleep(1)  # the workers' start-up (imports, first sweep) is not the drain's
+                cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
                 started = time.perf_counter()
                 outbox.enqueue(ids)
                 enqueued = time.perf_counter()
                 while (sent := _sent()) < args.count:
                     time.sleep(0.05)
                 drained = time.perf_counter()
+                cpu = sum(cpu_seconds(worker.pid) for worker in workers) - cpu_before
             finally:
-                worker.terminate()
-                worker.wait(30)
+                for worker in workers:
+                    worker.terminate()
+                for worker in workers:
+                    worker.wait(30)
                 queue.delete(delete_jobs=True)
                 smtp.stop()
     total = drained - started
-    print(f"{args.count} emails: enqueue {enqueued - started:.2f} s, drain {total:.2f} s, "
-          f"{args.count / total:.0f} emails/s, {1000 * total / args.count:.1f} ms each; "
-          f"rows sent: {sent}, messages at the sink: {sink.count}")
+    print(f"{args.count} emails, {args.workers} worker(s): enqueue {enqueued - started:.2f} s, drain {total:.2f} s, "
+          f"{args.count / total:.0f} emails/s, {1000 * total / args.count:.1f} ms each; workers' CPU {cpu:.2f} s "
+          f"({1000 * cpu / args.count:.1f} ms an email); rows sent: {sent}, messages at the sink: {sink.count}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

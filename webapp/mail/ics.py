@@ -1,8 +1,9 @@
 """Build iTIP (RFC 5546) calendar invites and cancellations for a booking with icalendar."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from webapp.mail.clean import one_line
 from webapp.mail.language import SOURCE_LANGUAGE, gettext
@@ -10,6 +11,7 @@ from webapp.mail.references import booking_reference
 
 PRODID = "-//StudiocentOS//Booking//EN"
 METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}
+END = b"END:VCALENDAR\r\n"
 
 
 def event_uid(booking, domain: str) -> str:
@@ -59,11 +61,21 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     calendar.add_component(event)
-    # Zone data for the years around the event only: complete and much smaller.
-    calendar.add_missing_timezones(
-        first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
-    )
-    return calendar.to_ical()
+    # Zone data for the years around the event only: complete and much smaller; serialised
+    # once per process and zone (the same bytes `add_missing_timezones` would add at the end).
+    zones = b"".join(_zone_data(tzid, start.year - 1, end.year + 2) for tzid in sorted(calendar.get_missing_tzids()))
+    body = calendar.to_ical()
+    return body[:-len(END)] + zones + END if zones and body.endswith(END) else body
+
+
+@lru_cache(maxsize=64)
+def _zone_data(tzid: str, first_year: int, last_year: int) -> bytes:
+    """Return the VTIMEZONE of `tzid` from 1 January `first_year` to `last_year` as iCalendar
+    bytes, built once per process; empty for a zone icalendar does not know."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)).to_ical()
+    except ValueError:
+        return b""
 
 
 def _description(booking, language: str = SOURCE_LANGUAGE) -> str:

@@ -37,6 +37,14 @@ def enqueue(ids: list[int], *, skip_waiting: bool = False, generation: str | Non
                     "and the sweep queues them", ids, type(exc).__name__, exc)
 
 
+def discard(ids: list[int]) -> None:
+    """Drop the queued jobs of rows another job has claimed (they would find nothing to do); best effort."""
+    try:
+        runner().discard(ids)
+    except Exception as exc:  # a job left behind only finds its row done
+        log.warning("Could not drop the queued jobs of outbox rows %s (%s)", ids, type(exc).__name__)
+
+
 def _remember_new_rows(session, _flush_context):
     """Note the outbox rows this transaction wrote, to enqueue them once it commits."""
     rows = [(obj.id, obj.due_at) for obj in session.new if isinstance(obj, OutboxMessage)]

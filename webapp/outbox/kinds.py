@@ -56,3 +56,5 @@ CALENDAR_KINDS = (Kind.CALENDAR_REFRESH, Kind.CALENDAR_EVENT_PUT, Kind.CALENDAR_
 ASIDE_KINDS = MEETING_KINDS + CALENDAR_KINDS
 #: every kind that sends an email (a lapsed claim of one may have sent it already)
 EMAIL_KINDS = tuple(kind for kind in Kind if kind not in ASIDE_KINDS)
+#: kinds whose action is one email: a job sends the due ones one after another (`perform`)
+MAIL_KINDS = tuple(kind for kind in EMAIL_KINDS if kind != Kind.WEBHOOK)

@@ -51,17 +51,37 @@ class RqRunner:
 
     def enqueue(self, ids: list[int], *, skip_waiting: bool = False,
                 generation: str | None = None) -> None:
-        """Put each id on the queue; with `skip_waiting`, not those already waiting there."""
+        """Put each id on the queue; with `skip_waiting`, not those already waiting there.
+
+        One Redis round trip for all of them (a pipeline), plus one to look for waiting jobs.
+        """
         from rq.job import Job
 
-        for message_id in ids:
-            name = job_id(message_id, generation)
-            if skip_waiting:
-                job = Job.fetch_many([name], connection=self.queue.connection)[0]
-                if job is not None and job.get_status(refresh=False) in WAITING:
-                    continue
-            self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0,
-                               failure_ttl=86400, job_timeout=120)
+        names = {message_id: job_id(message_id, generation) for message_id in ids}
+        if skip_waiting and names:
+            found = Job.fetch_many(list(names.values()), connection=self.queue.connection)
+            waiting = {job.id for job in found if job is not None and job.get_status(refresh=False) in WAITING}
+            names = {message_id: name for message_id, name in names.items() if name not in waiting}
+        if not names:
+            return
+        with self.queue.connection.pipeline() as pipe:
+            for message_id, name in names.items():
+                self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0, failure_ttl=86400,
+                                   job_timeout=120, pipeline=pipe)
+            pipe.execute()
+
+    def discard(self, ids: list[int]) -> None:
+        """Take the ids' jobs off the queue, and delete those taken (a job already running is left alone)."""
+        from rq.job import Job
+
+        names = [job_id(message_id) for message_id in ids]
+        with self.queue.connection.pipeline(transaction=False) as pipe:
+            for name in names:
+                self.queue.remove(name, pipeline=pipe)
+            removed = pipe.execute()
+        taken = [Job.key_for(name) for name, count in zip(names, removed, strict=True) if count]
+        if taken:
+            self.queue.connection.delete(*taken)
 
     def start(self) -> None:
         """Nothing to start: worker.py performs the jobs and runs the sweep."""
@@ -112,6 +132,9 @@ class EmbeddedRunner:
                     continue
                 self._waiting.add(message_id)
                 self._executor.submit(self._run, message_id)
+
+    def discard(self, ids: list[int]) -> None:
+        """Nothing to drop: a job whose row was done elsewhere finds it done (one read)."""
 
     def submit_sweep(self, period: int) -> None:
         """Queue the period's sweep on the job thread, so jobs and sweeps never overlap."""

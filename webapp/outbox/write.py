@@ -40,47 +40,57 @@ def outbox_key(booking: Booking, kind: Kind, detail: object = None) -> str:
     return f"{key}:{detail}" if detail is not None else key
 
 
-def _add(kind: Kind, key: str, due_at: datetime, *, booking: Booking | None = None,
+def _row(kind: Kind, key: str, due_at: datetime, *, booking: Booking | None = None,
          recipient: str | None = None, **payload) -> OutboxMessage:
-    """Add one outbox row to the session (no commit), unless its key already exists."""
-    existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.key == key))
-    if existing is not None:
-        return existing
+    """Return one new outbox row (not yet in the session)."""
     if booking is not None:
         payload.setdefault("version", booking.version)
-    row = OutboxMessage(kind=kind, key=key, due_at=due_at, status=Status.PENDING, attempts=0,
-                        booking_id=booking.id if booking else None,
-                        recipient=recipient or (booking.client_email if booking else None),
-                        payload=payload)
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return OutboxMessage(kind=kind, key=key, due_at=due_at, status=Status.PENDING, attempts=0,
+                         booking_id=booking.id if booking else None,
+                         recipient=recipient or (booking.client_email if booking else None),
+                         payload=payload)
+
+
+def _add_rows(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Add the rows whose keys are not stored yet (one query for all; no flush: the commit's
+    writes them in one go); return, per row, the stored row of its key or the row itself."""
+    if not rows:
+        return []
+    kept = {row.key: row for row in db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.key.in_([row.key for row in rows])))}
+    for row in rows:
+        if row.key not in kept:
+            kept[row.key] = row
+            db.session.add(row)
+    return [kept[row.key] for row in rows]
+
+
+def _add(kind: Kind, key: str, due_at: datetime, **fields) -> OutboxMessage:
+    """Add one outbox row to the session (no commit), unless its key already exists."""
+    return _add_rows([_row(kind, key, due_at, **fields)])[0]
 
 
 def booking_created(booking: Booking, service: ServiceType, now: datetime) -> None:
     """Queue the meeting link (then automatic confirmation), the admin notice and reminders."""
-    _add(Kind.MEETING_CREATE, outbox_key(booking, Kind.MEETING_CREATE), now, booking=booking,
-         auto_confirm=not service.requires_approval)
+    rows = [_row(Kind.MEETING_CREATE, outbox_key(booking, Kind.MEETING_CREATE), now, booking=booking,
+                 auto_confirm=not service.requires_approval)]
     if service.requires_approval:
-        _add(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking)
-    _add_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now)
-    _add_reminders(booking, now)
-    _add_webhooks(booking, events.BOOKING_CREATED, now)
-    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
-    _add_calendar_refresh(booking, now)
+        rows.append(_row(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking))
+    _add_rows([*rows, *_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now), *_reminders(booking, now),
+               *_webhooks(booking, events.BOOKING_CREATED, now),
+               *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
 
 
-def _add_admin_notice(booking: Booking, kind: Kind, now: datetime) -> None:
-    """Queue a notice to the business's address and the booking's hosts, when there is one."""
+def _admin_notice(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+    """Return the notice to the business's address and the booking's hosts, when there is one."""
     recipients = notice_recipients(booking, get_settings().admin_email)
-    if recipients:
-        _add(kind, outbox_key(booking, kind), now, booking=booking, recipient=recipients[0])
+    return [_row(kind, outbox_key(booking, kind), now, booking=booking, recipient=recipients[0])] if recipients else []
 
 
 def booking_confirmed(booking: Booking, now: datetime) -> None:
     """Queue the confirmation with its invite (METHOD:REQUEST)."""
-    _add(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION), now, booking=booking)
-    _add_webhooks(booking, events.BOOKING_CONFIRMED, now)
+    _add_rows([_row(Kind.CONFIRMATION, outbox_key(booking, Kind.CONFIRMATION), now, booking=booking),
+               *_webhooks(booking, events.BOOKING_CONFIRMED, now)])
 
 
 def meeting_link_ready(booking: Booking, now: datetime) -> None:
@@ -95,12 +105,11 @@ def meeting_link_ready(booking: Booking, now: datetime) -> None:
 def booking_cancelled(booking: Booking, now: datetime) -> None:
     """Queue the cancellation with METHOD:CANCEL (the version was already bumped)."""
     _lapse_earlier_versions(booking)
-    _add_meeting_step(booking, Kind.MEETING_DELETE, now)
-    _add(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking)
-    _add_admin_notice(booking, Kind.ADMIN_CANCELLATION, now)
-    _add_webhooks(booking, events.BOOKING_CANCELLED, now)
-    _add_calendar_events(booking, Kind.CALENDAR_EVENT_DELETE, now)
-    _add_calendar_refresh(booking, now)
+    _add_rows([*_meeting_step(booking, Kind.MEETING_DELETE, now),
+               _row(Kind.CANCELLATION, outbox_key(booking, Kind.CANCELLATION), now, booking=booking),
+               *_admin_notice(booking, Kind.ADMIN_CANCELLATION, now),
+               *_webhooks(booking, events.BOOKING_CANCELLED, now),
+               *_calendar_rows(booking, Kind.CALENDAR_EVENT_DELETE, now)])
 
 
 def confirmation_resent(booking: Booking, now: datetime) -> None:
@@ -109,10 +118,9 @@ def confirmation_resent(booking: Booking, now: datetime) -> None:
          booking=booking)
 
 
-def _add_meeting_step(booking: Booking, kind: Kind, now: datetime) -> None:
-    """Queue a meeting update or delete, ahead of the email (a Jitsi room needs neither)."""
-    if booking.meeting_provider != "jitsi":
-        _add(kind, outbox_key(booking, kind), now, booking=booking)
+def _meeting_step(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+    """Return the meeting update or delete, ahead of the email (a Jitsi room needs neither)."""
+    return [_row(kind, outbox_key(booking, kind), now, booking=booking)] if booking.meeting_provider != "jitsi" else []
 
 
 def _lapse_earlier_versions(booking: Booking) -> None:
@@ -129,21 +137,13 @@ def booking_rescheduled(booking: Booking, previous_start: datetime, previous_end
                         now: datetime) -> None:
     """Queue the update invite and the reminders of the new time (old ones lapse by version)."""
     _lapse_earlier_versions(booking)
-    _add_meeting_step(booking, Kind.MEETING_UPDATE, now)
-    _add(Kind.UPDATE, outbox_key(booking, Kind.UPDATE), now, booking=booking,
-         previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat())
-    _add_reminders(booking, now)
-    _add_webhooks(booking, events.BOOKING_RESCHEDULED, now,
-                  previous_scheduled_at_utc=utc_iso(previous_start))
-    _add_calendar_events(booking, Kind.CALENDAR_EVENT_PUT, now)
-    _add_calendar_refresh(booking, now)
-
-
-def _add_calendar_events(booking: Booking, kind: Kind, now: datetime) -> None:
-    """Queue the write (or removal) of the booking's event in each host calendar that takes bookings."""
-    for source_id in calendar_events.writing_sources(sorted(link.host_id for link in booking.host_links)):
-        _add(kind, outbox_key(booking, kind, f"source:{source_id}"), now, booking=booking,
-             recipient="outside calendars", source_id=source_id)
+    _add_rows([*_meeting_step(booking, Kind.MEETING_UPDATE, now),
+               _row(Kind.UPDATE, outbox_key(booking, Kind.UPDATE), now, booking=booking,
+                    previous_start=previous_start.isoformat(), previous_end=previous_end.isoformat()),
+               *_reminders(booking, now),
+               *_webhooks(booking, events.BOOKING_RESCHEDULED, now,
+                          previous_scheduled_at_utc=utc_iso(previous_start)),
+               *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
 
 
 def booking_erased(booking: Booking, now: datetime) -> None:
@@ -202,31 +202,32 @@ def calendar_chosen(source: CalendarSource, now: datetime) -> None:
              now, booking=booking, recipient="outside calendars", source_id=source.id)
 
 
-def _add_calendar_refresh(booking: Booking, now: datetime) -> None:
-    """Queue a fresh read of the outside calendars of the booking's hosts, if any has one."""
+def _calendar_rows(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+    """Return the write (or removal) of the booking's event in each host calendar that takes
+    bookings, and a fresh read of the hosts' outside calendars, if any has one (one query)."""
     host_ids = sorted(link.host_id for link in booking.host_links)
-    if not host_ids:
-        return
-    with_sources = sorted(set(db.session.scalars(db.select(CalendarSource.host_id).where(
-        CalendarSource.host_id.in_(host_ids), CalendarSource.is_active))))
+    writing, with_sources = calendar_events.sources_of(host_ids)
+    rows = [_row(kind, outbox_key(booking, kind, f"source:{source_id}"), now, booking=booking,
+                 recipient="outside calendars", source_id=source_id) for source_id in writing]
     if with_sources:
-        _add(Kind.CALENDAR_REFRESH, outbox_key(booking, Kind.CALENDAR_REFRESH), now, booking=booking,
-             recipient="outside calendars", host_ids=with_sources)
+        rows.append(_row(Kind.CALENDAR_REFRESH, outbox_key(booking, Kind.CALENDAR_REFRESH), now, booking=booking,
+                         recipient="outside calendars", host_ids=with_sources))
+    return rows
 
 
-def _add_reminders(booking: Booking, now: datetime) -> None:
-    """Add one reminder per configured offset whose due time is still ahead."""
+def _reminders(booking: Booking, now: datetime) -> list[OutboxMessage]:
+    """Return one reminder per configured offset whose due time is still ahead."""
     offsets = sorted({int(h) for h in get_settings().reminder_offsets_hours if int(h) > 0},
                      reverse=True)
     due = [(h, booking.scheduled_at - timedelta(hours=h)) for h in offsets]
     due = [(h, at) for h, at in due if at > now]
-    for index, (hours, at) in enumerate(due):
-        _add(Kind.REMINDER, outbox_key(booking, Kind.REMINDER, f"{hours}h"), at, booking=booking,
-             offset_hours=hours, last=index == len(due) - 1)
+    return [_row(Kind.REMINDER, outbox_key(booking, Kind.REMINDER, f"{hours}h"), at, booking=booking,
+                 offset_hours=hours, last=index == len(due) - 1)
+            for index, (hours, at) in enumerate(due)]
 
 
-def _add_webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> None:
-    """Queue one delivery of the event per endpoint receiving it; all carry the same event id.
+def _webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> list[OutboxMessage]:
+    """Return one delivery of the event per endpoint receiving it; all carry the same event id.
 
     The body is the booking as an admin's API call shows it at this moment (never its manage
     token), so a retry hours later sends the same bytes.
@@ -235,11 +236,11 @@ def _add_webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> 
         db.select(WebhookEndpoint).where(WebhookEndpoint.is_active).order_by(WebhookEndpoint.id))
         if endpoint.receives(event_type)]
     if not endpoints:
-        return
+        return []
     body = events.event_body(event_type, _event_id(), now,
                              {"booking": booking_json(booking, admin=True), **extra})
-    for endpoint in endpoints:
-        _add_delivery(endpoint, body, f"booking:{booking.id}:v{booking.version}", now, booking=booking)
+    return [_delivery(endpoint, body, f"booking:{booking.id}:v{booking.version}", now, booking=booking)
+            for endpoint in endpoints]
 
 
 def webhook_test_requested(endpoint: WebhookEndpoint, now: datetime) -> OutboxMessage:
@@ -247,14 +248,14 @@ def webhook_test_requested(endpoint: WebhookEndpoint, now: datetime) -> OutboxMe
     event_id = _event_id()
     body = events.event_body(events.TEST_EVENT, event_id, now,
                              {"endpoint_id": endpoint.id, "message": "A test event: it arrived."})
-    return _add_delivery(endpoint, body, event_id, now)
+    return _add_rows([_delivery(endpoint, body, event_id, now)])[0]
 
 
-def _add_delivery(endpoint: WebhookEndpoint, body: dict, detail: str, now: datetime, *,
-                  booking: Booking | None = None) -> OutboxMessage:
-    """Add the row that POSTs `body` to `endpoint` once."""
+def _delivery(endpoint: WebhookEndpoint, body: dict, detail: str, now: datetime, *,
+              booking: Booking | None = None) -> OutboxMessage:
+    """Return the row that POSTs `body` to `endpoint` once."""
     key = f"{webhook_key_prefix(endpoint.id)}{body['type']}:{detail}"
-    return _add(Kind.WEBHOOK, key, now, booking=booking, recipient=endpoint.url[:254],
+    return _row(Kind.WEBHOOK, key, now, booking=booking, recipient=endpoint.url[:254],
                 endpoint_id=endpoint.id, event=body["type"], body=body)
 
 

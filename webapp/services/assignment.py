@@ -38,5 +38,7 @@ def week_counts(host_ids: list[int], start: datetime) -> dict[int, int]:
 
 def pick_round_robin(free: list[Host], start: datetime) -> Host:
     """Return the free host the round-robin rule gives a booking at `start` (see the module)."""
+    if len(free) == 1:
+        return free[0]
     counts = week_counts([host.id for host in free], start)
     return min(free, key=lambda host: (counts.get(host.id, 0), -host.priority, host.id))

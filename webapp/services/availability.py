@@ -35,8 +35,6 @@ from webapp.scheduling import (
 from webapp.services import config_cache
 from webapp.services.settings import get_settings
 
-#: the longest buffer any booking may keep, so the busy query can look a little wider
-MAX_BUFFER = timedelta(hours=12)
 ONE_DAY = timedelta(days=1)
 
 
@@ -74,12 +72,13 @@ def get_service_type(key: str) -> ServiceType | None:
     return config_cache.attach(found) if found is not None else None
 
 
-def _hosts(services: list[ServiceType]) -> tuple[dict[str, list[Host]], int | None]:
+def _hosts(services: list[ServiceType], config: config_cache.Snapshot | None = None
+           ) -> tuple[dict[str, list[Host]], int | None]:
     """Return the active hosts giving each type and the default host's id (cached configuration).
 
     A type gives its listed hosts (those active); a type listing none is the default host's.
     """
-    config = config_cache.current()
+    config = config or config_cache.current()
     default_id = config.default_host_id
     implicit = [default_id] if default_id is not None else []
     giving = {service.key: [config_cache.attach(config.hosts[host_id])
@@ -111,9 +110,19 @@ def _blocks(first: date, last: date, host_ids: set[int]) -> dict[int, list[Block
     return {host_id: config.blocks_between(host_id, first, last) for host_id in host_ids}
 
 
+def _reach(config: config_cache.Snapshot) -> timedelta:
+    """Return the longest buffer of any service type: the busy queries look that much wider.
+
+    A booking clashes with [start, end) only through its own buffers or the candidate's, both
+    at most this long, so one checked start reads the bookings around it, not half a day's.
+    """
+    return timedelta(minutes=max((max(service.buffer_before or 0, service.buffer_after or 0)
+                                  for service in config.service_types), default=0))
+
+
 def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
-          exclude_booking_id: int | None) -> tuple[dict[int, list[Busy]], set[int]]:
-    """Return active bookings near [start, end) with their types' buffers, by host id.
+          exclude_booking_id: int | None, reach: timedelta) -> tuple[dict[int, list[Busy]], set[int]]:
+    """Return active bookings within `reach` of [start, end) with their types' buffers, by host id.
 
     Also the ids of the bookings overlapping the range itself. A booking without host links
     (a row written in plain SQL) is the default host's.
@@ -126,8 +135,7 @@ def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | 
         .outerjoin(BookingHost, BookingHost.booking_id == Booking.id)
         .outerjoin(ServiceType, ServiceType.key == Booking.service_type)
         .where(Booking.status.in_(ACTIVE_STATUSES), owner.in_(host_ids),
-               and_(Booking.scheduled_at < end + MAX_BUFFER,
-                    Booking.ends_at > start - MAX_BUFFER))
+               and_(Booking.scheduled_at < end + reach, Booking.ends_at > start - reach))
     )
     if exclude_booking_id is not None:
         query = query.where(Booking.id != exclude_booking_id)
@@ -140,16 +148,16 @@ def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | 
     return busy, in_range
 
 
-def external_busy(start: datetime, end: datetime, host_ids: set[int]) -> dict[int, list[Busy]]:
-    """Return the cached busy times of the hosts' outside calendars near [start, end), by host id.
+def external_busy(start: datetime, end: datetime, host_ids: set[int], reach: timedelta) -> dict[int, list[Busy]]:
+    """Return the cached busy times of the hosts' outside calendars within `reach` of [start, end), by host id.
 
     One query on the cache the worker fills (`services/calendar_sync`); no source is ever
     read here. The intervals carry no buffers of their own: the service's buffers apply.
     """
     rows = db.session.execute(
         db.select(ExternalBusy.host_id, ExternalBusy.starts_at, ExternalBusy.ends_at)
-        .where(ExternalBusy.host_id.in_(host_ids), ExternalBusy.starts_at < end + MAX_BUFFER,
-               ExternalBusy.ends_at > start - MAX_BUFFER))
+        .where(ExternalBusy.host_id.in_(host_ids), ExternalBusy.starts_at < end + reach,
+               ExternalBusy.ends_at > start - reach))
     busy: dict[int, list[Busy]] = defaultdict(list)
     for host_id, s, e in rows:
         busy[host_id].append(Busy(s, e))
@@ -157,10 +165,10 @@ def external_busy(start: datetime, end: datetime, host_ids: set[int]) -> dict[in
 
 
 def _with_external(busy: dict[int, list[Busy]], start: datetime, end: datetime,
-                   host_ids: set[int]) -> dict[int, list[Busy]]:
+                   host_ids: set[int], reach: timedelta) -> dict[int, list[Busy]]:
     """Return the bookings' busy times with the outside calendars' added, by host id."""
     merged: dict[int, list[Busy]] = defaultdict(list, {host_id: list(items) for host_id, items in busy.items()})
-    for host_id, items in external_busy(start, end, host_ids).items():
+    for host_id, items in external_busy(start, end, host_ids, reach).items():
         merged[host_id].extend(items)
     return merged
 
@@ -208,16 +216,17 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
     without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
     more query), since a move keeps its hosts.
     """
-    zone = business_zone()
-    hosts, default_id = _hosts(services)
+    zone, config = business_zone(), config_cache.current()
+    hosts, default_id = _hosts(services, config)
     wanted = {host.id for host in only} if only is not None else _held_by(exclude_booking_id)
     if wanted is not None:
         hosts = {key: [host for host in listed if host.id in wanted] for key, listed in hosts.items()}
     host_ids = {host.id for listed in hosts.values() for host in listed}
     # a day either side: every host zone's dates of the range lie within
     first, last = start.astimezone(zone).date() - ONE_DAY, end.astimezone(zone).date() + ONE_DAY
-    busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id)
-    busy = _with_external(busy, start, end, host_ids)
+    reach = _reach(config)
+    busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id, reach)
+    busy = _with_external(busy, start, end, host_ids, reach)
     return _EngineInputs(business_zone=zone, hosts=hosts,
                          rules=_rules([service.key for service in services], host_ids),
                          blocks=_blocks(first, last, host_ids), busy=busy, in_range=in_range)

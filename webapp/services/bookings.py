@@ -29,7 +29,7 @@ from webapp.services.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
-from webapp.services.hosts import default_host, host_for_service
+from webapp.services.hosts import default_host, host_for_service, hosts_of
 from webapp.services.settings import enabled_providers, get_settings
 from webapp.services.tokens import manage_token, token_hash
 from webapp.services.validation import FieldErrors
@@ -175,45 +175,81 @@ def create_booking(req: BookingRequest, now: datetime) -> CreatedBooking:
 
 
 def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedBooking:
-    """One attempt: choose the hosts, lock them, re-check, store; raise _HostsLost if beaten."""
+    """One attempt: choose the hosts, store, lock them, check, hold; raise _HostsLost if beaten.
+
+    The rows are written before the host locks are taken, so a lock is held only for the
+    check, making the host links active, and the commit: a writer that locks after this one
+    sees its booking once it commits, one that locked first has committed (or given up) when
+    this one checks. The links are written inactive and made active under the lock, so the
+    `bookings_no_overlap` constraint never sees two writers of one host at once (concurrent
+    overlapping inserts would wait on each other there, and could deadlock).
+    """
+    known: list[Host] | None = None
     hosts: list[Host] = []
     try:
         with booking_write_transaction() as session:
             service, clean = validate_request(req, now)
             start = req.scheduled_at.astimezone(timezone.utc)
             duration = clean["duration_minutes"]
-            hosts = _choose_hosts(service, req.host, start, duration, now, lost)
-            # chosen before the lock: re-check once it is held (SQLite held its lock all along)
-            if (lock_hosts(session, [host.id for host in hosts])
-                    and why_slot_not_free(service, start, duration, now, only=hosts) is not None):
-                raise _HostsLost(hosts)
-            booking = Booking(scheduled_at=start, status="pending", **clean,
-                              **consent_record(req.marketing_consent is True, now),
-                              ends_at=start + timedelta(minutes=duration))
-            booking.hold_hosts(hosts)
-            token = _assign_manage_token(booking)
-            session.add(booking)
-            session.flush()
-            outbox.booking_created(booking, service, now)
+            known = _known_hosts(service, req.host)
+            hosts = known if known is not None else _choose_free_host(service, start, duration, now, lost)
+            booking, token = _store(service, req, clean, start, hosts, now)
+            locked = lock_hosts(session, [host.id for host in hosts])
+            # a round-robin choice was checked before the lock (SQLite: under its lock already)
+            if known is not None or locked:
+                refusal = why_slot_not_free(service, start, duration, now, only=hosts,
+                                            exclude_booking_id=booking.id)
+                if refusal is not None and known is None:
+                    raise _HostsLost(hosts)
+                _raise_for(refusal)
+            for link in booking.host_links:
+                link.active = booking.is_active
     except ExclusionViolation:
+        if known is not None:
+            raise SlotTaken(TAKEN_MESSAGE) from None
         raise _HostsLost(hosts) from None
     return CreatedBooking(booking, token)
 
 
-def _choose_hosts(service: ServiceType, host_key: str | int | None, start: datetime, duration: int,
-                  now: datetime, lost: set[int]) -> list[Host]:
-    """Return the host(s) a booking of `service` at `start` gets; raise SlotTaken/SlotUnavailable.
+def _store(service: ServiceType, req: BookingRequest, clean: dict, start: datetime, hosts: list[Host],
+           now: datetime) -> tuple[Booking, str]:
+    """Add the booking, its host links and its outbox rows to the session; return it and its token."""
+    booking = Booking(scheduled_at=start, status="pending", **clean,
+                      **consent_record(req.marketing_consent is True, now),
+                      ends_at=start + timedelta(minutes=clean["duration_minutes"]))
+    booking.hold_hosts(hosts)
+    for link in booking.host_links:
+        link.active = False  # until the hosts' locks are held and the check passed
+    token = _assign_manage_token(booking)
+    db.session.add(booking)
+    db.session.flush()  # the booking's id names its outbox rows
+    outbox.booking_created(booking, service, now)
+    db.session.flush()  # now, not at the check's query under the host locks
+    return booking, token
+
+
+def _known_hosts(service: ServiceType, host_key: str | int | None) -> list[Host] | None:
+    """Return the hosts a booking holds when no booking needs reading to know them, else None.
+
+    Known: the host the client named, every host of a collective type, a type's only host.
+    Unknown: a round-robin choice among several (`_choose_free_host`).
+    """
+    if host_key is not None:
+        return [host_for_service(service, host_key)]
+    hosts = hosts_of(service)
+    return hosts if service.assignment == COLLECTIVE or len(hosts) <= 1 else None
+
+
+def _choose_free_host(service: ServiceType, start: datetime, duration: int, now: datetime,
+                      lost: set[int]) -> list[Host]:
+    """Return the round-robin host among those free at `start`; raise SlotTaken/SlotUnavailable.
 
     Skips hosts in `lost` (beaten by a concurrent booking in an earlier attempt).
     """
-    named = host_for_service(service, host_key) if host_key is not None else None
-    refusals = refusals_for_hosts(service, start, duration, now, only=[named] if named else None)
-    by_id = {host.id: refusal for host, refusal in refusals.items()}
-    if service.assignment == COLLECTIVE and named is None:
-        _raise_for(combined_refusal(by_id, Combine.ALL))
-        return list(refusals)
+    refusals = refusals_for_hosts(service, start, duration, now)
     free = [host for host, refusal in refusals.items() if refusal is None and host.id not in lost]
     if not free:
+        by_id = {host.id: refusal for host, refusal in refusals.items()}
         _raise_for(Refusal.TAKEN if lost else combined_refusal(by_id, Combine.ANY))
     return [pick_round_robin(free, start)]
 

@@ -42,13 +42,17 @@ class Target:
     account_key: str = ""
 
 
-def writing_sources(host_ids: list[int]) -> list[int]:
-    """Return the ids of the active sources of these hosts that bookings are written into."""
+def sources_of(host_ids: list[int]) -> tuple[list[int], list[int]]:
+    """Return the hosts' active sources that bookings are written into (a writing kind with a
+    calendar to write), by id, and the hosts that have any active source to read (one query)."""
     if not host_ids:
-        return []
-    return list(db.session.scalars(db.select(CalendarSource.id).where(
-        CalendarSource.host_id.in_(host_ids), CalendarSource.is_active, CalendarSource.kind.in_(WRITING_KINDS),
-        CalendarSource.write_calendar.is_not(None)).order_by(CalendarSource.id)))
+        return [], []
+    rows = db.session.execute(db.select(CalendarSource.id, CalendarSource.host_id, CalendarSource.kind,
+                                        CalendarSource.write_calendar)
+                              .where(CalendarSource.host_id.in_(host_ids), CalendarSource.is_active)
+                              .order_by(CalendarSource.id)).all()
+    writing = [source_id for source_id, _, kind, calendar in rows if kind in WRITING_KINDS and calendar is not None]
+    return writing, sorted({host_id for _, host_id, _, _ in rows})
 
 
 def written_sources(booking_id: int) -> list[int]:

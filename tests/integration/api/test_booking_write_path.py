@@ -1,0 +1,143 @@
+"""PostgreSQL: the booking write path's round trips, counted, and what its host lock covers.
+
+A booking through the API writes its rows first, then takes its host's lock for the check,
+making its host link active, and the commit only. Counted, never timed.
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import book, create_rule, create_service_type
+from webapp.extensions import db
+from webapp.models import Booking, OutboxMessage
+from webapp.services.errors import SlotTaken
+
+NOW = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
+NINE_ROME = datetime(2030, 1, 7, 8, tzinfo=timezone.utc)  # Monday 09:00 in Rome
+BOOKINGS = "/api/v1/booking/bookings"
+#: one request's database work: the version, the meeting providers, booking + host link + audit
+#: inserts, webhook endpoints, calendar sources, the outbox keys already stored, the outbox
+#: insert (all rows at once), then the lock, the bookings and the outside busy times near the
+#: start, and the host link made active; after the commit the answer reads the booking back
+#: (booking, host links)
+ROUND_TRIPS = 15
+
+
+@pytest.fixture
+def database_url(postgres_url):
+    """The host locks are PostgreSQL's advisory locks."""
+    return postgres_url
+
+
+@pytest.fixture
+def app_config():
+    """Freeze the clock."""
+    return {"CLOCK": lambda: NOW}
+
+
+class Recorder:
+    """Every statement and commit the app's engine sends, in order."""
+
+    def __init__(self, engine):
+        self.engine, self.sent = engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        return self.sent
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+
+    def _statement(self, _conn, _cursor, statement, _params, _context, _many):
+        self.sent.append(" ".join(statement.split()))
+
+    def _commit(self, _conn):
+        self.sent.append("COMMIT")
+
+
+def post_booking(client, start: datetime, email: str = "mario@example.com", **fields):
+    """Book `start` through the API as an anonymous client."""
+    return client.post(BOOKINGS, json={"client_name": "Mario Rossi", "client_email": email,
+                                       "service_type": "consultation", "timezone": "Europe/Rome",
+                                       "scheduled_at": start.isoformat(), **fields})
+
+
+def test_a_booking_takes_the_same_round_trips_however_full_the_day(app, client):
+    post_booking(client, NINE_ROME + timedelta(days=7))  # warm the process's caches
+    counts = []
+    for n in range(4):
+        if n == 2:  # a full day around the next one: every other slot of the week taken
+            for slot in range(2, 16, 2):
+                book(NINE_ROME + timedelta(minutes=30 * slot), NOW, client_email=f"c{slot}@example.com")
+        with Recorder(db.engine) as sent:
+            assert post_booking(client, NINE_ROME + timedelta(minutes=30 * (2 * n + 1)),
+                                email=f"n{n}@example.com").status_code == 201
+        counts.append(len([s for s in sent if s != "COMMIT"]))
+    assert counts == [ROUND_TRIPS] * 4, sent
+
+
+def test_the_host_lock_covers_the_check_and_the_commit_only(app, client):
+    with Recorder(db.engine) as sent:
+        response = post_booking(client, NINE_ROME)
+    assert response.status_code == 201
+    locked = next(n for n, statement in enumerate(sent) if "pg_advisory_xact_lock" in statement)
+    under_lock = sent[locked + 1:sent.index("COMMIT") + 1]
+    assert [s.split()[0] for s in under_lock] == ["SELECT", "SELECT", "UPDATE", "COMMIT"], under_lock
+    assert "FROM bookings" in under_lock[0] and "FROM external_busy" in under_lock[1]
+    assert under_lock[2].startswith("UPDATE booking_hosts SET active")
+    # written before the lock, in one statement for every outbox row
+    assert sum(s.startswith("INSERT INTO outbox_messages") for s in sent) == 1
+    stored = db.session.scalars(db.select(OutboxMessage.kind).where(
+        OutboxMessage.booking_id == db.session.scalar(db.select(Booking.id)))).all()
+    assert len(stored) >= 3  # the meeting step, the business's notice, the reminders
+    assert response.get_json()["scheduled_at_utc"] == "2030-01-07T08:00:00Z"
+
+
+def test_a_buffer_still_keeps_the_next_start_free_of_bookings(app, client):
+    """The bookings read for the check reach as far as the longest buffer of any type."""
+    create_service_type(key="long", name="Long", buffer_after=600)
+    create_rule(service_type="long", day_of_week=0)
+    book(NINE_ROME, NOW, service_type="long")
+    later = NINE_ROME + timedelta(hours=7, minutes=30)  # 16:30 Rome: inside the 10 hours after it
+    assert post_booking(client, later).status_code == 409
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 1
+
+
+def book_together(app, starts: list[datetime]) -> list[str]:
+    """Book each start from its own thread, all released at once; return each outcome."""
+    barrier = threading.Barrier(len(starts))
+
+    def one_client(number: int) -> str:
+        with app.app_context():
+            barrier.wait()
+            try:
+                book(starts[number], NOW, client_email=f"c{number}@example.com")
+                return "booked"
+            except SlotTaken:
+                return "taken"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(len(starts)) as pool:
+        return list(pool.map(one_client, range(len(starts))))
+
+
+def test_simultaneous_bookings_of_one_start_give_one_winner(app):
+    outcomes = book_together(app, [NINE_ROME] * 12)
+    assert sorted(outcomes) == ["booked"] + ["taken"] * 11
+
+
+def test_simultaneous_bookings_that_clash_only_through_a_buffer_give_one_winner(app):
+    """Different starts, no overlap the constraint sees: the check under the host lock decides."""
+    db.session.execute(db.update(db.metadata.tables["service_types"])
+                       .where(db.text("key = 'consultation'")).values(buffer_after=30))
+    db.session.commit()
+    starts = [NINE_ROME + timedelta(minutes=30 * (n % 2)) for n in range(12)]  # 09:00 and 09:30
+    outcomes = book_together(app, starts)
+    assert sorted(outcomes) == ["booked"] + ["taken"] * 11
