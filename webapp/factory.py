@@ -13,6 +13,7 @@ from webapp.extensions import csrf, db, limiter, migrate, oauth
 from webapp.meetings import PROVIDERS
 from webapp.meetings.oauth_tokens import TokenCipher
 from webapp.scheduling import is_valid_zone
+from webapp.sessions import CookieSessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,6 +92,7 @@ def init_transport(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app, with the engine listeners and the admin loader."""
+    app.session_interface = CookieSessionInterface()
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
