@@ -21,10 +21,15 @@ def _accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
+def _too_small(response: Response) -> bool:
+    """Tell whether a body already in memory is too small to compress (the same bytes for every client)."""
+    return not response.direct_passthrough and not response.is_streamed and len(response.get_data()) < MIN_SIZE
+
+
 def compress(response: Response) -> Response:
     """gzip a text response when the client takes it and the body is worth it."""
     if (response.status_code != 200 or "Content-Encoding" in response.headers
-            or not (response.mimetype or "").startswith(COMPRESSIBLE)
+            or _too_small(response) or not (response.mimetype or "").startswith(COMPRESSIBLE)
             or (response.is_streamed and not response.direct_passthrough)):  # a generator: leave it
         return response
     add_vary(response, "Accept-Encoding")

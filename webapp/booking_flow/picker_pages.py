@@ -1,5 +1,6 @@
 """The picker as pages show it: its state from the URL, its template context, the chosen time."""
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import abort, url_for
@@ -67,9 +68,15 @@ def links_to(endpoint: str, url_values: dict):
     glue = "&" if "?" in base else "?"
 
     def href(params: dict) -> str:
-        query = urlencode([(name, value) for name, value in params.items() if value is not None], safe=URL_SAFE)
+        query = "&".join(_query_pair(name, str(value)) for name, value in params.items() if value is not None)
         return f"{base}{glue}{query}" if query else base
     return href
+
+
+@lru_cache(maxsize=4096)
+def _query_pair(name: str, value: str) -> str:
+    """Return `name=value` encoded as werkzeug's url_for does (most pairs repeat on every link)."""
+    return urlencode([(name, value)], safe=URL_SAFE)
 
 
 def host_choices(service) -> list:
