@@ -3,7 +3,9 @@
     .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings]
 
 Loads 300 bookings in next month (SQLite file), then measures req/s and p99 for: bare hello,
-/health, one-day availability, the month page, 31-day availability; prints ratios vs the hello.
+/health, one-day availability, the month page, 31-day availability; prints ratios vs the hello,
+then the 31-day availability through the API in process with 500 bookings (`bench.request_profile`).
+Rate limits stay on (in memory, set too high to refuse anything), so their cost is measured.
 `--bookings` also measures booking creation on PostgreSQL (127.0.0.1:5432) with 4 workers,
 each request a different free time. Loopback only; timings are never asserted by tests.
 """
