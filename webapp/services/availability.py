@@ -161,8 +161,8 @@ def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int |
     in_range: set[int] = set()
     version = None
     no_buffer = timedelta(0)
-    for kind, host_id, booking_id, s, e, before, after in db.session.connection().execute(
-            _FRESH[exclude_booking_id is not None], params):
+    rows = db.session.connection().execute(_FRESH[exclude_booking_id is not None], params).all()  # one fetch
+    for kind, host_id, booking_id, s, e, before, after in rows:
         if kind == BOOKED:
             busy[host_id].append(Busy(s, e, timedelta(minutes=before) if before else no_buffer,
                                       timedelta(minutes=after) if after else no_buffer))
