@@ -16,10 +16,11 @@ from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
+from webapp.models.types import epoch_seconds
 from webapp.scheduling import (
     Block,
     BookingWindow,
-    Busy,
+    BusySeconds,
     Combine,
     HostCalendar,
     Limits,
@@ -121,7 +122,7 @@ def _fresh_statement(excluding: bool):
     owner = func.coalesce(links.c.host_id, bindparam("default_host", type_=Integer))
     booked = (
         select(literal_column(str(BOOKED)).label("kind"), owner.label("host"), bookings.c.id,
-               bookings.c.scheduled_at, bookings.c.ends_at,
+               epoch_seconds(bookings.c.scheduled_at), epoch_seconds(bookings.c.ends_at),
                func.coalesce(services.c.buffer_before, 0), func.coalesce(services.c.buffer_after, 0))
         .select_from(bookings.outerjoin(links, links.c.booking_id == bookings.c.id)
                      .outerjoin(services, services.c.key == bookings.c.service_type))
@@ -131,8 +132,8 @@ def _fresh_statement(excluding: bool):
     if excluding:
         booked = booked.where(bookings.c.id != bindparam("exclude"))
     zero = literal_column("0")
-    busy_outside = (select(literal_column(str(OUTSIDE)), outside.c.host_id, null(), outside.c.starts_at,
-                           outside.c.ends_at, zero, zero)
+    busy_outside = (select(literal_column(str(OUTSIDE)), outside.c.host_id, null(),
+                           epoch_seconds(outside.c.starts_at), epoch_seconds(outside.c.ends_at), zero, zero)
                     .where(outside.c.host_id.in_(hosts), outside.c.starts_at < until, outside.c.ends_at > since))
     version = select(literal_column(str(VERSION)), versions.c.version, null(), null(), null(), zero, zero) \
         .where(versions.c.id == 1)
@@ -145,7 +146,7 @@ _FRESH = {excluding: _fresh_statement(excluding) for excluding in (False, True)}
 
 
 def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
-           exclude_booking_id: int | None) -> tuple[dict[int, list[Busy]], set[int]]:
+           exclude_booking_id: int | None) -> tuple[dict[int, list[BusySeconds]], set[int]]:
     """Return the hosts' busy times near [start, end) by host id, and the ids of the bookings in it.
 
     One query: active bookings (with their types' buffers; a booking without host links, a row
@@ -157,19 +158,18 @@ def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int |
               "since": start - MAX_BUFFER, "until": end + MAX_BUFFER}
     if exclude_booking_id is not None:
         params["exclude"] = exclude_booking_id
-    busy: dict[int, list[Busy]] = defaultdict(list)
+    busy: dict[int, list[BusySeconds]] = defaultdict(list)
     in_range: set[int] = set()
     version = None
-    no_buffer = timedelta(0)
+    first, stop = start.timestamp(), end.timestamp()
     rows = db.session.connection().execute(_FRESH[exclude_booking_id is not None], params).all()  # one fetch
-    for kind, host_id, booking_id, s, e, before, after in rows:
+    for kind, host_id, booking_id, s, e, before, after in rows:  # instants in epoch seconds
         if kind == BOOKED:
-            busy[host_id].append(Busy(s, e, timedelta(minutes=before) if before else no_buffer,
-                                      timedelta(minutes=after) if after else no_buffer))
-            if s < end and e > start:
+            busy[host_id].append(BusySeconds(s, e, before * 60, after * 60))
+            if s < stop and e > first:
                 in_range.add(booking_id)
         elif kind == OUTSIDE:
-            busy[host_id].append(Busy(s, e))
+            busy[host_id].append(BusySeconds(s, e))
         else:
             version = host_id
     config_cache.seen_version(version)
@@ -200,7 +200,7 @@ class _EngineInputs:
     hosts: dict[str, list[Host]]
     rules: dict[tuple[int, str], list[WeeklyRule]]
     blocks: dict[int, list[Block]]
-    busy: dict[int, list[Busy]]
+    busy: dict[int, list[BusySeconds]]
     #: ids of the active bookings overlapping the range
     in_range: set[int]
 
