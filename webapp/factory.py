@@ -13,8 +13,34 @@ from webapp.extensions import csrf, db, limiter, migrate, oauth
 from webapp.meetings import PROVIDERS
 from webapp.meetings.oauth_tokens import TokenCipher
 from webapp.scheduling import is_valid_zone
+from webapp.sessions import CookieSessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BookingApp(Flask):
+    """Flask, remembering which hooks and views are plain functions.
+
+    Flask asks `inspect.iscoroutinefunction` about every hook and view on every request (~25
+    calls here); the answer never changes for a function, so it is kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        """Create the app with nothing known yet."""
+        super().__init__(*args, **kwargs)
+        self._sync_functions: set = set()
+
+    def ensure_sync(self, func):
+        """Return `func` when it is a plain function (remembered), else Flask's sync wrapper."""
+        try:
+            if func in self._sync_functions:
+                return func
+        except TypeError:  # an unhashable callable: ask every time, as Flask does
+            return super().ensure_sync(func)
+        ensured = super().ensure_sync(func)
+        if ensured is func:
+            self._sync_functions.add(func)
+        return ensured
 
 
 class ConfigError(RuntimeError):
@@ -23,8 +49,8 @@ class ConfigError(RuntimeError):
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app: environment config, then `config` overrides, then named steps."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=str(ROOT / "instance"))
+    app = BookingApp(__name__, template_folder="../templates", static_folder="../static",
+                     instance_path=str(ROOT / "instance"))
     app.config.from_mapping(app_config.from_env())
     if config:
         app.config.from_mapping(config)
@@ -91,6 +117,7 @@ def init_transport(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app, with the engine listeners and the admin loader."""
+    app.session_interface = CookieSessionInterface()
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

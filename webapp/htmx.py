@@ -1,6 +1,8 @@
 """Answering htmx: one view renders the whole page, or only the fragment htmx swaps in."""
 from flask import current_app, render_template, request
 
+from webapp.vary import add_vary
+
 #: the request headers that decide which shape a page answers in (caches must key on them)
 SHAPE_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
@@ -19,5 +21,5 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **conte
     """Render the whole page, or only the fragment when htmx asks for one (one view, two shapes)."""
     template = fragment if wants_fragment() else page
     response = current_app.make_response((render_template(template, **context), status))
-    response.vary.update(SHAPE_HEADERS)
+    add_vary(response, *SHAPE_HEADERS)
     return response

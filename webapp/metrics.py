@@ -120,12 +120,24 @@ def _start_timer() -> None:
     g.metrics_started = perf_counter()
 
 
+#: the labelled children already made, by labels (prometheus-client's `labels()` locks and checks each time)
+_counters: dict[tuple[str, str, int], object] = {}
+_timers: dict[tuple[str, str], object] = {}
+
+
 def _count_request(response: Response) -> Response:
     """Count the answered request and time it."""
     route, method = route_label(), request.method if request.method in METHODS else "other"
-    HTTP_REQUESTS.labels(route, method, str(response.status_code)).inc()
+    key = (route, method, response.status_code)
+    counter = _counters.get(key)
+    if counter is None:
+        counter = _counters[key] = HTTP_REQUESTS.labels(route, method, str(response.status_code))
+    counter.inc()
     if "metrics_started" in g:
-        HTTP_LATENCY.labels(route, method).observe(perf_counter() - g.metrics_started)
+        timer = _timers.get(key[:2])
+        if timer is None:
+            timer = _timers[key[:2]] = HTTP_LATENCY.labels(route, method)
+        timer.observe(perf_counter() - g.metrics_started)
     return response
 
 

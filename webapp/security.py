@@ -14,17 +14,23 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
 
 
+#: the headers every response gets unless its view set its own
+DEFAULT_HEADERS = (("Content-Security-Policy", CSP.format(ancestors="'none'")),
+                   ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
+
+
 def apply_security_headers(response: Response) -> Response:
     """Add the default security headers unless a view chose its own framing policy."""
-    response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors="'none'"))
-    if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    headers = response.headers
+    for name, value in DEFAULT_HEADERS:
+        if name not in headers:
+            headers[name] = value
+    if "frame-ancestors 'none'" in headers["Content-Security-Policy"] and "X-Frame-Options" not in headers:
+        headers["X-Frame-Options"] = "DENY"
     if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if response.status_code == 429 and "Retry-After" not in response.headers:
-        response.headers["Retry-After"] = str(retry_after_seconds())
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if response.status_code == 429 and "Retry-After" not in headers:
+        headers["Retry-After"] = str(retry_after_seconds())
     return response
 
 

@@ -8,6 +8,7 @@ from webapp.scheduling import (
     AmbiguousTimeError,
     Block,
     Busy,
+    BusySeconds,
     Limits,
     NonexistentTimeError,
     Refusal,
@@ -117,6 +118,17 @@ def test_existing_booking_of_any_type_takes_its_time_and_buffers():
     assert "10:00" not in local  # the meeting itself (10:00 Rome)
     assert "10:30" not in local  # its 15 minutes after
     assert {"09:30", "11:00"} <= local
+
+
+def test_busy_times_in_epoch_seconds_count_exactly_like_datetimes():
+    """The loader hands the engine BusySeconds (straight from SQL); the answer is the same."""
+    day = date(2026, 12, 1)
+    meetings = [Busy(utc(2026, 12, 1, 9), utc(2026, 12, 1, 9, 30), buffer_after=timedelta(minutes=15)),
+                Busy(utc(2026, 12, 1, 13, 10), utc(2026, 12, 1, 13, 40), buffer_before=timedelta(minutes=20))]
+    in_seconds = [meeting.seconds() for meeting in meetings]
+    assert in_seconds[0] == BusySeconds(int(utc(2026, 12, 1, 9).timestamp()),
+                                        int(utc(2026, 12, 1, 9, 30).timestamp()), 0, 900)
+    assert slots_on(day, busy=in_seconds) == slots_on(day, busy=meetings) != slots_on(day)
 
 
 def test_new_slot_keeps_its_own_buffer_before_from_existing_meetings():

@@ -14,6 +14,7 @@ from webapp.services import availability_admin, booking_queries
 from webapp.services.errors import NotFound, ServiceError, ValidationFailed
 from webapp.services.hosts import all_hosts
 from webapp.services.settings import get_settings
+from webapp.vary import add_vary
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -125,7 +126,7 @@ def done(message: str, fragment: str, back: str, **context):
         return render_page_or_fragment(fragment, fragment, message=message, **context)
     flash(str(message))
     response = redirect(back, code=303)
-    response.vary.add("HX-Request")
+    add_vary(response, "HX-Request")
     return response
 
 

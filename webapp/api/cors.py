@@ -1,6 +1,8 @@
 """CORS for the API: browsers on the configured origins may call it with `fetch`."""
 from flask import Response, current_app, request
 
+from webapp.vary import add_vary
+
 ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 EXPOSED_HEADERS = "Location, Retry-After"
@@ -8,7 +10,7 @@ EXPOSED_HEADERS = "Location, Retry-After"
 
 def apply_cors(response: Response) -> Response:
     """Allow the request's Origin when it is listed in API_CORS_ORIGINS (or "*" is)."""
-    response.vary.add("Origin")
+    add_vary(response, "Origin")
     origin = request.headers.get("Origin")
     allowed = current_app.config.get("API_CORS_ORIGINS") or []
     if not origin or (origin not in allowed and "*" not in allowed):

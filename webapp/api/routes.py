@@ -27,6 +27,7 @@ from webapp.clock import now
 from webapp.extensions import csrf, db, limiter
 from webapp.models import ApiToken, Booking
 from webapp.ratelimits import booking_limits, configured
+from webapp.request_settings import checked_after
 from webapp.services.api_tokens import bearer_token, verify_api_token
 from webapp.services.availability import (
     active_service_types,
@@ -91,6 +92,7 @@ def _booking_or_404(public_id: str, admin: bool) -> Booking:
 
 @bp.post("/booking/calendar/availability")
 @limiter.limit(configured("API_READ_RATE_LIMIT"), methods=["POST"])
+@checked_after
 def availability():
     """List the free slots of one or every active service type in a date range."""
     query = availability_query(json_object(), get_settings().business_timezone)

@@ -20,6 +20,7 @@ from webapp.embed.flow import WidgetFlow
 from webapp.errors import error_text
 from webapp.extensions import csrf
 from webapp.ratelimits import booking_limits, token_lookup_limit
+from webapp.request_settings import checked_after
 from webapp.services.availability import active_service_types
 from webapp.services.settings import get_settings
 
@@ -111,6 +112,7 @@ flow = WidgetFlow()
 
 
 @bp.get("/embed/<look>/book/<key>")
+@checked_after
 def calendar(key: str):
     """Show the month calendar and, once a day is chosen, its free times."""
     return flow.calendar(key)

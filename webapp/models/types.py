@@ -1,8 +1,10 @@
 """Column types shared by the models."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import BigInteger, DateTime, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 #: the database's own clock, the default of rows inserted in plain SQL (as the seed's snippets do)
@@ -46,3 +48,24 @@ def created_at_column() -> MappedColumn[datetime]:
 def updated_at_column() -> MappedColumn[datetime]:
     """A last-change instant: the creation instant at first, then renewed on every ORM update."""
     return mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=CURRENT_TIMESTAMP)
+
+
+class epoch_seconds(FunctionElement):
+    """SQL: a `UTCDateTime` column as whole seconds since the epoch (a hot query then builds no
+    datetime per row; the availability engine compares seconds anyway)."""
+
+    type = BigInteger()
+    name = "epoch_seconds"
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_seconds(element, compiler, **kw) -> str:
+    """PostgreSQL (timestamptz): the instant's epoch, whole seconds."""
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element, compiler, **kw) -> str:
+    """SQLite (naive UTC text, as `UTCDateTime` stores it): strftime's %s."""
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"

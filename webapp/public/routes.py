@@ -5,6 +5,7 @@ from webapp.booking_flow.flow import BookingFlow
 from webapp.branding import accent_css
 from webapp.models.host import COLLECTIVE
 from webapp.ratelimits import booking_limits, token_lookup_limit
+from webapp.request_settings import checked_after
 from webapp.services.availability import active_service_types
 from webapp.services.hosts import find_host, services_given_by
 from webapp.services.settings import get_settings
@@ -49,6 +50,7 @@ def brand_css():
 
 
 @bp.get("/book/<key>")
+@checked_after
 def calendar(key: str):
     """Show the month calendar and, once a day is chosen, its free times."""
     return flow.calendar(key)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from webapp.scheduling.rule import Refusal, booking_window
 from webapp.scheduling.slots import free_starts, slots_from_starts, why_not_free
-from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
+from webapp.scheduling.types import Block, Busy, BusySeconds, Limits, Slot, WeeklyRule
 
 
 class Combine(Enum):
@@ -30,7 +30,7 @@ class HostCalendar:
     zone: ZoneInfo
     rules: list[WeeklyRule] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    busy: list[Busy] = field(default_factory=list)
+    busy: list[Busy | BusySeconds] = field(default_factory=list)
 
 
 def starts_by_host(calendars: list[HostCalendar], *, limits: Limits, business_zone: ZoneInfo,

@@ -11,11 +11,10 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from webapp.scheduling.rule import BookingWindow, Refusal, booking_window
-from webapp.scheduling.types import Block, Busy, Limits, Slot, WeeklyRule
+from webapp.scheduling.types import Block, Busy, BusySeconds, Limits, Slot, WeeklyRule
 from webapp.scheduling.zones import NonexistentTimeError, local_to_utc
 
 ONE_DAY = timedelta(days=1)
-ONE_SECOND = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -46,12 +45,12 @@ class _Intervals:
 class _BusyIndex:
     """Existing bookings, checked against a candidate with both sides' buffers."""
 
-    def __init__(self, busy: list[Busy], limits: Limits):
+    def __init__(self, busy: list[Busy | BusySeconds], limits: Limits):
         meetings, padded = [], []
-        for b in busy:
-            start, end = _seconds(b.start), _seconds(b.end)
+        for item in busy:
+            start, end, before, after = item.seconds()
             meetings.append((start, end))
-            padded.append((start - b.buffer_before // ONE_SECOND, end + b.buffer_after // ONE_SECOND))
+            padded.append((start - before, end + after))
         self.meetings = _Intervals(meetings)
         self.padded = _Intervals(padded)
         self.before = int(limits.buffer_before.total_seconds())

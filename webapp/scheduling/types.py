@@ -1,6 +1,9 @@
 """Value types the engine takes and returns."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,28 @@ class Busy:
     end: datetime
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+
+    def seconds(self) -> "BusySeconds":
+        """Return the same busy time in whole seconds, as the engine compares it."""
+        return BusySeconds(int(self.start.timestamp()), int(self.end.timestamp()),
+                           self.buffer_before // ONE_SECOND, self.buffer_after // ONE_SECOND)
+
+
+class BusySeconds(NamedTuple):
+    """A busy time in whole seconds: start and end since the epoch, buffers as durations.
+
+    What the loader reads straight from SQL (no datetime per row); the engine takes it
+    wherever it takes a `Busy`.
+    """
+
+    start: int
+    end: int
+    buffer_before: int = 0
+    buffer_after: int = 0
+
+    def seconds(self) -> "BusySeconds":
+        """Return itself: already in seconds."""
+        return self
 
 
 @dataclass(frozen=True, slots=True)

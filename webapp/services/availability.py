@@ -1,25 +1,26 @@
 """Load the engine's inputs, per host, and ask it for free slots.
 
 Hosts, rules and blocked dates come from the process's configuration cache
-(`services/config_cache.py`: one version query per request while nothing changed); bookings are
-read fresh, one query.
+(`services/config_cache.py`); bookings and outside busy times are read fresh, in one query that
+also returns the configuration version (so a view `@checked_after` needs no other query).
 """
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func
+from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 
 from webapp.extensions import db
-from webapp.models import Booking, BookingHost, Host, ServiceType
+from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
+from webapp.models.types import epoch_seconds
 from webapp.scheduling import (
     Block,
     BookingWindow,
-    Busy,
+    BusySeconds,
     Combine,
     HostCalendar,
     Limits,
@@ -93,11 +94,6 @@ def hosts_giving(services: list[ServiceType]) -> dict[str, list[Host]]:
     return _hosts(services)[0]
 
 
-def _owner(column, default_id: int | None):
-    """Return the host id a rule, block or booking belongs to: NULL means the default host."""
-    return func.coalesce(column, default_id)
-
-
 def _rules(keys: list[str], host_ids: set[int]) -> dict[tuple[int, str], list[WeeklyRule]]:
     """Return the active weekly rules of the given types and hosts, by (host id, type) (cached)."""
     return {(host_id, key): rules for (host_id, key), rules in config_cache.current().rules.items()
@@ -120,57 +116,73 @@ def _reach(config: config_cache.Snapshot) -> timedelta:
                                   for service in config.service_types), default=0))
 
 
-def _busy(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
-          exclude_booking_id: int | None, reach: timedelta) -> tuple[dict[int, list[Busy]], set[int]]:
-    """Return active bookings within `reach` of [start, end) with their types' buffers, by host id.
+def _fresh_statement(excluding: bool):
+    """Build, once, the one query of an availability request: bookings, outside busy times, version.
 
-    Also the ids of the bookings overlapping the range itself. A booking without host links
-    (a row written in plain SQL) is the default host's.
+    Core over the tables (no ORM compile per request), with bound parameters: `since`/`until`
+    (the range widened by the longest buffer, `_reach`), `hosts` (expanding), `default_host` (the owner of a
+    booking without host links) and, when `excluding`, `exclude` (the booking being moved).
+    The configuration version comes back in the same statement, so a request that used the
+    cached configuration knows in one round trip whether it was current.
     """
-    owner = _owner(BookingHost.host_id, default_id)
-    query = (
-        db.select(owner, Booking.id, Booking.scheduled_at, Booking.ends_at,
-                  func.coalesce(ServiceType.buffer_before, 0),
-                  func.coalesce(ServiceType.buffer_after, 0))
-        .outerjoin(BookingHost, BookingHost.booking_id == Booking.id)
-        .outerjoin(ServiceType, ServiceType.key == Booking.service_type)
-        .where(Booking.status.in_(ACTIVE_STATUSES), owner.in_(host_ids),
-               and_(Booking.scheduled_at < end + reach, Booking.ends_at > start - reach))
+    bookings, links, services = Booking.__table__, BookingHost.__table__, ServiceType.__table__
+    outside, versions = ExternalBusy.__table__, ConfigVersion.__table__
+    hosts, since, until = bindparam("hosts", expanding=True), bindparam("since"), bindparam("until")
+    owner = func.coalesce(links.c.host_id, bindparam("default_host", type_=Integer))
+    booked = (
+        select(literal_column(str(BOOKED)).label("kind"), owner.label("host"), bookings.c.id,
+               epoch_seconds(bookings.c.scheduled_at), epoch_seconds(bookings.c.ends_at),
+               func.coalesce(services.c.buffer_before, 0), func.coalesce(services.c.buffer_after, 0))
+        .select_from(bookings.outerjoin(links, links.c.booking_id == bookings.c.id)
+                     .outerjoin(services, services.c.key == bookings.c.service_type))
+        .where(bookings.c.status.in_(ACTIVE_STATUSES), owner.in_(hosts),
+               bookings.c.scheduled_at < until, bookings.c.ends_at > since)
     )
-    if exclude_booking_id is not None:
-        query = query.where(Booking.id != exclude_booking_id)
-    busy: dict[int, list[Busy]] = defaultdict(list)
-    in_range: set[int] = set()
-    for host_id, booking_id, s, e, before, after in db.session.execute(query):
-        busy[host_id].append(Busy(s, e, timedelta(minutes=before), timedelta(minutes=after)))
-        if s < end and e > start:
-            in_range.add(booking_id)
-    return busy, in_range
+    if excluding:
+        booked = booked.where(bookings.c.id != bindparam("exclude"))
+    zero = literal_column("0")
+    busy_outside = (select(literal_column(str(OUTSIDE)), outside.c.host_id, null(),
+                           epoch_seconds(outside.c.starts_at), epoch_seconds(outside.c.ends_at), zero, zero)
+                    .where(outside.c.host_id.in_(hosts), outside.c.starts_at < until, outside.c.ends_at > since))
+    version = select(literal_column(str(VERSION)), versions.c.version, null(), null(), null(), zero, zero) \
+        .where(versions.c.id == 1)
+    return union_all(booked, busy_outside, version)
 
 
-def external_busy(start: datetime, end: datetime, host_ids: set[int], reach: timedelta) -> dict[int, list[Busy]]:
-    """Return the cached busy times of the hosts' outside calendars within `reach` of [start, end), by host id.
+#: what a row of the fresh query is
+BOOKED, OUTSIDE, VERSION = 0, 1, 2
+_FRESH = {excluding: _fresh_statement(excluding) for excluding in (False, True)}
 
-    One query on the cache the worker fills (`services/calendar_sync`); no source is ever
-    read here. The intervals carry no buffers of their own: the service's buffers apply.
+
+def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
+           exclude_booking_id: int | None, reach: timedelta) -> tuple[dict[int, list[BusySeconds]], set[int]]:
+    """Return the hosts' busy times near [start, end) by host id, and the ids of the bookings in it.
+
+    One query: active bookings (with their types' buffers; a booking without host links, a row
+    written in plain SQL, is the default host's), the outside calendars' cached busy times
+    (filled by the worker, `services/calendar_sync`; no buffers of their own: the service's
+    apply) and the configuration version, handed to `config_cache.seen_version`.
     """
-    rows = db.session.execute(
-        db.select(ExternalBusy.host_id, ExternalBusy.starts_at, ExternalBusy.ends_at)
-        .where(ExternalBusy.host_id.in_(host_ids), ExternalBusy.starts_at < end + reach,
-               ExternalBusy.ends_at > start - reach))
-    busy: dict[int, list[Busy]] = defaultdict(list)
-    for host_id, s, e in rows:
-        busy[host_id].append(Busy(s, e))
-    return busy
-
-
-def _with_external(busy: dict[int, list[Busy]], start: datetime, end: datetime,
-                   host_ids: set[int], reach: timedelta) -> dict[int, list[Busy]]:
-    """Return the bookings' busy times with the outside calendars' added, by host id."""
-    merged: dict[int, list[Busy]] = defaultdict(list, {host_id: list(items) for host_id, items in busy.items()})
-    for host_id, items in external_busy(start, end, host_ids, reach).items():
-        merged[host_id].extend(items)
-    return merged
+    params = {"hosts": sorted(host_ids), "default_host": default_id,
+              "since": start - reach, "until": end + reach}
+    if exclude_booking_id is not None:
+        params["exclude"] = exclude_booking_id
+    busy: dict[int, list[BusySeconds]] = defaultdict(list)
+    in_range: set[int] = set()
+    version = None
+    first, stop = start.timestamp(), end.timestamp()
+    rows = db.session.connection().execute(_FRESH[exclude_booking_id is not None], params).all()  # one fetch
+    for kind, host_id, booking_id, s, e, before, after in rows:  # instants in epoch seconds
+        if kind == BOOKED:
+            busy[host_id].append(BusySeconds(s, e, before * 60, after * 60))
+            if s < stop and e > first:
+                in_range.add(booking_id)
+        elif kind == OUTSIDE:
+            busy[host_id].append(BusySeconds(s, e))
+        else:
+            version = host_id
+    config_cache.seen_version(version)
+    return busy, in_range
 
 
 def business_zone() -> ZoneInfo:
@@ -197,7 +209,7 @@ class _EngineInputs:
     hosts: dict[str, list[Host]]
     rules: dict[tuple[int, str], list[WeeklyRule]]
     blocks: dict[int, list[Block]]
-    busy: dict[int, list[Busy]]
+    busy: dict[int, list[BusySeconds]]
     #: ids of the active bookings overlapping the range
     in_range: set[int]
 
@@ -210,7 +222,7 @@ class _EngineInputs:
 
 def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
           *, only: list[Host] | None = None) -> _EngineInputs:
-    """Load hosts, rules, blocks (cached), bookings and outside busy times (one query each) for [start, end).
+    """Load hosts, rules, blocks (cached), bookings and outside busy times (one query) for [start, end).
 
     `only` narrows every service type to those hosts (a host the client chose, a booking's own);
     without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
@@ -224,9 +236,7 @@ def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_b
     host_ids = {host.id for listed in hosts.values() for host in listed}
     # a day either side: every host zone's dates of the range lie within
     first, last = start.astimezone(zone).date() - ONE_DAY, end.astimezone(zone).date() + ONE_DAY
-    reach = _reach(config)
-    busy, in_range = _busy(start, end, host_ids, default_id, exclude_booking_id, reach)
-    busy = _with_external(busy, start, end, host_ids, reach)
+    busy, in_range = _fresh(start, end, host_ids, default_id, exclude_booking_id, _reach(config))
     return _EngineInputs(business_zone=zone, hosts=hosts,
                          rules=_rules([service.key for service in services], host_ids),
                          blocks=_blocks(first, last, host_ids), busy=busy, in_range=in_range)
@@ -254,7 +264,7 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
 
     Without `host`, each type's hosts combine (any of them free; all of them for collective
     types); with `host`, only that host's own free times (empty for types it does not give).
-    Two queries (bookings, outside busy times) besides the configuration version, whatever the range or the counts.
+    One query (bookings, outside busy times and the configuration version), whatever the range or the counts.
     """
     inputs = _load(services, start, end, exclude_booking_id, only=[host] if host else None)
     slots = {

@@ -121,14 +121,28 @@ class _ProcessCache:
         self.snapshot = None
 
 
-#: the snapshot this unit of work (a request) has settled on; None outside a unit: ask every time
-_unit: ContextVar[dict | None] = ContextVar("config_unit", default=None)
+class _Unit:
+    """What one unit of work (a request) has settled on."""
+
+    def __init__(self) -> None:
+        #: the snapshot the unit uses (None: none asked for yet)
+        self.snapshot: Snapshot | None = None
+        #: True once the version was read before the snapshot was used (the default way)
+        self.confirmed = False
+        #: a read-only view may use the process's snapshot first and check its version afterwards
+        self.optimistic = False
+        #: the version a query read alongside its rows (`seen_version`), if any did
+        self.seen: int | None = None
+
+
+#: the unit of work (a request) in this context; None outside a unit: ask every time
+_unit: ContextVar[_Unit | None] = ContextVar("config_unit", default=None)
 _caches: "weakref.WeakSet[_ProcessCache]" = weakref.WeakSet()
 
 
 def start_unit() -> None:
     """From now on in this context, read the version at most once (until `stop_unit`)."""
-    _unit.set({})
+    _unit.set(_Unit())
 
 
 def stop_unit() -> None:
@@ -142,15 +156,60 @@ def _cache(app: Flask) -> _ProcessCache:
 
 
 def current() -> Snapshot:
-    """Return the stable configuration: one query (the version) per unit of work when unchanged."""
+    """Return the stable configuration: one query (the version) per unit of work when unchanged.
+
+    In an optimistic unit (`begin_optimistic`) the process's snapshot is used at once; its
+    version is checked later, by the query that reads the bookings or when the unit ends.
+    """
     unit = _unit.get()
-    if unit is not None and "snapshot" in unit:
-        return unit["snapshot"]
+    if unit is not None and unit.snapshot is not None:
+        return unit.snapshot
     session = db.session()
-    snapshot = _cache(current_app).get(session, read_version(session))
+    cache = _cache(current_app)
+    if unit is not None and unit.optimistic and cache.snapshot is not None and not session.info.get(CHANGED):
+        unit.snapshot = cache.snapshot
+        return unit.snapshot
+    snapshot = cache.get(session, read_version(session))
     if unit is not None and not session.info.get(CHANGED):
-        unit["snapshot"] = snapshot
+        unit.snapshot, unit.confirmed = snapshot, True
     return snapshot
+
+
+def seen_version(version: int | None) -> None:
+    """Note the version a query read together with its rows (no row: 0, as `read_version`)."""
+    unit = _unit.get()
+    if unit is not None and unit.snapshot is not None and unit.seen is None:
+        unit.seen = version or 0
+
+
+def begin_optimistic() -> bool:
+    """Let this unit use the process's snapshot before checking its version; False outside a unit."""
+    unit = _unit.get()
+    if unit is None:
+        return False
+    unit.optimistic = True
+    return True
+
+
+def end_optimistic() -> bool:
+    """End the optimistic part: True if what it used is still current, else forget it (False).
+
+    Current when the version was read first, or when the version read with the rows (else
+    read now: one query) is the snapshot's. On False the caller runs its read-only work
+    again, which then reads the version first.
+    """
+    unit = _unit.get()
+    if unit is None:
+        return True
+    unit.optimistic = False
+    if unit.snapshot is None or unit.confirmed:
+        return True
+    seen = unit.seen if unit.seen is not None else read_version(db.session())
+    if seen == unit.snapshot.version:
+        unit.confirmed = True
+        return True
+    unit.snapshot, unit.seen = None, None
+    return False
 
 
 def attach(obj):
@@ -202,17 +261,20 @@ def _after_commit(session: Session) -> None:
     if session.info.pop(CHANGED, None):
         for cache in _caches:
             cache.forget()
-        unit = _unit.get()
-        if unit is not None:
-            unit.clear()
+        _unit_forget()
 
 
 def _after_rollback(session: Session) -> None:
     """A rolled-back change never happened; the unit may keep what it settles on next."""
     if session.info.pop(CHANGED, None):
-        unit = _unit.get()
-        if unit is not None:
-            unit.clear()
+        _unit_forget()
+
+
+def _unit_forget() -> None:
+    """Make the unit settle again on its next read (the configuration it had may have moved)."""
+    unit = _unit.get()
+    if unit is not None:
+        unit.snapshot, unit.confirmed, unit.seen = None, False, None
 
 
 def init_app(app: Flask) -> None:

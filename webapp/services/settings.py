@@ -1,7 +1,7 @@
 """Run-time settings: database rows over configuration defaults."""
 from dataclasses import dataclass, fields, replace
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 
 from webapp.branding import DEFAULT_ACCENT
 from webapp.extensions import db
@@ -48,12 +48,29 @@ def defaults() -> Settings:
     )
 
 
+#: the Settings fields, by name
+_NAMES = frozenset(f.name for f in fields(Settings))
+
+
 def get_settings() -> Settings:
     """Return the current settings: stored rows over the configured defaults, from the process's
-    configuration cache (one version query per request when unchanged: `config_cache`)."""
-    names = {f.name for f in fields(Settings)}
-    stored = config_cache.current().stored_settings
-    return replace(defaults(), **{k: v for k, v in stored.items() if k in names})
+    configuration cache (one version query per request when unchanged: `config_cache`).
+
+    Built once per request and snapshot (a page asks several times); anew after a change.
+    """
+    snapshot = config_cache.current()
+    if not has_request_context():
+        return _settings(snapshot)
+    this_request = request._get_current_object()
+    kept = g.get("settings_of")  # g outlives the request when a test shares its app context
+    if kept is None or kept[0] is not this_request or kept[1] is not snapshot:
+        kept = g.settings_of = (this_request, snapshot, _settings(snapshot))
+    return kept[2]
+
+
+def _settings(snapshot) -> Settings:
+    """Return a snapshot's stored settings over the configured defaults."""
+    return replace(defaults(), **{k: v for k, v in snapshot.stored_settings.items() if k in _NAMES})
 
 
 def save_settings(**changes) -> Settings:

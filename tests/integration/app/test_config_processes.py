@@ -1,7 +1,9 @@
 """Two real server processes on one database: an admin change is seen by the next request in each.
 
 Each process caches the stable configuration; the version number bumped with the change is what
-tells the other process, so this is checked over HTTP against two gunicorn processes.
+tells the other process, so this is checked over HTTP against two gunicorn processes. The
+availability API and the month page use the cached configuration first and check its version
+with the bookings query (a stale answer is computed again), so they are checked too.
 """
 import os
 import sys
@@ -83,6 +85,10 @@ def test_every_process_sees_each_admin_change_on_its_next_request(app, servers):
     db.session.commit()
     assert seen_by_both(servers, day) is None
 
+    for url in servers:  # the month page reads the cached configuration first, checked afterwards
+        assert httpx.get(url + "/book/consultation").status_code == 404
+        assert "Demo" in httpx.get(url + "/book/demo").text
     save_settings(business_name="Renamed In Another Process")
     for url in servers:
         assert "Renamed In Another Process" in httpx.get(url + "/").text
+        assert "Renamed In Another Process" in httpx.get(url + "/book/demo").text

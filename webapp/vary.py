@@ -1,0 +1,15 @@
+"""Add request headers to a response's `Vary` with plain string work (werkzeug's `response.vary`
+parses and re-serialises a HeaderSet on every change: ~10 µs each, several times per request)."""
+from flask import Response
+
+
+def add_vary(response: Response, *names: str) -> None:
+    """Name `names` in the response's Vary header, once each, keeping what it already names."""
+    current = response.headers.get("Vary")
+    if not current:
+        response.headers["Vary"] = ", ".join(names)
+        return
+    present = {item.strip().lower() for item in current.split(",")}
+    missing = [name for name in names if name.lower() not in present]
+    if missing:
+        response.headers["Vary"] = ", ".join([current, *missing])
