@@ -7,6 +7,7 @@ if it had moved, the view runs again on the fresh configuration.
 from functools import wraps
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
 from webapp.services import config_cache
@@ -21,6 +22,8 @@ def checked_after(view):
     """Run a read-only view on the cached configuration, checked afterwards; again if it had moved.
 
     Only for views that write nothing: a stale first run is thrown away, answer or error alike.
+    A database error is no stale answer: it goes to the error handlers as it is (the session
+    could not even read the version, and a database that is down answers 503).
     """
     @wraps(view)
     def run(*args, **kwargs):
@@ -28,6 +31,8 @@ def checked_after(view):
             return view(*args, **kwargs)
         try:
             answer = view(*args, **kwargs)
+        except SQLAlchemyError:
+            raise
         except Exception:
             if config_cache.end_optimistic():
                 raise
