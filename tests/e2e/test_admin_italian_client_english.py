@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.axe import check_page
-from tests.e2e.steps import choose_first_time_next_month, fill_client, log_in_admin
+from tests.e2e.steps import fill_client, go_to_next_month, log_in_admin
 from tests.integration.notifications.support import Mailbox, text_part, wait_until
 from webapp import outbox
 from webapp.extensions import db
@@ -96,7 +96,10 @@ def test_an_english_client_gets_english_mail_while_the_admin_works_in_italian(
     # The client books in English
     page.goto(site + "/book/consultation")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    choose_first_time_next_month(page)
+    go_to_next_month(page)  # the month's last open day: its reminder is days away whatever today is
+    page.locator("td.open a").last.click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text("times in")
+    page.locator("a.time").first.click()
     fill_client(page, "Ada Lovelace", CLIENT)
     page.get_by_role("button", name="Book this time").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("confirmed")
@@ -132,12 +135,12 @@ def test_an_english_client_gets_english_mail_while_the_admin_works_in_italian(
     this_month = month.inner_text()
     admin_page.get_by_role("link", name="Mese successivo ›").click()
     expect(month).not_to_have_text(this_month)
-    admin_page.locator("td.open a").last.click()
+    admin_page.locator("td.open a").last.click()  # the booking's own day
     expect(admin_page.get_by_role("heading", level=3)).to_contain_text("orari in")
     times = admin_page.locator("a.time")
     assert all(re.fullmatch(r"\d\d:\d\d", label) for label in times.all_inner_texts())
     check_page(admin_page, "reschedule picker (it)")
-    times.last.click()
+    times.last.click()  # the same day, later
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Spostare la prenotazione?")
     check_page(admin_page, "reschedule confirmation (it)")
     admin_page.get_by_role("button", name="Sposta la prenotazione").click()
