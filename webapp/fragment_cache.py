@@ -48,11 +48,16 @@ def _hashable(part):
     return tuple(part) if isinstance(part, list) else part
 
 
-def cached(name: str, *parts, caller) -> Markup:
-    """Return the call block's HTML for `parts` in this configuration and locale (rendered once)."""
+def cached(name: str, *parts, caller, config: bool = True) -> Markup:
+    """Return the call block's HTML for `parts` in this configuration and locale (rendered once).
+
+    `config=False` for a block that reads no configuration beyond its `parts` (the layout's):
+    it then needs no database at all, so it also serves the error page of a database that is down.
+    """
     if not current_app.config.get("FRAGMENT_CACHE", True):
         return Markup(caller())
-    key = (name, config_cache.current().version, str(page_locale()), *map(_hashable, parts))
+    version = config_cache.current().version if config else None
+    key = (name, version, str(page_locale()), *map(_hashable, parts))
     return current_app.extensions["fragment_cache"].get_or_render(key, caller)
 
 

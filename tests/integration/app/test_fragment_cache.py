@@ -24,6 +24,8 @@ PAGES = [
     "/book/consultation?month=2026-01&tz=Asia/Tokyo&duration=60",
     "/book/consultation",
 ]
+#: other pages sharing the layout's cached parts, with their statuses
+OTHER_PAGES = {"/": 200, "/?lang=it": 200, "/book/no-such-service": 404}
 
 
 @pytest.fixture
@@ -40,6 +42,10 @@ def pages(client) -> list[bytes]:
             response = client.get(url, headers=headers)
             assert response.status_code == 200, url
             found.append(response.data)
+    for url, status in OTHER_PAGES.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        found.append(response.data)
     return found
 
 
