@@ -161,9 +161,10 @@ def init_security(app: Flask) -> None:
 
 def init_templates(app: Flask) -> None:
     """Register the template filters, globals (versioned static URLs) and error pages."""
-    from webapp import errors, static_files, templating
+    from webapp import errors, fragment_cache, static_files, templating
 
     templating.register(app)
+    fragment_cache.init_app(app)
     static_files.init_app(app)
     errors.register(app)
 

@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from webapp import template_gettext
 from webapp.mail import language
 from webapp.services.settings import get_settings
 
@@ -190,6 +191,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(language.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", language.SOURCE_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
+    template_gettext.init_app(app)  # the catalogue found once per request, not per `_()`
     # Flask-Babel caches the language on the app context, which an outer context (a CLI command,
     # a test) shares with every request it serves: choose again for each request
     app.before_request(refresh)

@@ -46,13 +46,9 @@ class _BusyIndex:
     """Existing bookings, checked against a candidate with both sides' buffers."""
 
     def __init__(self, busy: list[Busy | BusySeconds], limits: Limits):
-        meetings, padded = [], []
-        for item in busy:
-            start, end, before, after = item.seconds()
-            meetings.append((start, end))
-            padded.append((start - before, end + after))
-        self.meetings = _Intervals(meetings)
-        self.padded = _Intervals(padded)
+        seconds = [item if type(item) is BusySeconds else item.seconds() for item in busy]
+        self.meetings = _Intervals([(start, end) for start, end, _before, _after in seconds])
+        self.padded = _Intervals([(start - before, end + after) for start, end, before, after in seconds])
         self.before = int(limits.buffer_before.total_seconds())
         self.after = int(limits.buffer_after.total_seconds())
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
@@ -151,7 +152,7 @@ def _fresh_statement(excluding: bool):
 
 #: what a row of the fresh query is
 BOOKED, OUTSIDE, VERSION = 0, 1, 2
-_FRESH = {excluding: _fresh_statement(excluding) for excluding in (False, True)}
+_FRESH = {excluding: DriverStatement(_fresh_statement(excluding), expanding=("hosts",)) for excluding in (False, True)}
 
 
 def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
@@ -171,7 +172,7 @@ def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int |
     in_range: set[int] = set()
     version = None
     first, stop = start.timestamp(), end.timestamp()
-    rows = db.session.connection().execute(_FRESH[exclude_booking_id is not None], params).all()  # one fetch
+    rows = _FRESH[exclude_booking_id is not None].all(db.session.connection(), params)  # one fetch, raw cursor
     for kind, host_id, booking_id, s, e, before, after in rows:  # instants in epoch seconds
         if kind == BOOKED:
             busy[host_id].append(BusySeconds(s, e, before * 60, after * 60))

@@ -213,7 +213,14 @@ def end_optimistic() -> bool:
 
 
 def attach(obj):
-    """Return the current session's copy of a cached row, without a query."""
+    """Return the current session's copy of a cached row, without a query.
+
+    In the optimistic part of a read-only view (`begin_optimistic`) the cached row itself: it
+    writes nothing and reads only the row's loaded columns, so the merge (~25 µs) is skipped.
+    """
+    unit = _unit.get()
+    if unit is not None and unit.optimistic:
+        return obj
     return db.session.merge(obj, load=False)
 
 
