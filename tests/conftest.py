@@ -7,6 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from tests.integration.notifications.support import Mailbox
 from tests.services import fresh_postgres_database
 from webapp import create_app
 from webapp.extensions import db
@@ -34,6 +35,14 @@ def base_config(tmp_path, database_url: str) -> dict:
 def app_config() -> dict:
     """Per-test overrides of the app configuration (override this fixture in a module)."""
     return {}
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback, started."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
 
 
 @pytest.fixture
