@@ -3,18 +3,20 @@
 Created, moved and removed through the outbox, each exactly once; the stored event id aims
 every later write; freeBusy/getSchedule answers never count our own events as busy.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.factories import book
-from tests.integration.calendars.support import NOW, free_times, run_calendar_rows
-from tests.integration.integrations.support import connect_account, provider_config
-from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    google_oauth_stub,
-    google_stub,
-    graph_oauth_stub,
-    graph_stub,
+from tests.integration.calendars.support import (
+    NOW,
+    START,
+    TEAM,
+    WORK,
+    account_source,
+    free_times,
+    run_calendar_rows,
+    written,
 )
 from tests.stubs.graph import DEFAULT_CALENDAR
 from webapp.calendars.account_write import GOOGLE_PROPERTY, GRAPH_PROPERTY
@@ -24,45 +26,12 @@ from webapp.outbox.kinds import Kind, Status
 from webapp.services import calendar_sources
 from webapp.services.bookings import cancel_booking, reschedule_booking
 from webapp.services.calendar_sync import refresh_source
-from webapp.services.hosts import default_host
-
-START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # 14:00 in Rome
-TEAM = "team@group.calendar.google.com"
-WORK = "AAMkAGI2-work-calendar/+="  # Graph ids hold '/', '+' and '='
 
 
 @pytest.fixture
-def app_config(google_stub, graph_stub, google_oauth_stub, graph_oauth_stub):
+def app_config(accounts_config):
     """Freeze the clock; point Google and Microsoft at their stubs."""
-    return {"CLOCK": lambda: NOW, **provider_config({"google_meet": google_stub, "teams": graph_stub},
-                                                    {"google_meet": google_oauth_stub, "teams": graph_oauth_stub})}
-
-
-@pytest.fixture
-def google(app, google_stub, google_oauth_stub):
-    """The connected Google account; the stub."""
-    connect_account("google_meet", google_oauth_stub, access_token="google-access-token")
-    return google_stub
-
-
-@pytest.fixture
-def microsoft(app, graph_stub, graph_oauth_stub):
-    """The connected Microsoft account, whose mailbox has a second calendar WORK; the stub."""
-    connect_account("teams", graph_oauth_stub, access_token="graph-access-token")
-    graph_stub.calendars.add(WORK)
-    return graph_stub
-
-
-def account_source(kind: str, calendars: list[str], write_calendar: str):
-    """Add the default host's Google or Microsoft source, writing bookings into `write_calendar`."""
-    return calendar_sources.create_source(host_id=default_host().id, kind=kind, name=kind, url="",
-                                          calendars=calendars, write_calendar=write_calendar)
-
-
-def written(booking_id: int) -> WrittenEvent | None:
-    """Return the recorded event of the booking, read fresh."""
-    db.session.rollback()
-    return db.session.scalar(db.select(WrittenEvent).where(WrittenEvent.booking_id == booking_id))
+    return accounts_config
 
 
 def cached_busy() -> list[tuple[datetime, datetime]]:
