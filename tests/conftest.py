@@ -2,6 +2,7 @@
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -29,6 +30,19 @@ def base_config(tmp_path, database_url: str) -> dict:
         "BOOKING_TIMEZONE": "Europe/Rome",
         "ADMIN_EMAIL": "owner@studio.example",
     }
+
+
+@contextmanager
+def serving(app, port: int = 0):
+    """Serve `app` on loopback `port` (0: any free one) in a thread; yield the server, stop it after."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 @pytest.fixture
@@ -126,12 +140,8 @@ def csrf_from(html: str) -> str:
 @pytest.fixture
 def live_server(app):
     """Serve `app` on an ephemeral loopback port for the browser; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

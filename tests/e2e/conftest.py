@@ -2,7 +2,14 @@
 import pytest
 
 from tests.e2e.steps import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.integration.mail.support import free_port
 from webapp.services.admin_accounts import create_admin
+
+
+@pytest.fixture
+def app_port() -> int:
+    """The port the booking site will listen on (known before the app is made)."""
+    return free_port()
 
 
 @pytest.fixture
