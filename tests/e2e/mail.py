@@ -2,14 +2,17 @@
 import time
 from email.message import EmailMessage
 
+import pytest
+
 from tests.integration.notifications.support import Mailbox
 from webapp.extensions import db
 from webapp.models import Booking
 
 
-def mailing_config(port: int) -> dict:
-    """Return app config that mails loopback `port` from the in-process outbox (no Redis), real clock."""
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
+@pytest.fixture
+def app_config(mailbox):
+    """Mail the test's SMTP server from the in-process outbox (no Redis), real clock; import it into a module."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port, "MAIL_USE_TLS": False,
             "JOBS_AUTOSTART": True, "FROM_EMAIL": "noreply@studio.example"}
 
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.axe import check_page
-from tests.e2e.mail import mailing_config, stored_booking, wait_for_email
+from tests.e2e.axe import browser_in_rome, check_page
+from tests.e2e.mail import app_config, stored_booking, wait_for_email  # noqa: F401 (app_config: mail the sink)
 from tests.e2e.steps import ITALIAN_MONTH_TITLE, fill_client, go_to_next_month, log_in_admin
 from tests.integration.notifications.support import text_part
 from webapp.extensions import db
@@ -24,15 +24,9 @@ CLIENT = "ada@example.com"
 
 
 @pytest.fixture
-def app_config(mailbox):
-    """Mail the test's SMTP server from the in-process outbox, with the real clock."""
-    return mailing_config(mailbox.port)
-
-
-@pytest.fixture
 def browser_context_args(browser_context_args):
     """An English browser in Rome (Accept-Language: en-US), that lets axe-core be injected."""
-    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Rome", "bypass_csp": True}
+    return browser_in_rome(browser_context_args, "en-US")
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.axe import check_page
-from tests.e2e.mail import mailing_config, stored_booking, wait_for_email
+from tests.e2e.axe import browser_in_rome, check_page
+from tests.e2e.mail import app_config, stored_booking, wait_for_email  # noqa: F401 (app_config: mail the sink)
 from tests.e2e.steps import ITALIAN_MONTH_TITLE
 from webapp.mail.language import long_date
 from webapp.scheduling import get_zone
@@ -15,15 +15,9 @@ CLIENT = "giulia@example.com"
 
 
 @pytest.fixture
-def app_config(mailbox):
-    """Mail the test's SMTP server from the in-process outbox, with the real clock."""
-    return mailing_config(mailbox.port)
-
-
-@pytest.fixture
 def browser_context_args(browser_context_args):
     """An Italian browser in Rome (Accept-Language: it-IT), that lets axe-core be injected."""
-    return {**browser_context_args, "locale": "it-IT", "timezone_id": "Europe/Rome", "bypass_csp": True}
+    return browser_in_rome(browser_context_args, "it-IT")
 
 
 def choose_a_time_next_month(page: Page, next_month: str, times_in: str) -> list[str]:

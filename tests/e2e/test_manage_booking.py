@@ -7,18 +7,12 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.mail import mailing_config, stored_booking, wait_for_email
+from tests.e2e.mail import app_config, stored_booking, wait_for_email  # noqa: F401 (app_config: mail the sink)
 from tests.e2e.steps import choose_first_time_next_month, fill_client
 from webapp.mail.references import booking_reference
 
 ZONE = "America/New_York"
 CLIENT = "mario@example.com"
-
-
-@pytest.fixture
-def app_config(mailbox):
-    """Mail the test's SMTP server from the in-process outbox, with the real clock."""
-    return mailing_config(mailbox.port)
 
 
 @pytest.fixture

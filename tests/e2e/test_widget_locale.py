@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import serving
-from tests.e2e.axe import check_page
+from tests.e2e.axe import browser_in_rome, check_page
 from webapp.embed.demo import serve_page
 from webapp.extensions import db
 from webapp.models import Booking
@@ -44,7 +44,7 @@ def partner_url(app, app_port, partner) -> str:
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """An American English browser (the widget's language must come from the partner), axe allowed."""
-    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Rome", "bypass_csp": True}
+    return browser_in_rome(browser_context_args, "en-US")
 
 
 def test_an_italian_widget_books_in_italian_for_an_english_browser(page: Page, partner_url):
