@@ -47,6 +47,26 @@ def calendar_row(kind: Kind) -> OutboxMessage:
                              .order_by(OutboxMessage.id.desc()))
 
 
+def move_half_an_hour_later(source_id: int, booking_id: int) -> None:
+    """Check the source's busy answer leaves our own event out, then move the booking 30 minutes later."""
+    assert refresh_source(source_id, NOW) and cached_busy() == []
+    reschedule_booking(booking_id, START + timedelta(minutes=30), NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+
+
+def assert_only_the_moved_booking_blocks(client, source_id: int) -> None:
+    """Check our moved event is not busy: 14:00 (Rome) is free again, 14:30 is the booking's."""
+    assert refresh_source(source_id, NOW) and cached_busy() == []
+    day = free_times(client, "2026-12-02")
+    assert "14:00" in day and "14:30" not in day
+
+
+def cancel_and_write(booking_id: int) -> None:
+    """Cancel the booking and perform the calendar removal it queues."""
+    cancel_booking(booking_id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+
+
 def lose_the_record(booking_id: int) -> None:
     """Act out a worker that died after the calendar answered: the row is claimable again, nothing recorded."""
     row = calendar_row(Kind.CALENDAR_EVENT_PUT)
@@ -74,19 +94,13 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_google_calendar(cl
     assert event["extendedProperties"]["private"][GOOGLE_PROPERTY].startswith("ref-")
 
     # freeBusy reports our event; it never blocks the booking's own time, nor a move next to it
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    moved = START + timedelta(minutes=30)
-    reschedule_booking(created.booking.id, moved, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    move_half_an_hour_later(source.id, created.booking.id)
     [patch] = google.calls("PATCH")
     assert patch.path == f"/calendars/team%40group.calendar.google.com/events/{record.event_id}"
     assert event["start"]["dateTime"] == "2026-12-02T13:30:00Z" and len(google.events) == 1
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    day = free_times(client, "2026-12-02")
-    assert "14:00" in day and "14:30" not in day
+    assert_only_the_moved_booking_blocks(client, source.id)
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    cancel_and_write(created.booking.id)
     [delete] = google.calls("DELETE")
     assert delete.path == patch.path and delete.query == {"sendUpdates": "none"}
     assert event["status"] == "cancelled" and written(created.booking.id) is None
@@ -111,8 +125,7 @@ def test_a_google_event_the_owner_deleted_is_done_on_cancel(app, google):
     run_calendar_rows()
     google.events[written(created.booking.id).event_id]["status"] = "cancelled"  # deleted in Google
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Google answered 410
+    cancel_and_write(created.booking.id)  # Google answered 410
     assert calendar_row(Kind.CALENDAR_EVENT_DELETE).last_error is None
 
 
@@ -148,19 +161,13 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_microsoft_calendar
     assert event["start"] == {"dateTime": "2026-12-02T13:00:00", "timeZone": "UTC"}
 
     # getSchedule shows our event as busy; it never blocks the booking's own time
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    moved = START + timedelta(minutes=30)
-    reschedule_booking(created.booking.id, moved, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    move_half_an_hour_later(source.id, created.booking.id)
     [patch] = microsoft.calls("PATCH")
     assert patch.path.startswith("/me/events/") and written(created.booking.id).event_id == record.event_id
     assert event["start"] == {"dateTime": "2026-12-02T13:30:00", "timeZone": "UTC"}
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    day = free_times(client, "2026-12-02")
-    assert "14:00" in day and "14:30" not in day
+    assert_only_the_moved_booking_blocks(client, source.id)
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    cancel_and_write(created.booking.id)
     [delete] = microsoft.calls("DELETE")
     assert delete.path == patch.path and microsoft.events == {} and written(created.booking.id) is None
 
@@ -193,8 +200,7 @@ def test_a_microsoft_event_the_owner_deleted_is_made_again_on_a_move(app, micros
     assert again["start"]["dateTime"] == "2026-12-02T14:00:00"
 
     microsoft.events.clear()
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Graph answered 404: done
+    cancel_and_write(created.booking.id)  # Graph answered 404: done
 
 
 def test_a_microsoft_calendar_that_does_not_exist_is_retried_with_the_reason(app, microsoft):
