@@ -75,6 +75,16 @@ def lose_the_record(booking_id: int) -> None:
     db.session.commit()
 
 
+def write_again_after_a_lost_answer(kind: str, write_calendar: str) -> int:
+    """Book, write the event, lose the record of the answer and write again; return the booking's id."""
+    account_source(kind, [], write_calendar)
+    created = book(START, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    lose_the_record(created.booking.id)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    return created.booking.id
+
+
 # -- Google -------------------------------------------------------------------------------------
 
 def test_a_booking_is_created_moved_and_removed_in_the_chosen_google_calendar(client, google):
@@ -107,16 +117,11 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_google_calendar(cl
 
 
 def test_a_google_write_repeated_after_a_lost_answer_finds_the_first_event(app, google):
-    account_source("google", [], "primary")
-    created = book(START, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
-    lose_the_record(created.booking.id)
-
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    booking_id = write_again_after_a_lost_answer("google", "primary")
     # the event id is derived from the booking: the second insert meets a 409 and patches
     writes = [call.method for call in google.requests if call.path != "/freeBusy"]
     assert writes == ["POST", "POST", "PATCH"]
-    assert len(google.events) == 1 and written(created.booking.id).event_id in google.events
+    assert len(google.events) == 1 and written(booking_id).event_id in google.events
 
 
 def test_a_google_event_the_owner_deleted_is_done_on_cancel(app, google):
@@ -173,17 +178,12 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_microsoft_calendar
 
 
 def test_a_microsoft_write_repeated_after_a_lost_answer_gets_the_first_event(app, microsoft):
-    account_source("microsoft", [], "default")
-    created = book(START, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
-    lose_the_record(created.booking.id)
-
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    booking_id = write_again_after_a_lost_answer("microsoft", "default")
     first, second = [call for call in microsoft.calls("POST") if call.path.endswith("/events")]
     assert first.path == second.path == "/me/calendar/events"
     assert first.json()["transactionId"] == second.json()["transactionId"]  # Graph answers with the first
-    assert list(microsoft.events) == [written(created.booking.id).event_id]
-    assert microsoft.calendar_of[written(created.booking.id).event_id] == DEFAULT_CALENDAR
+    assert list(microsoft.events) == [written(booking_id).event_id]
+    assert microsoft.calendar_of[written(booking_id).event_id] == DEFAULT_CALENDAR
 
 
 def test_a_microsoft_event_the_owner_deleted_is_made_again_on_a_move(app, microsoft):
