@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from bench.http import API, gunicorn, prepare, server_env
-from bench.load import request_bytes, run, status
+from bench.load import load_parser, request_bytes, run, status
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, Host, ServiceType, ServiceTypeHost
@@ -189,9 +189,7 @@ def report(args, warmed, result, rounds: list[Counter], stored: dict, made: int)
 
 def parser() -> argparse.ArgumentParser:
     """Return the command line's parser (bench.http --bookings uses it too)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--connections", type=int, default=16)
+    parser = load_parser(seconds=10.0, description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--hosts", type=int, default=1, help="hosts giving the type, named in turn")
     parser.add_argument("--collisions", type=int, default=20, help="rounds of simultaneous requests for one start")

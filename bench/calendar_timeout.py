@@ -11,7 +11,6 @@ trying while the pages are loaded. Each round cycles the month page, the day pag
 one-day availability API and prints p50/p99; the last lines pool the rounds of each kind and
 say whether the cached busy hour still blocked after the failing reads. Loopback only.
 """
-import argparse
 import json
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.http import ROME, ROOT, availability, gunicorn, prepare, server_env
-from bench.load import Result, request_bytes, run
+from bench.load import Result, load_parser, request_bytes, run
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import CalendarSource
@@ -182,9 +181,7 @@ def line(name: str, result: Result) -> str:
 
 def main() -> None:
     """Run the alternating rounds and print the table."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--connections", type=int, default=16)
+    parser = load_parser(seconds=10.0)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     with database() as url:

@@ -9,7 +9,6 @@ Rate limits stay on (in memory, set too high to refuse anything), so their cost 
 `--bookings` also runs `bench.bookings` (booking creation on PostgreSQL with 4 workers:
 sustained, then collisions). Loopback only; timings are never asserted by tests.
 """
-import argparse
 import json
 import os
 import socket
@@ -23,7 +22,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.load import Result, request_bytes, run
+from bench.load import Result, load_parser, request_bytes, run
 from config import RATE_LIMITS
 from webapp import create_app
 from webapp.extensions import db
@@ -171,9 +170,7 @@ def read_endpoints(args) -> None:
 
 def main() -> None:
     """Parse the arguments and run the benchmarks."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--connections", type=int, default=16)
+    parser = load_parser(seconds=5.0)
     parser.add_argument("--bookings", action="store_true", help="also booking creation on PostgreSQL")
     parser.add_argument("--only-bookings", action="store_true", help="booking creation only")
     args = parser.parse_args()

@@ -4,10 +4,19 @@ Raw sockets and pre-built requests keep the client's own cost low (gunicorn's sy
 the connection after each response, so every request is a new connection, as with wrk there).
 Bounded by time and by a request count; loopback only.
 """
+import argparse
 import socket
 import threading
 import time
 from dataclasses import dataclass
+
+
+def load_parser(seconds: float, description: str | None = None) -> argparse.ArgumentParser:
+    """Return a command-line parser with the --seconds and --connections of a load run."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=seconds)
+    parser.add_argument("--connections", type=int, default=16)
+    return parser
 
 
 @dataclass(frozen=True)

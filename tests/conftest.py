@@ -2,11 +2,13 @@
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from tests.integration.notifications.support import Mailbox
 from tests.services import fresh_postgres_database
 from webapp import create_app
 from webapp.extensions import db
@@ -30,10 +32,31 @@ def base_config(tmp_path, database_url: str) -> dict:
     }
 
 
+@contextmanager
+def serving(app, port: int = 0):
+    """Serve `app` on loopback `port` (0: any free one) in a thread; yield the server, stop it after."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Per-test overrides of the app configuration (override this fixture in a module)."""
     return {}
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback, started."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
 
 
 @pytest.fixture
@@ -117,12 +140,8 @@ def csrf_from(html: str) -> str:
 @pytest.fixture
 def live_server(app):
     """Serve `app` on an ephemeral loopback port for the browser; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -40,6 +40,11 @@ def check_page(page: Page | Frame, where: str = "") -> None:
     assert not failing, f"axe on {where or page.url}:\n{describe(failing)}"
 
 
+def browser_in_rome(browser_context_args: dict, locale: str) -> dict:
+    """Return context args for a `locale` browser in Rome that lets axe-core be injected."""
+    return {**browser_context_args, "locale": locale, "timezone_id": "Europe/Rome", "bypass_csp": True}
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """Browser contexts that let axe-core be injected (the site's CSP allows no injected script).

@@ -1,5 +1,11 @@
 """Steps the browser stories share: a client choosing a time and giving their details."""
+import re
+
 from playwright.sync_api import Page, expect
+
+#: a month title in Italian, like "dicembre 2026"
+ITALIAN_MONTH_TITLE = re.compile(r"^(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre"
+                                 r"|novembre|dicembre) \d{4}$")
 
 
 def go_to_next_month(page: Page) -> None:

@@ -1,70 +1,24 @@
 """A client books, then reschedules and cancels through the manage link from their email."""
 import re
-import time
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from tests.e2e.mail import app_config, stored_booking, wait_for_email  # noqa: F401 (app_config: mail the sink)
 from tests.e2e.steps import choose_first_time_next_month, fill_client
-from tests.integration.mail.support import Inbox, free_port
-from webapp.extensions import db
 from webapp.mail.references import booking_reference
-from webapp.models import Booking
 
 ZONE = "America/New_York"
 CLIENT = "mario@example.com"
 
 
 @pytest.fixture
-def smtp_sink():
-    """A real SMTP server on loopback that keeps every message."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-
-
-@pytest.fixture
-def app_config(smtp_sink):
-    """Send mail to the sink, in process after commit (no REDIS_URL), with the real clock."""
-    _, port = smtp_sink
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
-            "JOBS_AUTOSTART": True, "FROM_EMAIL": "noreply@studio.example"}
-
-
-@pytest.fixture
-def site(app, live_server):
-    """The live site, its links in emails pointing at itself; stops the job thread after."""
-    app.config["BASE_URL"] = live_server
-    yield live_server
-    from webapp import outbox
-
-    outbox.runner(app).stop()
-
-
-@pytest.fixture
 def browser_context_args(browser_context_args):
     """Browse from New York, far from the business zone (Europe/Rome)."""
     return {**browser_context_args, "timezone_id": ZONE, "accept_downloads": True}
-
-
-def wait_for_email(inbox: Inbox, subject_start: str, timeout: float = 30) -> EmailMessage:
-    """Return the first message to the client whose subject starts with `subject_start`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for envelope in list(inbox.envelopes):
-            message = message_from_bytes(envelope.content, policy=policy.default)
-            if CLIENT in envelope.rcpt_tos and message["Subject"].startswith(subject_start):
-                return message
-        time.sleep(0.1)
-    subjects = [message_from_bytes(e.content, policy=policy.default)["Subject"] for e in inbox.envelopes]
-    raise AssertionError(f"no {subject_start!r} email arrived; got {subjects}")
 
 
 def invite_of(message: EmailMessage) -> Calendar:
@@ -88,12 +42,6 @@ def downloaded_ics(page: Page) -> Calendar:
     return Calendar.from_ical(download.value.path().read_bytes())
 
 
-def stored_booking() -> Booking:
-    """Return the one booking as stored now."""
-    db.session.remove()
-    return db.session.scalar(db.select(Booking))
-
-
 def public_times(page: Page, site: str, start) -> list[str]:
     """Return the free times the public calendar shows on the local day of `start`."""
     local = start.astimezone(ZoneInfo(ZONE))
@@ -115,11 +63,10 @@ def book_first_time_next_month(page: Page, site: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your booking is")
 
 
-def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: Page, site, smtp_sink):
-    inbox, _ = smtp_sink
+def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: Page, site, mailbox):
     book_first_time_next_month(page, site)
 
-    confirmation = wait_for_email(inbox, "Confirmed:")
+    confirmation = wait_for_email(mailbox, CLIENT, "Confirmed:")
     link = re.search(rf"{re.escape(site)}/manage/[A-Za-z0-9_-]{{43}}", confirmation.get_body(("plain",)).get_content())
     assert link, "the confirmation has no manage link"
     first_invite = event_of(invite_of(confirmation))
@@ -152,7 +99,7 @@ def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: P
 
     moved = stored_booking()
     assert moved.scheduled_at.date() != booked.scheduled_at.date() and moved.version == 1
-    update = wait_for_email(inbox, "Rescheduled:")
+    update = wait_for_email(mailbox, CLIENT, "Rescheduled:")
     update_invite = invite_of(update)
     assert update_invite["METHOD"] == "REQUEST"
     assert event_of(update_invite)["UID"] == first_invite["UID"]
@@ -168,7 +115,7 @@ def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: P
     page.get_by_role("button", name="Yes, cancel my booking").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("This booking is cancelled")
 
-    cancellation = wait_for_email(inbox, "Cancelled:")
+    cancellation = wait_for_email(mailbox, CLIENT, "Cancelled:")
     cancel_invite = invite_of(cancellation)
     assert cancel_invite["METHOD"] == "CANCEL"
     assert event_of(cancel_invite)["UID"] == first_invite["UID"]
@@ -180,8 +127,7 @@ def test_client_reschedules_then_cancels_through_the_emailed_manage_link(page: P
     assert label(moved.scheduled_at) in public_times(page, site, moved.scheduled_at)
 
 
-def test_client_who_lost_the_link_gets_it_by_email(page: Page, site, smtp_sink):
-    inbox, _ = smtp_sink
+def test_client_who_lost_the_link_gets_it_by_email(page: Page, site, mailbox):
     book_first_time_next_month(page, site)
     token_link = page.get_by_role("link", name="Manage this booking").get_attribute("href")
 
@@ -190,5 +136,5 @@ def test_client_who_lost_the_link_gets_it_by_email(page: Page, site, smtp_sink):
     page.get_by_role("button", name="Send my links").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    links = wait_for_email(inbox, "Your bookings with")
+    links = wait_for_email(mailbox, CLIENT, "Your bookings with")
     assert token_link in links.get_body(("plain",)).get_content()

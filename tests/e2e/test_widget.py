@@ -1,30 +1,15 @@
 """A partner page on one origin books through the widget served from another, in Chromium."""
-import socket
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
+from tests.conftest import serving
 from webapp.embed.demo import partner_page, serve_page
 from webapp.extensions import db
 from webapp.mail.references import booking_reference
 from webapp.models import Booking
 
 INLINE = "#inline-widget"
-
-
-def _free_port() -> int:
-    """Return a loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def app_port() -> int:
-    """The port the booking site will listen on (known before the app is made)."""
-    return _free_port()
 
 
 @pytest.fixture
@@ -47,15 +32,11 @@ def app_config(app_port, partners) -> dict:
 @pytest.fixture
 def partner_urls(app, app_port, partners) -> dict:
     """Serve the site on localhost:PORT and the partner page on both partner origins."""
-    server = make_server("127.0.0.1", app_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     page = partner_page(app.config["BASE_URL"])
     for partner in partners.values():
         partner.page = page
-    yield {name: f"http://127.0.0.1:{p.server_port}/" for name, p in partners.items()}
-    server.shutdown()
-    thread.join(5)
+    with serving(app, app_port):
+        yield {name: f"http://127.0.0.1:{p.server_port}/" for name, p in partners.items()}
 
 
 def settled_height(page: Page) -> int:

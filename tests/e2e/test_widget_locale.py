@@ -1,14 +1,12 @@
 """A partner asks for the Italian widget (data-locale="it"): an English browser books through it in
 Italian, without a cookie, and the booking keeps Italian for its emails."""
 import re
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from tests.e2e.axe import check_page
-from tests.integration.mail.support import free_port
+from tests.conftest import serving
+from tests.e2e.axe import browser_in_rome, check_page
 from webapp.embed.demo import serve_page
 from webapp.extensions import db
 from webapp.models import Booking
@@ -18,12 +16,6 @@ PARTNER_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><ti
 <div id="inline-widget" data-booking-widget data-service="consultation" data-locale="it"></div>
 <div id="popup-widget" data-booking-widget data-mode="popup" data-locale="it-IT"></div>
 <script src="{origin}/embed.js" async></script></main></body></html>"""
-
-
-@pytest.fixture
-def app_port() -> int:
-    """The port the booking site will listen on (known before the app is made)."""
-    return free_port()
 
 
 @pytest.fixture
@@ -44,19 +36,15 @@ def app_config(app_port, partner) -> dict:
 @pytest.fixture
 def partner_url(app, app_port, partner) -> str:
     """Serve the site on localhost:PORT and the partner page that embeds it in Italian."""
-    server = make_server("127.0.0.1", app_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     partner.page = PARTNER_PAGE.format(origin=app.config["BASE_URL"]).encode()
-    yield f"http://127.0.0.1:{partner.server_port}/"
-    server.shutdown()
-    thread.join(5)
+    with serving(app, app_port):
+        yield f"http://127.0.0.1:{partner.server_port}/"
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """An American English browser (the widget's language must come from the partner), axe allowed."""
-    return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Rome", "bypass_csp": True}
+    return browser_in_rome(browser_context_args, "en-US")
 
 
 def test_an_italian_widget_books_in_italian_for_an_english_browser(page: Page, partner_url):

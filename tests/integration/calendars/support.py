@@ -1,16 +1,21 @@
-"""Helpers of the calendar sync tests: iCalendar bodies, the public page's free times, a source."""
+"""Helpers of the calendar sync tests: iCalendar bodies, the public page's free times, sources, records."""
 import re
 from datetime import datetime, timezone
 
 from tests.integration.calendars.servers import PASSWORD, USER
 from webapp.extensions import db
-from webapp.models import OutboxMessage
+from webapp.models import OutboxMessage, WrittenEvent
 from webapp.outbox.kinds import CALENDAR_KINDS, Status
 from webapp.outbox.perform import perform
 from webapp.services import calendar_sources
 from webapp.services.hosts import default_host
 
 NOW = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)  # a Wednesday, 09:00 in Rome
+START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # a Wednesday, 14:00 in Rome
+#: a Wednesday a week before NOW, booked two days before it
+PAST, BOOKED_AT = datetime(2026, 11, 18, 13, tzinfo=timezone.utc), datetime(2026, 11, 16, 8, tzinfo=timezone.utc)
+TEAM = "team@group.calendar.google.com"
+WORK = "AAMkAGI2-work-calendar/+="  # Graph ids hold '/', '+' and '='
 
 #: Mondays 10:00-11:00 in Rome from 30 November, four times; 7 December cancelled (EXDATE) and
 #: 14 December moved to 15:00-16:00 (RECURRENCE-ID)
@@ -89,3 +94,15 @@ def run_calendar_rows(now: datetime = NOW) -> dict[str, str]:
     kinds = [(row.id, row.kind) for row in rows]
     db.session.rollback()
     return {kind: perform(row_id, now) for row_id, kind in kinds}
+
+
+def account_source(kind: str, calendars: list[str], write_calendar: str):
+    """Add the default host's Google or Microsoft source, writing bookings into `write_calendar`."""
+    return calendar_sources.create_source(host_id=default_host().id, kind=kind, name=kind, url="",
+                                          calendars=calendars, write_calendar=write_calendar)
+
+
+def written(booking_id: int) -> WrittenEvent | None:
+    """Return the recorded event of the booking, read fresh."""
+    db.session.rollback()
+    return db.session.scalar(db.select(WrittenEvent).where(WrittenEvent.booking_id == booking_id))

@@ -3,18 +3,20 @@
 Created, moved and removed through the outbox, each exactly once; the stored event id aims
 every later write; freeBusy/getSchedule answers never count our own events as busy.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
 from tests.factories import book
-from tests.integration.calendars.support import NOW, free_times, run_calendar_rows
-from tests.integration.integrations.support import connect_account, provider_config
-from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    google_oauth_stub,
-    google_stub,
-    graph_oauth_stub,
-    graph_stub,
+from tests.integration.calendars.support import (
+    NOW,
+    START,
+    TEAM,
+    WORK,
+    account_source,
+    free_times,
+    run_calendar_rows,
+    written,
 )
 from tests.stubs.graph import DEFAULT_CALENDAR
 from webapp.calendars.account_write import GOOGLE_PROPERTY, GRAPH_PROPERTY
@@ -24,45 +26,12 @@ from webapp.outbox.kinds import Kind, Status
 from webapp.services import calendar_sources
 from webapp.services.bookings import cancel_booking, reschedule_booking
 from webapp.services.calendar_sync import refresh_source
-from webapp.services.hosts import default_host
-
-START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # 14:00 in Rome
-TEAM = "team@group.calendar.google.com"
-WORK = "AAMkAGI2-work-calendar/+="  # Graph ids hold '/', '+' and '='
 
 
 @pytest.fixture
-def app_config(google_stub, graph_stub, google_oauth_stub, graph_oauth_stub):
+def app_config(accounts_config):
     """Freeze the clock; point Google and Microsoft at their stubs."""
-    return {"CLOCK": lambda: NOW, **provider_config({"google_meet": google_stub, "teams": graph_stub},
-                                                    {"google_meet": google_oauth_stub, "teams": graph_oauth_stub})}
-
-
-@pytest.fixture
-def google(app, google_stub, google_oauth_stub):
-    """The connected Google account; the stub."""
-    connect_account("google_meet", google_oauth_stub, access_token="google-access-token")
-    return google_stub
-
-
-@pytest.fixture
-def microsoft(app, graph_stub, graph_oauth_stub):
-    """The connected Microsoft account, whose mailbox has a second calendar WORK; the stub."""
-    connect_account("teams", graph_oauth_stub, access_token="graph-access-token")
-    graph_stub.calendars.add(WORK)
-    return graph_stub
-
-
-def account_source(kind: str, calendars: list[str], write_calendar: str):
-    """Add the default host's Google or Microsoft source, writing bookings into `write_calendar`."""
-    return calendar_sources.create_source(host_id=default_host().id, kind=kind, name=kind, url="",
-                                          calendars=calendars, write_calendar=write_calendar)
-
-
-def written(booking_id: int) -> WrittenEvent | None:
-    """Return the recorded event of the booking, read fresh."""
-    db.session.rollback()
-    return db.session.scalar(db.select(WrittenEvent).where(WrittenEvent.booking_id == booking_id))
+    return accounts_config
 
 
 def cached_busy() -> list[tuple[datetime, datetime]]:
@@ -78,12 +47,42 @@ def calendar_row(kind: Kind) -> OutboxMessage:
                              .order_by(OutboxMessage.id.desc()))
 
 
+def move_half_an_hour_later(source_id: int, booking_id: int) -> None:
+    """Check the source's busy answer leaves our own event out, then move the booking 30 minutes later."""
+    assert refresh_source(source_id, NOW) and cached_busy() == []
+    reschedule_booking(booking_id, START + timedelta(minutes=30), NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+
+
+def assert_only_the_moved_booking_blocks(client, source_id: int) -> None:
+    """Check our moved event is not busy: 14:00 (Rome) is free again, 14:30 is the booking's."""
+    assert refresh_source(source_id, NOW) and cached_busy() == []
+    day = free_times(client, "2026-12-02")
+    assert "14:00" in day and "14:30" not in day
+
+
+def cancel_and_write(booking_id: int) -> None:
+    """Cancel the booking and perform the calendar removal it queues."""
+    cancel_booking(booking_id, "plans changed", NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+
+
 def lose_the_record(booking_id: int) -> None:
     """Act out a worker that died after the calendar answered: the row is claimable again, nothing recorded."""
     row = calendar_row(Kind.CALENDAR_EVENT_PUT)
     row.status, row.claimed_until = Status.PENDING, None
     db.session.execute(db.delete(WrittenEvent).where(WrittenEvent.booking_id == booking_id))
     db.session.commit()
+
+
+def write_again_after_a_lost_answer(kind: str, write_calendar: str) -> int:
+    """Book, write the event, lose the record of the answer and write again; return the booking's id."""
+    account_source(kind, [], write_calendar)
+    created = book(START, NOW)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    lose_the_record(created.booking.id)
+    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    return created.booking.id
 
 
 # -- Google -------------------------------------------------------------------------------------
@@ -105,35 +104,24 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_google_calendar(cl
     assert event["extendedProperties"]["private"][GOOGLE_PROPERTY].startswith("ref-")
 
     # freeBusy reports our event; it never blocks the booking's own time, nor a move next to it
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    moved = START + timedelta(minutes=30)
-    reschedule_booking(created.booking.id, moved, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    move_half_an_hour_later(source.id, created.booking.id)
     [patch] = google.calls("PATCH")
     assert patch.path == f"/calendars/team%40group.calendar.google.com/events/{record.event_id}"
     assert event["start"]["dateTime"] == "2026-12-02T13:30:00Z" and len(google.events) == 1
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    day = free_times(client, "2026-12-02")
-    assert "14:00" in day and "14:30" not in day
+    assert_only_the_moved_booking_blocks(client, source.id)
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    cancel_and_write(created.booking.id)
     [delete] = google.calls("DELETE")
     assert delete.path == patch.path and delete.query == {"sendUpdates": "none"}
     assert event["status"] == "cancelled" and written(created.booking.id) is None
 
 
 def test_a_google_write_repeated_after_a_lost_answer_finds_the_first_event(app, google):
-    account_source("google", [], "primary")
-    created = book(START, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
-    lose_the_record(created.booking.id)
-
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    booking_id = write_again_after_a_lost_answer("google", "primary")
     # the event id is derived from the booking: the second insert meets a 409 and patches
     writes = [call.method for call in google.requests if call.path != "/freeBusy"]
     assert writes == ["POST", "POST", "PATCH"]
-    assert len(google.events) == 1 and written(created.booking.id).event_id in google.events
+    assert len(google.events) == 1 and written(booking_id).event_id in google.events
 
 
 def test_a_google_event_the_owner_deleted_is_done_on_cancel(app, google):
@@ -142,8 +130,7 @@ def test_a_google_event_the_owner_deleted_is_done_on_cancel(app, google):
     run_calendar_rows()
     google.events[written(created.booking.id).event_id]["status"] = "cancelled"  # deleted in Google
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Google answered 410
+    cancel_and_write(created.booking.id)  # Google answered 410
     assert calendar_row(Kind.CALENDAR_EVENT_DELETE).last_error is None
 
 
@@ -179,35 +166,24 @@ def test_a_booking_is_created_moved_and_removed_in_the_chosen_microsoft_calendar
     assert event["start"] == {"dateTime": "2026-12-02T13:00:00", "timeZone": "UTC"}
 
     # getSchedule shows our event as busy; it never blocks the booking's own time
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    moved = START + timedelta(minutes=30)
-    reschedule_booking(created.booking.id, moved, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    move_half_an_hour_later(source.id, created.booking.id)
     [patch] = microsoft.calls("PATCH")
     assert patch.path.startswith("/me/events/") and written(created.booking.id).event_id == record.event_id
     assert event["start"] == {"dateTime": "2026-12-02T13:30:00", "timeZone": "UTC"}
-    assert refresh_source(source.id, NOW) and cached_busy() == []
-    day = free_times(client, "2026-12-02")
-    assert "14:00" in day and "14:30" not in day
+    assert_only_the_moved_booking_blocks(client, source.id)
 
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT
+    cancel_and_write(created.booking.id)
     [delete] = microsoft.calls("DELETE")
     assert delete.path == patch.path and microsoft.events == {} and written(created.booking.id) is None
 
 
 def test_a_microsoft_write_repeated_after_a_lost_answer_gets_the_first_event(app, microsoft):
-    account_source("microsoft", [], "default")
-    created = book(START, NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
-    lose_the_record(created.booking.id)
-
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_PUT] == Status.SENT
+    booking_id = write_again_after_a_lost_answer("microsoft", "default")
     first, second = [call for call in microsoft.calls("POST") if call.path.endswith("/events")]
     assert first.path == second.path == "/me/calendar/events"
     assert first.json()["transactionId"] == second.json()["transactionId"]  # Graph answers with the first
-    assert list(microsoft.events) == [written(created.booking.id).event_id]
-    assert microsoft.calendar_of[written(created.booking.id).event_id] == DEFAULT_CALENDAR
+    assert list(microsoft.events) == [written(booking_id).event_id]
+    assert microsoft.calendar_of[written(booking_id).event_id] == DEFAULT_CALENDAR
 
 
 def test_a_microsoft_event_the_owner_deleted_is_made_again_on_a_move(app, microsoft):
@@ -224,8 +200,7 @@ def test_a_microsoft_event_the_owner_deleted_is_made_again_on_a_move(app, micros
     assert again["start"]["dateTime"] == "2026-12-02T14:00:00"
 
     microsoft.events.clear()
-    cancel_booking(created.booking.id, "plans changed", NOW)
-    assert run_calendar_rows()[Kind.CALENDAR_EVENT_DELETE] == Status.SENT  # Graph answered 404: done
+    cancel_and_write(created.booking.id)  # Graph answered 404: done
 
 
 def test_a_microsoft_calendar_that_does_not_exist_is_retried_with_the_reason(app, microsoft):

@@ -6,28 +6,25 @@ same time, same UID, the owner's own edits kept, nothing else touched; a cancell
 leftover event is removed; the outbox rows hold no personal data.
 """
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 
 from tests.conftest import csrf_from
 from tests.factories import book
 from tests.integration.admin.conftest import log_in
-from tests.integration.calendars.support import NOW, caldav_source, run_calendar_rows
-from tests.integration.calendars.test_account_bookings_out import (  # noqa: F401  (fixtures are used by name)
+from tests.integration.calendars.support import (
+    BOOKED_AT,
+    NOW,
+    PAST,
+    START,
     TEAM,
     WORK,
     account_source,
-    app_config,
-    google,
-    microsoft,
+    caldav_source,
+    run_calendar_rows,
     written,
-)
-from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    google_oauth_stub,
-    google_stub,
-    graph_oauth_stub,
-    graph_stub,
 )
 from webapp.calendars.busy import OWN_EVENT_PROPERTY
 from webapp.extensions import db
@@ -39,11 +36,14 @@ from webapp.services.admin_accounts import create_admin
 from webapp.services.privacy import ERASURE_WAIT, erase_for_email
 from webapp.services.settings import save_settings
 
-START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # a Wednesday, 14:00 in Rome
-#: a Wednesday a week before NOW, booked two days before it
-PAST, BOOKED_AT = datetime(2026, 11, 18, 13, tzinfo=timezone.utc), datetime(2026, 11, 16, 8, tzinfo=timezone.utc)
 ADA = {"client_name": "Ada Lovelace", "client_email": "ada@example.com", "client_phone": "+39 06 1234567",
        "client_notes": "second floor, ring twice"}
+
+
+@pytest.fixture
+def app_config(accounts_config):
+    """Freeze the clock; point Google and Microsoft at their stubs."""
+    return accounts_config
 
 
 def raw_events(calendar) -> dict[str, str]:

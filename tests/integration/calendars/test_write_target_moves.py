@@ -4,28 +4,25 @@ When the admin chooses another calendar (or another source of the host takes the
 the events written into the former calendar are removed from it through the outbox and the
 host's upcoming bookings are written into the new one; past ones are not written again.
 """
-from datetime import datetime, timezone
+from datetime import datetime
 
 import caldav
+import pytest
 from icalendar import Calendar
 
 from tests.factories import book
 from tests.integration.admin.conftest import admin_client, admin_user, client, post_form  # noqa: F401  (fixtures)
 from tests.integration.calendars.servers import PASSWORD, USER
-from tests.integration.calendars.support import NOW, caldav_source, run_calendar_rows
-from tests.integration.calendars.test_account_bookings_out import (  # noqa: F401  (fixtures are used by name)
+from tests.integration.calendars.support import (
+    BOOKED_AT,
+    NOW,
+    PAST,
+    START,
     TEAM,
     account_source,
-    app_config,
-    google,
-    microsoft,
+    caldav_source,
+    run_calendar_rows,
     written,
-)
-from tests.stubs.fixtures import (  # noqa: F401  (fixtures are used by name)
-    google_oauth_stub,
-    google_stub,
-    graph_oauth_stub,
-    graph_stub,
 )
 from webapp.extensions import db
 from webapp.models import OutboxMessage
@@ -34,10 +31,14 @@ from webapp.services import calendar_sources
 from webapp.services.bookings import cancel_booking
 from webapp.services.hosts import default_host
 
-START = datetime(2026, 12, 2, 13, tzinfo=timezone.utc)  # a Wednesday, 14:00 in Rome
-PAST, BOOKED_AT = datetime(2026, 11, 18, 13, tzinfo=timezone.utc), datetime(2026, 11, 16, 8, tzinfo=timezone.utc)
 PAGE = "/admin/calendar-sources"
 EVENT_KINDS = (Kind.CALENDAR_EVENT_PUT, Kind.CALENDAR_EVENT_DELETE, Kind.CALENDAR_EVENT_WITHDRAW)
+
+
+@pytest.fixture
+def app_config(accounts_config):
+    """Freeze the clock; point Google and Microsoft at their stubs."""
+    return accounts_config
 
 
 def summaries(calendar) -> list[tuple[datetime, str]]:

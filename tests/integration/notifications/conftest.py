@@ -10,18 +10,10 @@ import pytest
 from redis import Redis
 
 from tests.integration.mail.support import free_port
-from tests.integration.notifications.support import ADMIN, Mailbox
+from tests.integration.notifications.support import ADMIN
 from tests.services import REDIS_URL, require, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def mailbox():
-    """A real SMTP server on loopback, started."""
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture
