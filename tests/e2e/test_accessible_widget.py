@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import browser_context_args, check_page  # noqa: F401 (the fixture lets axe in)
-from tests.e2e.test_widget import INLINE, app_config, app_port, partner_urls, partners  # noqa: F401 (fixtures)
+from tests.e2e.test_widget import INLINE, app_config, partner_urls, partners  # noqa: F401 (fixtures)
 
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 

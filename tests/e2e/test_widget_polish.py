@@ -2,7 +2,7 @@
 close button, a real backdrop, the frame brought into view at each step, the accent on the days."""
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_widget import INLINE, app_config, app_port, partner_urls, partners, settled_height  # noqa: F401
+from tests.e2e.test_widget import INLINE, app_config, partner_urls, partners, settled_height  # noqa: F401
 
 #: paints a computed colour on a 1x1 canvas and reads it back as [r, g, b] (whatever its notation)
 RGB_OF = """(value) => { const c = document.createElement('canvas').getContext('2d');
