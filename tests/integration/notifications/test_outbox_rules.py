@@ -7,7 +7,6 @@ from tests.factories import create_rule, create_service_type
 from tests.integration.notifications.support import (
     ADMIN,
     CLIENT,
-    Mailbox,
     book,
     calendar_part,
     rows,
@@ -191,14 +190,6 @@ def test_a_reminder_due_after_the_start_is_skipped(app, mailbox):
 
     assert mailbox.subjects("Reminder:") == []
     assert rows("reminder")[0].status == "skipped"
-
-
-@pytest.fixture
-def mailbox():
-    """A real SMTP server on loopback (no Redis in this module)."""
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 def test_a_cancellation_tells_the_client_and_the_business_with_the_reason(app, mailbox):
