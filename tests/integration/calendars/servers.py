@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import requests
+from tests.services import wait_for_port
 
 USER, PASSWORD = "owner", "app-password-1"
 
@@ -36,7 +36,7 @@ def radicale_server(folder: Path):
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, process)
+        wait_for_port(port, process=process)
         yield url
     finally:
         process.terminate()
@@ -46,20 +46,6 @@ def radicale_server(folder: Path):
             process.kill()
             process.wait()
         process.stderr.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen) -> None:
-    """Wait until the server answers (or fail with what it said)."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"radicale exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("radicale did not start in time")
 
 
 class FeedServer:
