@@ -6,39 +6,21 @@ key, with the page's locale: language and region): a later render with the same 
 without running the block. Bookings are never cached: a part that shows them (the month's
 open days) puts them in its key. `FRAGMENT_CACHE = False` renders every block every time
 (the tests compare both).
-"""
-from collections import OrderedDict
-from threading import Lock
 
-from flask import Flask, current_app
+`rendered_page` keeps a whole page the same way, for a view that names what its context shows
+(computed from fresh rows on every request) and only for a visitor who sends no cookie: such a
+page holds nothing of a session (no flashed message, no form token), so its HTML is a function
+of the address, the language headers, the configuration and those parts.
+"""
+from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
+from webapp.bounded_memo import BoundedMemo
 from webapp.i18n import page_locale
 from webapp.services import config_cache
 
 #: the most parts kept per process (a month page's parts are ~1–8 KB each)
 LIMIT = 512
-
-
-class FragmentCache:
-    """Rendered parts by key, the oldest dropped past `limit`."""
-
-    def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
-        self.kept: OrderedDict[tuple, Markup] = OrderedDict()
-        self.lock = Lock()
-
-    def get_or_render(self, key: tuple, render) -> Markup:
-        """Return the part stored under `key`, rendering and storing it first if missing."""
-        found = self.kept.get(key)
-        if found is not None:
-            return found
-        rendered = Markup(render())
-        with self.lock:
-            self.kept[key] = rendered
-            while len(self.kept) > self.limit:
-                self.kept.popitem(last=False)
-        return rendered
 
 
 def _hashable(part):
@@ -58,10 +40,22 @@ def cached(name: str, *parts, caller, config: bool = True) -> Markup:
         return Markup(caller())
     version = config_cache.current().version if config else None
     key = (name, version, str(page_locale()), *map(_hashable, parts))
-    return current_app.extensions["fragment_cache"].get_or_render(key, caller)
+    return current_app.extensions["fragment_cache"].get_or_compute(key, lambda: Markup(caller()))
+
+
+def rendered_page(template: str, parts: tuple, context: dict) -> str:
+    """Return `template` rendered with `context`, kept per address, locale and `parts` for cookie-less visitors.
+
+    `parts` must name every value of `context` that does not follow from the address and the
+    configuration (what the view computed from fresh rows, the clock's day).
+    """
+    if not current_app.config.get("FRAGMENT_CACHE", True) or request.cookies:
+        return render_template(template, **context)
+    key = ("page", template, request.script_root, request.full_path, str(page_locale()), *map(_hashable, parts))
+    return config_cache.current().computed.get_or_compute(key, lambda: render_template(template, **context))
 
 
 def init_app(app: Flask) -> None:
     """Give `app` its fragment store and templates the `cached` call block."""
-    app.extensions["fragment_cache"] = FragmentCache()
+    app.extensions["fragment_cache"] = BoundedMemo(LIMIT)
     app.add_template_global(cached, "cached")

@@ -194,7 +194,10 @@ class BookingFlow:
         """Render the calendar page, or only its picker for htmx."""
         context = picker_context(service, state, calendar=".calendar", chosen=".details",
                                  url_values={"key": service.key}, offer_hosts=True, **extra)
-        return render_page_or_fragment(self.calendar_page, PICKER_FRAGMENT, status, **context)
+        view = context["view"]  # the fresh part; service, state and hosts follow from the address and configuration
+        shown = None if extra else (view.open_days, view.times, view.today, view.prev_month, view.next_month,
+                                    context["first_open_month"])
+        return render_page_or_fragment(self.calendar_page, PICKER_FRAGMENT, status, kept_by=shown, **context)
 
     def _details_page(self, service, form, start, state, status: int = 200, *,
                       offered: list | None = None, **extra):

@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from sqlalchemy import BigInteger, DateTime, text
 from sqlalchemy.ext.compiler import compiles
@@ -51,8 +52,10 @@ def updated_at_column() -> MappedColumn[datetime]:
 
 
 class epoch_seconds(FunctionElement):
-    """SQL: a `UTCDateTime` column as whole seconds since the epoch (a hot query then builds no
-    datetime per row; the availability engine compares seconds anyway)."""
+    """SQL: a `UTCDateTime` column for comparing in seconds since the epoch (a hot query then builds
+    no datetime per row; the availability engine compares seconds anyway). PostgreSQL answers
+    whole seconds; SQLite the stored text, which `seconds_of` turns into them (parsing it in SQL
+    costs more than the rest of the query)."""
 
     type = BigInteger()
     name = "epoch_seconds"
@@ -67,5 +70,17 @@ def _epoch_seconds(element, compiler, **kw) -> str:
 
 @compiles(epoch_seconds, "sqlite")
 def _epoch_seconds_sqlite(element, compiler, **kw) -> str:
-    """SQLite (naive UTC text, as `UTCDateTime` stores it): strftime's %s."""
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    """SQLite (naive UTC text, as `UTCDateTime` stores it): the text itself, for `seconds_of`."""
+    return compiler.process(element.clauses, **kw)
+
+
+def seconds_of(value: int | str) -> int:
+    """Return an `epoch_seconds` value as whole seconds (SQLite's stored text parsed, once per text)."""
+    return value if type(value) is int else _text_seconds(value)
+
+
+@lru_cache(maxsize=65536)
+def _text_seconds(stored: str) -> int:
+    """Return stored instant text (naive UTC, or with its offset; ISO 8601) as whole epoch seconds."""
+    instant = datetime.fromisoformat(stored)
+    return int((instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)).timestamp())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 
 from webapp.driver_sql import DriverStatement
@@ -17,7 +18,7 @@ from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
 from webapp.models.booking import ACTIVE_STATUSES
 from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
-from webapp.models.types import epoch_seconds
+from webapp.models.types import epoch_seconds, seconds_of
 from webapp.scheduling import (
     Block,
     BookingWindow,
@@ -126,26 +127,23 @@ def _fresh_statement(excluding: bool):
     The configuration version comes back in the same statement, so a request that used the
     cached configuration knows in one round trip whether it was current.
     """
-    bookings, links, services = Booking.__table__, BookingHost.__table__, ServiceType.__table__
+    bookings, links = Booking.__table__, BookingHost.__table__
     outside, versions = ExternalBusy.__table__, ConfigVersion.__table__
     hosts, since, until = bindparam("hosts", expanding=True), bindparam("since"), bindparam("until")
     owner = func.coalesce(links.c.host_id, bindparam("default_host", type_=Integer))
     booked = (
         select(literal_column(str(BOOKED)).label("kind"), owner.label("host"), bookings.c.id,
-               epoch_seconds(bookings.c.scheduled_at), epoch_seconds(bookings.c.ends_at),
-               func.coalesce(services.c.buffer_before, 0), func.coalesce(services.c.buffer_after, 0))
-        .select_from(bookings.outerjoin(links, links.c.booking_id == bookings.c.id)
-                     .outerjoin(services, services.c.key == bookings.c.service_type))
+               epoch_seconds(bookings.c.scheduled_at), epoch_seconds(bookings.c.ends_at), bookings.c.service_type)
+        .select_from(bookings.outerjoin(links, links.c.booking_id == bookings.c.id))
         .where(bookings.c.status.in_(ACTIVE_STATUSES), owner.in_(hosts),
                bookings.c.scheduled_at < until, bookings.c.ends_at > since)
     )
     if excluding:
         booked = booked.where(bookings.c.id != bindparam("exclude"))
-    zero = literal_column("0")
     busy_outside = (select(literal_column(str(OUTSIDE)), outside.c.host_id, null(),
-                           epoch_seconds(outside.c.starts_at), epoch_seconds(outside.c.ends_at), zero, zero)
+                           epoch_seconds(outside.c.starts_at), epoch_seconds(outside.c.ends_at), null())
                     .where(outside.c.host_id.in_(hosts), outside.c.starts_at < until, outside.c.ends_at > since))
-    version = select(literal_column(str(VERSION)), versions.c.version, null(), null(), null(), zero, zero) \
+    version = select(literal_column(str(VERSION)), versions.c.version, null(), null(), null(), null()) \
         .where(versions.c.id == 1)
     return union_all(booked, busy_outside, version)
 
@@ -155,34 +153,43 @@ BOOKED, OUTSIDE, VERSION = 0, 1, 2
 _FRESH = {excluding: DriverStatement(_fresh_statement(excluding), expanding=("hosts",)) for excluding in (False, True)}
 
 
-def _fresh(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
-           exclude_booking_id: int | None, reach: timedelta) -> tuple[dict[int, list[BusySeconds]], set[int]]:
-    """Return the hosts' busy times near [start, end) by host id, and the ids of the bookings in it.
+def _fresh_rows(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
+                exclude_booking_id: int | None, reach: timedelta) -> list[tuple]:
+    """Return the one query's rows for the hosts near [start, end), as the driver gives them.
 
-    One query: active bookings (with their types' buffers; a booking without host links, a row
-    written in plain SQL, is the default host's), the outside calendars' cached busy times
-    (filled by the worker, `services/calendar_sync`; no buffers of their own: the service's
-    apply) and the configuration version, handed to `config_cache.seen_version`.
+    Active bookings (with their types' buffers; a booking without host links, a row written in
+    plain SQL, is the default host's), the outside calendars' cached busy times (filled by the
+    worker, `services/calendar_sync`; no buffers of their own: the service's apply) and the
+    configuration version, handed to `config_cache.seen_version`.
     """
     params = {"hosts": sorted(host_ids), "default_host": default_id,
               "since": start - reach, "until": end + reach}
     if exclude_booking_id is not None:
         params["exclude"] = exclude_booking_id
+    rows = _FRESH[exclude_booking_id is not None].all(db.session.connection(), params)  # one fetch, raw cursor
+    config_cache.seen_version(next((row[1] for row in reversed(rows) if row[0] == VERSION), None))
+    return rows
+
+
+def _busy(rows: list[tuple], start: datetime, end: datetime,
+          config: config_cache.Snapshot) -> tuple[dict[int, list[BusySeconds]], set[int]]:
+    """Return the fresh rows' busy times by host id (bookings with their types' buffers), and the
+    ids of the bookings in [start, end)."""
+    buffers = {service.key: ((service.buffer_before or 0) * 60, (service.buffer_after or 0) * 60)
+               for service in config.service_types}
     busy: dict[int, list[BusySeconds]] = defaultdict(list)
     in_range: set[int] = set()
-    version = None
     first, stop = start.timestamp(), end.timestamp()
-    rows = _FRESH[exclude_booking_id is not None].all(db.session.connection(), params)  # one fetch, raw cursor
-    for kind, host_id, booking_id, s, e, before, after in rows:  # instants in epoch seconds
+    for kind, host_id, booking_id, s, e, service_key in rows:
+        if kind == VERSION:
+            continue
+        s, e = seconds_of(s), seconds_of(e)
         if kind == BOOKED:
-            busy[host_id].append(BusySeconds(s, e, before * 60, after * 60))
+            busy[host_id].append(BusySeconds(s, e, *buffers.get(service_key, (0, 0))))
             if s < stop and e > first:
                 in_range.add(booking_id)
         elif kind == OUTSIDE:
             busy[host_id].append(BusySeconds(s, e))
-        else:
-            version = host_id
-    config_cache.seen_version(version)
     return busy, in_range
 
 
@@ -221,26 +228,52 @@ class _EngineInputs:
                 for host in self.hosts[service.key]]
 
 
-def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
-          *, only: list[Host] | None = None) -> _EngineInputs:
-    """Load hosts, rules, blocks (cached), bookings and outside busy times (one query) for [start, end).
+@dataclass(frozen=True)
+class _Considered:
+    """Which hosts a request considers, from the cached configuration (no query but a move's)."""
+
+    config: config_cache.Snapshot
+    #: the hosts considered for each service type, in id order
+    hosts: dict[str, list[Host]]
+    host_ids: set[int]
+    default_id: int | None
+
+
+def _considered(services: list[ServiceType], exclude_booking_id: int | None,
+                only: list[Host] | None) -> _Considered:
+    """Return the hosts of each type, narrowed to `only` or to those a moved booking holds.
 
     `only` narrows every service type to those hosts (a host the client chose, a booking's own);
     without it, a booking being moved (`exclude_booking_id`) keeps to the hosts it holds (one
     more query), since a move keeps its hosts.
     """
-    zone, config = business_zone(), config_cache.current()
+    config = config_cache.current()
     hosts, default_id = _hosts(services, config)
     wanted = {host.id for host in only} if only is not None else _held_by(exclude_booking_id)
     if wanted is not None:
         hosts = {key: [host for host in listed if host.id in wanted] for key, listed in hosts.items()}
-    host_ids = {host.id for listed in hosts.values() for host in listed}
+    return _Considered(config, hosts, {host.id for listed in hosts.values() for host in listed}, default_id)
+
+
+def _inputs(services: list[ServiceType], start: datetime, end: datetime, considered: _Considered,
+            rows: list[tuple]) -> _EngineInputs:
+    """Return the engine's inputs for [start, end): the fresh rows with the cached rules and blocks."""
+    zone, host_ids = business_zone(), considered.host_ids
     # a day either side: every host zone's dates of the range lie within
     first, last = start.astimezone(zone).date() - ONE_DAY, end.astimezone(zone).date() + ONE_DAY
-    busy, in_range = _fresh(start, end, host_ids, default_id, exclude_booking_id, _reach(config))
-    return _EngineInputs(business_zone=zone, hosts=hosts,
+    busy, in_range = _busy(rows, start, end, considered.config)
+    return _EngineInputs(business_zone=zone, hosts=considered.hosts,
                          rules=_rules([service.key for service in services], host_ids),
                          blocks=_blocks(first, last, host_ids), busy=busy, in_range=in_range)
+
+
+def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
+          *, only: list[Host] | None = None) -> _EngineInputs:
+    """Load hosts, rules, blocks (cached), bookings and outside busy times (one query) for [start, end)."""
+    considered = _considered(services, exclude_booking_id, only)
+    rows = _fresh_rows(start, end, considered.host_ids, considered.default_id, exclude_booking_id,
+                       _reach(considered.config))
+    return _inputs(services, start, end, considered, rows)
 
 
 def _held_by(booking_id: int | None) -> set[int] | None:
@@ -265,16 +298,44 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
 
     Without `host`, each type's hosts combine (any of them free; all of them for collective
     types); with `host`, only that host's own free times (empty for types it does not give).
-    One query (bookings, outside busy times and the configuration version), whatever the range or the counts.
+    One query (bookings, outside busy times and the configuration version), whatever the range
+    or the counts. The answer is a function of that query's rows, the cached configuration and
+    the booking windows at `now`: the same rows, configuration and windows give the stored answer
+    (`Snapshot.computed`; `AVAILABILITY_MEMO = False` computes every time).
     """
-    inputs = _load(services, start, end, exclude_booking_id, only=[host] if host else None)
-    slots = {
-        service.key: combined_free_slots(inputs.calendars(service), combine=combine_mode(service),
-                                         limits=limits_for(service, duration),
-                                         business_zone=inputs.business_zone, start=start, end=end, now=now)
-        for service in services
-    }
-    return Availability(slots=slots, blocked_dates=_closed_days(inputs), bookings_count=len(inputs.in_range))
+    considered = _considered(services, exclude_booking_id, [host] if host else None)
+    rows = _fresh_rows(start, end, considered.host_ids, considered.default_id, exclude_booking_id,
+                       _reach(considered.config))
+
+    def compute() -> Availability:
+        """Run the engine on the rows read."""
+        inputs = _inputs(services, start, end, considered, rows)
+        slots = {
+            service.key: combined_free_slots(inputs.calendars(service), combine=combine_mode(service),
+                                             limits=limits_for(service, duration),
+                                             business_zone=inputs.business_zone, start=start, end=end, now=now)
+            for service in services
+        }
+        return Availability(slots=slots, blocked_dates=_closed_days(inputs), bookings_count=len(inputs.in_range))
+
+    if not current_app.config.get("AVAILABILITY_MEMO", True):
+        return compute()
+    key = ("availability", tuple(service.key for service in services), start, end, duration,
+           exclude_booking_id, tuple(sorted(considered.host_ids)), _windows(services, duration, start, now),
+           tuple(rows))
+    return considered.config.computed.get_or_compute(key, compute)
+
+
+def _windows(services: list[ServiceType], duration: int | None, start: datetime, now: datetime) -> tuple:
+    """Return what the engine reads of `now` for these types: each window's first second from `start`, last day.
+
+    The engine compares whole seconds (`scheduling/slots.py`), so two instants giving the same
+    key give the same free slots; for a range wholly after the minimum notice the key stays the
+    same second after second.
+    """
+    zone, first = business_zone(), int(start.timestamp())
+    return tuple((max(first, int(window.earliest.timestamp())), window.last_day)
+                 for window in (booking_window(limits_for(service, duration), zone, now) for service in services))
 
 
 def refusals_for_hosts(service: ServiceType, start: datetime, duration: int, now: datetime, *,

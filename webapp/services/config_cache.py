@@ -19,13 +19,14 @@ import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Flask, current_app
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from webapp.bounded_memo import BoundedMemo
 from webapp.extensions import db
 from webapp.models import AvailabilitySlot, BlockedDate, ConfigVersion, Host, ServiceType, ServiceTypeHost, Setting
 from webapp.scheduling import Block, WeeklyRule
@@ -34,6 +35,8 @@ from webapp.scheduling import Block, WeeklyRule
 WATCHED = (ServiceType, Host, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting)
 _WATCHED_NAMES = frozenset(model.__tablename__ for model in WATCHED)
 _WATCHED_TABLES = re.compile(r"\b(" + "|".join(_WATCHED_NAMES) + r")\b", re.IGNORECASE)
+#: the most results derived from one snapshot kept with it (`Snapshot.computed`)
+COMPUTED_LIMIT = 256
 #: the key in `Session.info` marking a transaction that changed the configuration
 CHANGED = "config_changed"
 
@@ -56,6 +59,8 @@ class Snapshot:
     rules: dict[tuple[int, str], list[WeeklyRule]]
     #: blocked dates by host id, sorted by day, with their days alongside for bisecting
     blocks: dict[int, tuple[list[date], list[Block]]]
+    #: results computed from this configuration and other inputs named in their keys (they go with it)
+    computed: BoundedMemo = field(default_factory=lambda: BoundedMemo(COMPUTED_LIMIT), compare=False, repr=False)
 
     def blocks_between(self, host_id: int, first: date, last: date) -> list[Block]:
         """Return a host's blocks on the days from `first` to `last` inclusive."""

@@ -2,13 +2,16 @@
 
 The month page's options form and month grid are kept per process (`webapp/fragment_cache.py`);
 each is keyed by the configuration version, the language and what the part shows, so a booking,
-an admin change or another language is drawn at once.
+an admin change or another language is drawn at once. The whole month page is kept the same way
+for visitors who send no cookie.
 """
 import re
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from urllib.parse import unquote
 
 import pytest
+from flask import template_rendered
 
 from tests.conftest import _make_app
 from tests.factories import book
@@ -95,3 +98,36 @@ def test_the_locale_is_part_of_the_key(app, client):
     american = client.get("/book/consultation?month=2025-12", headers={"Accept-Language": "en-US"})
     assert american.get_data(as_text=True).index('title="Sunday"') < american.get_data(as_text=True).index(
         'title="Monday"')
+
+
+@contextmanager
+def renders(app):
+    """Yield the list of template names rendered meanwhile."""
+    names = []
+
+    def note(_sender, template, context, **_extra):
+        names.append(template.name)
+    template_rendered.connect(note, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(note, app)
+
+
+def test_the_whole_page_is_kept_for_visitors_without_cookies(app, client):
+    """Rendered once per address and what it shows; a cookie, another address or a booking renders again."""
+    url = "/book/consultation?month=2025-12&day=2025-12-10&duration=60"
+    first = client.get(url).get_data(as_text=True)
+    with renders(app) as rendered:
+        assert client.get(url).get_data(as_text=True) == first
+        assert rendered == []
+        client.set_cookie("session", "anything")
+        assert client.get(url).get_data(as_text=True) == first
+        assert rendered == ["public/calendar.html"]
+        client.delete_cookie("session")
+        client.get(url + "&tz=Asia/Tokyo")
+        assert rendered[-1] == "public/calendar.html" and len(rendered) == 2
+        taken = free_starts(client, date(2025, 12, 10), 60)[0]
+        book(taken, NOW, duration_minutes=60)
+        assert taken not in free_starts(client, date(2025, 12, 10), 60)
+        assert len(rendered) == 4
