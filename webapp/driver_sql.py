@@ -8,10 +8,15 @@ and convert the parameters, and runs it on the connection's DB-API cursor. The e
 again through SQLAlchemy's own path, so callers see SQLAlchemy's exceptions and a broken
 connection is invalidated as usual. Only for statements whose columns need no result
 conversion (integers, text): rows come back as the driver gives them.
+
+A read that needs no transaction of the request's (`DriverStatement.read`, the health check)
+goes further: a pooled DB-API connection of its own, no SQLAlchemy `Connection` or session
+transaction at all (their set-up and teardown cost ~0.1 ms, more than a small query).
 """
 import re
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import scoped_session
 
 #: an expanded bind's name: the list's name and a 1-based position
 _EXPANDED = re.compile(r"^(?P<name>.+)_(?P<index>\d+)$")
@@ -50,15 +55,33 @@ class DriverStatement:
         value = convert(fixed[name]) if convert else fixed[name]
         return lambda given: value
 
-    def all(self, connection: Connection, params: dict) -> list[tuple]:
-        """Run the statement with `params` in `connection`'s transaction; return every row."""
-        key = (connection.dialect.name, *(len(params[name]) for name in self.expanding))
+    def _sql_and_args(self, dialect, params: dict) -> tuple[str, tuple | dict]:
+        """Return the final SQL for `dialect` and these lists' lengths, and the driver's parameters."""
+        key = (dialect.name, *(len(params[name]) for name in self.expanding))
         prepared = self._prepared.get(key)
         if prepared is None:
-            prepared = self._prepared[key] = self._prepare(connection.dialect, params)
+            prepared = self._prepared[key] = self._prepare(dialect, params)
         sql, names, getters, positional = prepared
         values = [get(params) for get in getters]
-        args = tuple(values) if positional else dict(zip(names, values, strict=True))
+        return sql, tuple(values) if positional else dict(zip(names, values, strict=True))
+
+    def read(self, session: scoped_session, engine: Engine, params: dict) -> list[tuple]:
+        """Return every row: on a pooled connection of its own (`pooled_rows`) when the request's
+        `session` holds no transaction, else in that transaction (a write's check must see it).
+
+        A driver error takes the session's path again, which SQLAlchemy raises its way (a dead
+        connection is reconnected there).
+        """
+        if session.registry.has() and session().in_transaction():
+            return self.all(session.connection(), params)
+        try:
+            return pooled_rows(engine, *self._sql_and_args(engine.dialect, params))
+        except engine.dialect.loaded_dbapi.Error:
+            return self.all(session.connection(), params)
+
+    def all(self, connection: Connection, params: dict) -> list[tuple]:
+        """Run the statement with `params` in `connection`'s transaction; return every row."""
+        sql, args = self._sql_and_args(connection.dialect, params)
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             if connection._has_events or connection.engine._has_events:
@@ -70,3 +93,30 @@ class DriverStatement:
             return list(connection.execute(self.statement, params).tuples())
         finally:
             cursor.close()
+
+
+def pooled_rows(engine: Engine, sql: str, args: tuple | dict = ()) -> list[tuple]:
+    """Run one statement on a pooled DB-API connection, outside any transaction of the caller's.
+
+    The statement sees the database as of its own start (SQLite in autocommit, as this app opens
+    it; PostgreSQL in a transaction the pool rolls back on return). A driver error invalidates
+    the connection, so the pool never hands it out again, and is raised as the driver's. While
+    something listens to statements (a query counter, a tracer), it runs through a SQLAlchemy
+    `Connection` instead, which those listeners are handed.
+    """
+    if engine.dispatch.before_cursor_execute:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.exec_driver_sql(sql, args)]
+    pooled = engine.raw_connection()
+    try:
+        cursor = pooled.cursor()
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error:
+        pooled.invalidate()
+        raise
+    finally:
+        pooled.close()

@@ -2,18 +2,19 @@
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.driver_sql import pooled_rows
 from webapp.extensions import db, limiter
 from webapp.schema_version import migration_state
 from webapp.version import VERSION
 
 
 def _database_state() -> str:
-    """Return "ok" when a trivial query succeeds, else "unreachable"."""
+    """Return "ok" when a trivial query succeeds on a pooled connection, else "unreachable"."""
+    engine = db.engine
     try:
-        db.session.connection().exec_driver_sql("SELECT 1")  # no ORM statement path
+        pooled_rows(engine, "SELECT 1")  # no session, no SQLAlchemy statement path
         return "ok"
-    except SQLAlchemyError:
-        db.session.rollback()
+    except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
         return "unreachable"
 
 

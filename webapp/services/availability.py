@@ -166,7 +166,7 @@ def _fresh_rows(start: datetime, end: datetime, host_ids: set[int], default_id: 
               "since": start - reach, "until": end + reach}
     if exclude_booking_id is not None:
         params["exclude"] = exclude_booking_id
-    rows = _FRESH[exclude_booking_id is not None].all(db.session.connection(), params)  # one fetch, raw cursor
+    rows = _FRESH[exclude_booking_id is not None].read(db.session, db.engine, params)  # one fetch, raw cursor
     config_cache.seen_version(next((row[1] for row in reversed(rows) if row[0] == VERSION), None))
     return rows
 

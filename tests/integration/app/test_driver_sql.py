@@ -61,3 +61,18 @@ def test_the_raw_query_is_seen_by_statement_listeners(app):
     with recorded_statements() as statements:
         _FRESH[False].all(db.session.connection(), params)
     assert len(statements) == 1 and "external_busy" in statements[0]
+
+
+def test_a_read_outside_a_transaction_takes_a_pooled_connection_and_returns_the_same_rows(app):
+    """No listener and no transaction: the pooled DB-API path; in a transaction: the session's."""
+    book(datetime(2025, 12, 10, 9, tzinfo=timezone.utc), NOW)
+    params = {"hosts": [1], "default_host": 1, "since": NOW, "until": NOW + timedelta(days=14)}
+    expected = [tuple(row) for row in db.session.connection().execute(_FRESH[False].statement, params)]
+    db.session.remove()
+    pooled = _FRESH[False].read(db.session, db.engine, params)
+    assert not db.session.registry.has() or not db.session().in_transaction()  # the session was not used
+    assert sorted(pooled, key=repr) == sorted(expected, key=repr) and len(pooled) == 2
+    db.session.connection()  # a transaction of the request's: the read runs inside it
+    with recorded_statements() as statements:
+        assert sorted(_FRESH[False].read(db.session, db.engine, params), key=repr) == sorted(expected, key=repr)
+    assert len(statements) == 1
