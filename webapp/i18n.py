@@ -138,9 +138,14 @@ def carry_choice(endpoint: str, values: dict) -> None:
         values[PARAMETER] = chosen
 
 
+#: blueprints whose answers follow the browser's language
+_LANGUAGE_BLUEPRINTS = CLIENT_BLUEPRINTS | {"api"}
+
+
 def vary_on_language(response):
     """Tell caches that a client page or API answer depends on the browser's language (unless chosen)."""
-    if (request.blueprint in CLIENT_BLUEPRINTS | {"api"} and request.endpoint not in LANGUAGE_FREE_ENDPOINTS
+    endpoint = request.endpoint or ""
+    if (endpoint.partition(".")[0] in _LANGUAGE_BLUEPRINTS and endpoint not in LANGUAGE_FREE_ENDPOINTS
             and not chosen_language()):
         response.vary.add("Accept-Language")
     return response

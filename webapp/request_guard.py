@@ -44,12 +44,24 @@ def _in_json(value) -> bool:
     return False
 
 
+#: how a NUL can appear in a JSON text: escaped in a string (JSON allows no other way), or raw
+_JSON_NUL_SPELLINGS = (b"\\u0000", b"\x00")
+
+
 def _json_body():
-    """Return the parsed JSON body, or None when there is none or it is malformed (the view says so)."""
+    """Return the parsed JSON body when it may hold a NUL; None when it cannot, when there is none
+    or when it is malformed (the view says so).
+
+    Most bodies spell no NUL at all, which a byte search tells without parsing them; one that
+    does (or `\\u0000` written out in a string) is parsed to look.
+    """
     if not request.is_json:
         return None
+    body = request.get_data(cache=True)
+    if not any(spelling in body for spelling in _JSON_NUL_SPELLINGS):
+        return None
     try:
-        return json.loads(request.get_data(cache=True))
+        return json.loads(body)
     except (ValueError, RecursionError):
         return None
 

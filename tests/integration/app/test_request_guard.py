@@ -63,6 +63,16 @@ def test_a_nul_in_a_json_string_is_a_400_and_books_nothing(http, field):
 def test_a_nul_in_a_json_key_or_availability_query_is_a_400(http):
     assert http.post(f"{API}/calendar/availability", json={"service_type": "a\u0000"}).status_code == 400
     assert http.post(f"{API}/calendar/availability", json={"a\u0000": 1}).status_code == 400
+    raw = b'{"service_type": "consultation", "timezone": "Europe/Rome", "start_date": "2030-01-07", ' \
+          b'"end_date": "2030-01-07", "note": "a\x00"}'  # a raw NUL byte in the text, not escaped
+    assert http.post(f"{API}/calendar/availability", content=raw,
+                     headers={"Content-Type": "application/json"}).status_code == 400
+
+
+def test_the_text_backslash_u0000_is_no_nul(http):
+    """A string holding the six characters \\u0000 (escaped backslash) is looked at, and let through."""
+    response = http.post(f"{API}/calendar/availability", json={"service_type": "\\u0000"})
+    assert response.status_code != 400 or "NUL" not in response.text
 
 
 def test_a_nul_in_a_posted_form_or_admin_filter_is_a_400(admin_http):
