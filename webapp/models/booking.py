@@ -2,7 +2,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false, inspect
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
@@ -27,6 +27,9 @@ class Booking(db.Model):
 
     __tablename__ = "bookings"
     # No double booking is guarded per host: see BookingHost's `bookings_no_overlap`.
+    #: the availability query's: active bookings ending after a time, read from the index alone
+    #: (past bookings, however many, are not read)
+    __table_args__ = (Index("ix_bookings_active_span", "status", "ends_at", "scheduled_at", "service_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: public identifier used in URLs and the API
