@@ -1,5 +1,5 @@
 """API v1 routes (/api/v1/booking/...): parse, authorise, call one service, answer JSON."""
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -103,7 +103,9 @@ def availability():
     if query.host is not None and host is None:
         raise ValidationFailed(_("Unknown host."), {"host": _("Unknown host.")})
     found = find_availability(services, query.start, query.end, now(), host=host)
-    return jsonify(availability_json(query, services, found))
+    body = found.derived.get_or_compute(  # the answer is kept while its rows are unchanged: so is its JSON
+        ("json", query), lambda: jsonify(availability_json(query, services, found)).get_data())
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
 @bp.get("/booking/hosts")

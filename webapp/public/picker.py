@@ -104,7 +104,8 @@ def build_view(service: ServiceType, state: PickerState, now: datetime,
     start, end = day_range_utc(state.month, next_month - timedelta(days=1), zone)
     found = find_availability([service], start, end, now, duration=state.duration,
                               exclude_booking_id=exclude_booking_id, host=state.host)
-    by_day = group_by_day(found.slots[service.key], zone)
+    by_day = found.derived.get_or_compute(("by_day", service.key, state.tz),
+                                          lambda: group_by_day(found.slots[service.key], zone))
     today = now.astimezone(zone).date()
     # the same rule the engine and the writes apply: a next month only if it can hold a bookable day
     last_open = booking_window_for(service, now).last_day_in(zone)

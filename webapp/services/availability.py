@@ -5,13 +5,14 @@ Hosts, rules and blocked dates come from the process's configuration cache
 also returns the configuration version (so a view `@checked_after` needs no other query).
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, literal_column, null, select, union_all
 
+from webapp.bounded_memo import BoundedMemo
 from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
@@ -39,17 +40,21 @@ from webapp.services import config_cache
 from webapp.services.settings import get_settings
 
 ONE_DAY = timedelta(days=1)
+#: the most results derived from one kept answer (e.g. its JSON in each time zone asked)
+DERIVED_LIMIT = 16
 
 
 @dataclass(frozen=True)
 class Availability:
-    """Free slots per service type in a range, and what the range holds."""
+    """Free slots per service type in a range, and what the range holds (read-only: answers are kept)."""
 
     slots: dict[str, list[Slot]]
     #: dates blocked all day for every host considered
     blocked_dates: list[date]
     #: active bookings overlapping the range
     bookings_count: int
+    #: what callers derive from this answer (a JSON body, slots by day), kept with it by their own keys
+    derived: BoundedMemo = field(default_factory=lambda: BoundedMemo(DERIVED_LIMIT), compare=False, repr=False)
 
 
 def limits_for(service: ServiceType, duration: int | None = None) -> Limits:
