@@ -35,8 +35,9 @@ from webapp.scheduling import Block, WeeklyRule
 WATCHED = (ServiceType, Host, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting)
 _WATCHED_NAMES = frozenset(model.__tablename__ for model in WATCHED)
 _WATCHED_TABLES = re.compile(r"\b(" + "|".join(_WATCHED_NAMES) + r")\b", re.IGNORECASE)
-#: the most results derived from one snapshot kept with it (`Snapshot.computed`)
-COMPUTED_LIMIT = 256
+#: the most results derived from one snapshot kept with it (`Snapshot.computed`; an availability
+#: answer's key holds its rows: ~250 bytes each, so a 31-day range with 1,000 bookings ~0.25 MB)
+COMPUTED_LIMIT = 128
 #: the key in `Session.info` marking a transaction that changed the configuration
 CHANGED = "config_changed"
 
