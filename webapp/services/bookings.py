@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp import outbox
-from webapp.database import ExclusionViolation, booking_write_transaction, lock_hosts
+from webapp.database import ExclusionViolation, booking_write_transaction, keep_loaded, lock_hosts
 from webapp.extensions import db
 from webapp.mail.language import language_or_default
 from webapp.models import Booking, Host, ServiceType
@@ -204,6 +204,7 @@ def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedB
                 _raise_for(refusal)
             for link in booking.host_links:
                 link.active = booking.is_active
+            keep_loaded(session, [booking, *booking.host_links], hosts)  # the answer reads them: no read-back
     except ExclusionViolation:
         if known is not None:
             raise SlotTaken(TAKEN_MESSAGE) from None
