@@ -12,7 +12,9 @@ and email, so the booking rate limits stay on and count in Redis without refusin
 naming one in turn (N host locks instead of one).
 
 1. Sustained: `--connections` closed-loop clients for `--seconds` (after a 2 s warm-up), each
-   request a different free start: bookings/s, p50, p99.
+   request a different free start: bookings/s, p50, p99, and the CPU time per booking of the
+   gunicorn workers and of the database's PostgreSQL backends (from /proc: far less noisy than
+   the rate on a shared machine).
 2. Collisions: `--collisions` rounds of `--connections` requests released at once for one
    start: each round must give exactly one 201 and 409s for the rest.
 3. The database afterwards: as many bookings as 201s, no two active bookings of one host
@@ -32,6 +34,7 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -155,6 +158,27 @@ def check_database(url: str) -> dict:
     return {"bookings": bookings, "overlaps": overlaps, "without_outbox_rows": bare}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes have used so far, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def serving_pids(server, url: str) -> tuple[list[int], list[int]]:
+    """Return the gunicorn workers' pids and the pids of the PostgreSQL backends serving the database."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        backends = [pid for (pid,) in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return [int(pid) for pid in children], backends
+
+
 @contextmanager
 def bench_database(args):
     """Yield a fresh database with the defaults and the "bench" type, its clients and the server's
@@ -184,7 +208,10 @@ def bench(args) -> None:
             warm = clients.sustained(first, 1000)
             warmed = run(port, warm, connections=args.connections, seconds=2, max_requests=len(warm))
             load = clients.sustained(first + timedelta(days=10), 40_000)
+            workers, backends = serving_pids(server, url)
+            used = cpu_seconds(workers), cpu_seconds(backends)
             result = run(port, load, connections=args.connections, seconds=args.seconds, max_requests=len(load))
+            used = cpu_seconds(workers) - used[0], cpu_seconds(backends) - used[1]
             contested = datetime.combine(first + timedelta(days=300), clock_time(10), ROME).astimezone(timezone.utc)
             rounds = [collide(port, [clients.booking(contested + n * SLOT) for _ in range(args.connections)])
                       for n in range(args.collisions)]
@@ -193,7 +220,7 @@ def bench(args) -> None:
             server.wait(15)
         stored = check_database(url)
     made = sum(r.requests - r.errors for r in (warmed, result)) + sum(answers[201] for answers in rounds)
-    report(args, warmed, result, rounds, stored, made)
+    report(args, warmed, result, rounds, stored, made, used)
 
 
 def in_process(args) -> None:
@@ -234,8 +261,9 @@ def in_process(args) -> None:
           f"{len(statements) / len(measured):.1f} SQL statements per booking")
 
 
-def report(args, warmed, result, rounds: list[Counter], stored: dict, made: int) -> None:
-    """Print the sustained rate, the collision rounds and the database check."""
+def report(args, warmed, result, rounds: list[Counter], stored: dict, made: int, used: tuple[float, float]) -> None:
+    """Print the sustained rate (and the CPU `used` meanwhile: workers, backends), the collision rounds
+    and the database check."""
     limits = "off" if args.no_limits else "on (Redis, one address per client)"
     print(f"PostgreSQL, {args.workers} gunicorn workers, {args.hosts} host(s), {args.connections} connections, "
           f"rate limits {limits}, synchronous_commit {args.synchronous_commit}")
@@ -243,6 +271,8 @@ def report(args, warmed, result, rounds: list[Counter], stored: dict, made: int)
           f"though the server may still book)")
     print(f"sustained {args.seconds:.0f} s: {result.rate:,.0f} bookings/s, p50 {result.percentile(50):.1f} ms, "
           f"p99 {result.percentile(99):.1f} ms, {result.requests} requests, {result.errors} not 2xx")
+    print(f"CPU per booking while sustained: gunicorn workers {used[0] / result.requests * 1000:.1f} ms, "
+          f"PostgreSQL backends {used[1] / result.requests * 1000:.1f} ms")
     one_winner = sum(1 for answers in rounds if answers[201] == 1 and answers[409] == args.connections - 1)
     total = sum(rounds, Counter())
     print(f"collisions: {one_winner}/{len(rounds)} rounds of {args.connections} gave exactly one 201 and "

@@ -110,7 +110,8 @@ def _write_transaction():
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("a write transaction needs a session without pending changes")
-        session.rollback()
+        if not _continues(session):
+            session.rollback()
     token = _immediate.set(True)
     try:
         session.connection()  # begins now: IMMEDIATE on SQLite
@@ -130,7 +131,21 @@ def _write_transaction():
         session.rollback()
         session.info.pop(KEEP_LOADED, None)
         raise
-    _restore(kept)
+    _restore(session, kept)
+
+
+def _continues(session) -> bool:
+    """Tell whether the open transaction can go on as the write transaction (no ROLLBACK, no BEGIN).
+
+    Only on PostgreSQL at READ COMMITTED, where each statement sees every commit made before it,
+    as in a fresh transaction; and only while the session holds no object (nothing loaded that a
+    fresh transaction would read again, nothing flushed) and no mark of a write (`session.info`:
+    a configuration change, outbox rows). It has then only read, e.g. the configuration version.
+    SQLite always begins afresh: its writers need BEGIN IMMEDIATE.
+    """
+    connection = session.connection()
+    return (connection.dialect.name == "postgresql" and connection.default_isolation_level == "READ COMMITTED"
+            and not session.identity_map and not session.info)
 
 
 def keep_loaded(session, inserted: Iterable, loaded: Iterable = ()) -> None:
@@ -168,8 +183,16 @@ def _written_as_null(attr) -> bool:
                and not column.primary_key for column in attr.columns)
 
 
-def _restore(kept: list[tuple[object, dict]]) -> None:
-    """Put the kept values back as committed (the commit expired them), without a query."""
+def _restore(session, kept: list[tuple[object, dict]]) -> None:
+    """Put the kept values back as committed (the commit expired them), without a query.
+
+    Then open the session's next transaction (no connection yet): its end, a rollback as much
+    as a commit, expires the kept objects like every other, so a later read is fresh again.
+    """
+    if not kept:
+        return
     for obj, values in kept:
         for key, value in values.items():
             set_committed_value(obj, key, list(value) if isinstance(value, list) else value)
+    if not session.in_transaction():
+        session.begin()

@@ -28,6 +28,7 @@ from flask import Flask, current_app
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.models import (
     AvailabilitySlot,
@@ -87,9 +88,14 @@ class Snapshot:
         return blocks[bisect_left(days, first):bisect_right(days, last)]
 
 
+#: every request that writes reads it first: straight on the driver's cursor (`driver_sql`)
+_VERSION = DriverStatement(select(ConfigVersion.version).where(ConfigVersion.id == 1))
+
+
 def read_version(session: Session) -> int:
     """Return the current configuration version (one query; 0 before any change)."""
-    return session.scalar(select(ConfigVersion.version).where(ConfigVersion.id == 1)) or 0
+    rows = _VERSION.all(session.connection(), {})
+    return (rows[0][0] if rows else 0) or 0
 
 
 def _load(session: Session, version: int) -> Snapshot:

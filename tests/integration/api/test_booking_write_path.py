@@ -113,6 +113,18 @@ def test_the_host_lock_covers_the_check_and_the_commit_only(app, client):
     assert response.get_json()["scheduled_at_utc"] == "2030-01-07T08:00:00Z"
 
 
+def test_a_created_booking_is_read_fresh_after_the_next_transaction_boundary(app):
+    """The values kept after the commit serve the answer; a rollback (or commit) expires them as usual."""
+    booking = book(NINE_ROME, NOW).booking
+    with Recorder(db.engine) as sent:
+        assert (booking.status, booking.hosts[0].slug) == ("pending", "studiocentos")
+    assert sent == []
+    with db.engine.begin() as other:  # another process confirms it meanwhile
+        other.execute(db.update(Booking).where(Booking.id == booking.id).values(status="confirmed"))
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).status == "confirmed"
+
+
 def test_a_buffer_still_keeps_the_next_start_free_of_bookings(app, client):
     """The bookings read for the check reach as far as the longest buffer of any type."""
     create_service_type(key="long", name="Long", buffer_after=600)
