@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Column, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -140,12 +141,16 @@ def _continues(session) -> bool:
     Only on PostgreSQL at READ COMMITTED, where each statement sees every commit made before it,
     as in a fresh transaction; and only while the session holds no object (nothing loaded that a
     fresh transaction would read again, nothing flushed) and no mark of a write (`session.info`:
-    a configuration change, outbox rows). It has then only read, e.g. the configuration version.
+    a configuration change, outbox rows), and while the driver reports the transaction sound (a
+    failed statement aborts it). It has then only read, e.g. the configuration version.
     SQLite always begins afresh: its writers need BEGIN IMMEDIATE.
     """
     connection = session.connection()
-    return (connection.dialect.name == "postgresql" and connection.default_isolation_level == "READ COMMITTED"
-            and not session.identity_map and not session.info)
+    if connection.dialect.name != "postgresql" or connection.default_isolation_level != "READ COMMITTED" \
+            or session.identity_map or session.info:
+        return False
+    info = getattr(connection.connection.dbapi_connection, "info", None)  # psycopg 3, no round trip
+    return getattr(info, "transaction_status", None) == TransactionStatus.INTRANS  # not failed, say
 
 
 def keep_loaded(session, inserted: Iterable, loaded: Iterable = ()) -> None:

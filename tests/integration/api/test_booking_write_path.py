@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.factories import book, create_rule, create_service_type
 from webapp.api.shapes import created_json, for_caller
@@ -49,19 +50,30 @@ class Recorder:
         self.engine, self.sent = engine, []
 
     def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        event.listen(self.engine, "commit", self._commit)
+        for name, listener in self._listeners():
+            event.listen(self.engine, name, listener)
         return self.sent
 
     def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._statement)
-        event.remove(self.engine, "commit", self._commit)
+        for name, listener in self._listeners():
+            event.remove(self.engine, name, listener)
+
+    def _listeners(self):
+        """Return the engine events recorded, with their listeners."""
+        return (("before_cursor_execute", self._statement), ("begin", self._begin), ("commit", self._commit),
+                ("rollback", self._rollback))
 
     def _statement(self, _conn, _cursor, statement, _params, _context, _many):
         self.sent.append(" ".join(statement.split()))
 
+    def _begin(self, _conn):
+        self.sent.append("BEGIN")
+
     def _commit(self, _conn):
         self.sent.append("COMMIT")
+
+    def _rollback(self, _conn):
+        self.sent.append("ROLLBACK")
 
 
 def post_booking(client, start: datetime, email: str = "mario@example.com", **fields):
@@ -78,12 +90,21 @@ def test_a_booking_takes_the_same_round_trips_however_full_the_day(app, client):
         if n == 2:  # a full day around the next one: every other slot of the week taken
             for slot in range(2, 16, 2):
                 book(NINE_ROME + timedelta(minutes=30 * slot), NOW, client_email=f"c{slot}@example.com")
+        db.session.remove()  # a server's request starts with an empty session (the test client shares this one)
         with Recorder(db.engine) as sent:
             assert post_booking(client, NINE_ROME + timedelta(minutes=30 * (2 * n + 1)),
                                 email=f"n{n}@example.com").status_code == 201
-        counts.append(len([s for s in sent if s != "COMMIT"]))
+        counts.append(len([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")]))
     assert counts == [ROUND_TRIPS] * 4, sent
-    assert sent[-1] == "COMMIT", sent  # no read-back
+    # one transaction from the version read on (no ROLLBACK and BEGIN between), nothing read after it
+    assert (sent[0], sent.count("BEGIN"), "ROLLBACK" in sent, sent[-1]) == ("BEGIN", 1, False, "COMMIT"), sent
+
+
+def test_a_write_after_a_failed_statement_begins_a_fresh_transaction(app):
+    """A read-only transaction goes on as the write transaction only while PostgreSQL has not aborted it."""
+    with pytest.raises(DBAPIError):
+        db.session.execute(text("SELECT 1 / 0"))
+    assert book(NINE_ROME, NOW).booking.status == "pending"
 
 
 def test_the_answer_built_without_a_read_back_is_what_the_database_holds(app, client):
