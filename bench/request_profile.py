@@ -66,13 +66,15 @@ def instrument(app) -> None:
     interface.save_session = timed("session save", interface.save_session)
 
 
-def environ(method: str, path: str, body: dict | None = None) -> dict:
+def environ(method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None) -> dict:
     """Return a WSGI environ as gunicorn builds it (gzip accepted, loopback client)."""
-    builder = EnvironBuilder(path=path, method=method, headers={"Accept-Encoding": "gzip"},
+    builder = EnvironBuilder(path=path, method=method, headers={"Accept-Encoding": "gzip", **(headers or {})},
                              data=json.dumps(body) if body is not None else None,
                              content_type="application/json" if body is not None else None,
                              environ_base={"REMOTE_ADDR": "127.0.0.1"})
-    return builder.get_environ()
+    found = builder.get_environ()
+    found["_body"] = found["wsgi.input"].read()
+    return found
 
 
 def call(app, env: dict) -> tuple[str, int]:
@@ -95,8 +97,6 @@ def cases(month) -> dict[str, dict]:
         "month page": environ("GET", f"/book/consultation?month={month:%Y-%m}&tz=Europe/Rome"),
         "31-day availability": environ("POST", f"{API}/calendar/availability", month_body),
     }
-    for env in found.values():
-        env["_body"] = env["wsgi.input"].read()
     return found
 
 
@@ -117,6 +117,17 @@ def report(app, name: str, env: dict, runs: int) -> None:
         print(f"  {spent * 1e6:8.0f} µs  {label}")
     hooks = sum(spent for spent, label in parts)
     print(f"  {(total - hooks) * 1e6:8.0f} µs  (rest: WSGI, routing, contexts, response, Werkzeug)")
+
+
+def print_profile(work, top: int = 45) -> None:
+    """Run `work` under cProfile; print its top functions by cumulative, then by own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    work()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def app_with_bookings(tmp: str, bookings: int):
@@ -164,12 +175,7 @@ def main() -> None:
             env = requests[args.cprofile]
             for _ in range(20):
                 call(app, env)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(args.runs):
-                call(app, env)
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            print_profile(lambda: [call(app, env) for _ in range(args.runs)])
             return
         instrument(app)
         for name, env in requests.items():

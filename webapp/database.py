@@ -4,9 +4,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask
-from sqlalchemy import event, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Column, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.extensions import db
 
@@ -14,6 +16,8 @@ from webapp.extensions import db
 CALENDAR_LOCK_KEY = 7_346_201
 EXCLUSION_VIOLATION = "23P01"
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
+#: session.info key: the objects whose values stay loaded when the write transaction commits
+KEEP_LOADED = "keep_loaded"
 
 
 def init_app(app: Flask) -> None:
@@ -107,7 +111,8 @@ def _write_transaction():
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("a write transaction needs a session without pending changes")
-        session.rollback()
+        if not _continues(session):
+            session.rollback()
     token = _immediate.set(True)
     try:
         session.connection()  # begins now: IMMEDIATE on SQLite
@@ -115,12 +120,84 @@ def _write_transaction():
         _immediate.reset(token)
     try:
         yield session
+        kept = _loaded_values(session)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
+        session.info.pop(KEEP_LOADED, None)
         if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
             raise ExclusionViolation(str(exc.orig)) from exc
         raise
     except BaseException:
         session.rollback()
+        session.info.pop(KEEP_LOADED, None)
         raise
+    _restore(session, kept)
+
+
+def _continues(session) -> bool:
+    """Tell whether the open transaction can go on as the write transaction (no ROLLBACK, no BEGIN).
+
+    Only on PostgreSQL at READ COMMITTED, where each statement sees every commit made before it,
+    as in a fresh transaction; and only while the session holds no object (nothing loaded that a
+    fresh transaction would read again, nothing flushed) and no mark of a write (`session.info`:
+    a configuration change, outbox rows), and while the driver reports the transaction sound (a
+    failed statement aborts it). It has then only read, e.g. the configuration version.
+    SQLite always begins afresh: its writers need BEGIN IMMEDIATE.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or connection.default_isolation_level != "READ COMMITTED" \
+            or session.identity_map or session.info:
+        return False
+    info = getattr(connection.connection.dbapi_connection, "info", None)  # psycopg 3, no round trip
+    return getattr(info, "transaction_status", None) == TransactionStatus.INTRANS  # not failed, say
+
+
+def keep_loaded(session, inserted: Iterable, loaded: Iterable = ()) -> None:
+    """Keep some objects' values loaded when this write transaction commits, so reading them
+    afterwards needs no query: what was just written is what the database holds.
+
+    `inserted`: rows this transaction inserted (a column it left unset, with no default, was
+    written as NULL); `loaded`: other rows, whose loaded values stay as they are. Every other
+    object expires at the commit as usual (the next read of it is fresh).
+    """
+    kept = session.info.setdefault(KEEP_LOADED, [])
+    kept += [(obj, True) for obj in inserted] + [(obj, False) for obj in loaded]
+
+
+def _loaded_values(session) -> list[tuple[object, dict]]:
+    """Flush, then return the objects `keep_loaded` named with their attribute values."""
+    objects = session.info.pop(KEEP_LOADED, None)
+    if not objects:
+        return []
+    session.flush()
+    kept = []
+    for obj, inserted in objects:
+        state = inspect(obj)
+        values = {attr.key: state.dict[attr.key] for attr in state.mapper.attrs if attr.key in state.dict}
+        if inserted:
+            values.update({attr.key: None for attr in state.mapper.column_attrs
+                           if attr.key not in values and _written_as_null(attr)})
+        kept.append((obj, values))
+    return kept
+
+
+def _written_as_null(attr) -> bool:
+    """Tell whether an ORM insert that left this column attribute unset wrote NULL (no default of any kind)."""
+    return all(isinstance(column, Column) and column.default is None and column.server_default is None
+               and not column.primary_key for column in attr.columns)
+
+
+def _restore(session, kept: list[tuple[object, dict]]) -> None:
+    """Put the kept values back as committed (the commit expired them), without a query.
+
+    Then open the session's next transaction (no connection yet): its end, a rollback as much
+    as a commit, expires the kept objects like every other, so a later read is fresh again.
+    """
+    if not kept:
+        return
+    for obj, values in kept:
+        for key, value in values.items():
+            set_committed_value(obj, key, list(value) if isinstance(value, list) else value)
+    if not session.in_transaction():
+        session.begin()

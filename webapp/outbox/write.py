@@ -29,7 +29,7 @@ from webapp.models import (
     WrittenEvent,
 )
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
-from webapp.services import calendar_events
+from webapp.services import calendar_events, config_cache
 from webapp.services.settings import get_settings
 from webapp.webhooks import events
 
@@ -71,14 +71,19 @@ def _add(kind: Kind, key: str, due_at: datetime, **fields) -> OutboxMessage:
 
 
 def booking_created(booking: Booking, service: ServiceType, now: datetime) -> None:
-    """Queue the meeting link (then automatic confirmation), the admin notice and reminders."""
+    """Queue the meeting link (then automatic confirmation), the admin notice and reminders.
+
+    Every key names the booking's id, which no stored row can carry yet: the booking was just
+    inserted, and a booking with outbox rows is never deleted (their foreign key), so its id is
+    never given again. So the rows are added without looking for stored keys (no query).
+    """
     rows = [_row(Kind.MEETING_CREATE, outbox_key(booking, Kind.MEETING_CREATE), now, booking=booking,
                  auto_confirm=not service.requires_approval)]
     if service.requires_approval:
         rows.append(_row(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking))
-    _add_rows([*rows, *_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now), *_reminders(booking, now),
-               *_webhooks(booking, events.BOOKING_CREATED, now),
-               *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
+    db.session.add_all([*rows, *_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now), *_reminders(booking, now),
+                        *_webhooks(booking, events.BOOKING_CREATED, now),
+                        *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
 
 
 def _admin_notice(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
@@ -232,9 +237,7 @@ def _webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> list
     The body is the booking as an admin's API call shows it at this moment (never its manage
     token), so a retry hours later sends the same bytes.
     """
-    endpoints = [endpoint for endpoint in db.session.scalars(
-        db.select(WebhookEndpoint).where(WebhookEndpoint.is_active).order_by(WebhookEndpoint.id))
-        if endpoint.receives(event_type)]
+    endpoints = [endpoint for endpoint in config_cache.current().webhook_endpoints if endpoint.receives(event_type)]
     if not endpoints:
         return []
     body = events.event_body(event_type, _event_id(), now,

@@ -5,12 +5,14 @@ from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import outbox
-from webapp.database import ExclusionViolation, booking_write_transaction, lock_hosts
+from webapp.database import ExclusionViolation, booking_write_transaction, keep_loaded, lock_hosts
 from webapp.extensions import db
 from webapp.mail.language import language_or_default
-from webapp.models import Booking, Host, ServiceType
+from webapp.models import Booking, BookingHost, Host, ServiceType
 from webapp.models.booking import new_uid
 from webapp.models.host import COLLECTIVE
 from webapp.scheduling import Combine, Refusal, combined_refusal, is_valid_zone
@@ -202,8 +204,8 @@ def _create_once(req: BookingRequest, now: datetime, lost: set[int]) -> CreatedB
                 if refusal is not None and known is None:
                     raise _HostsLost(hosts)
                 _raise_for(refusal)
-            for link in booking.host_links:
-                link.active = booking.is_active
+            _activate(session, booking)
+            keep_loaded(session, [booking, *booking.host_links], hosts)  # the answer reads them: no read-back
     except ExclusionViolation:
         if known is not None:
             raise SlotTaken(TAKEN_MESSAGE) from None
@@ -226,6 +228,17 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
     outbox.booking_created(booking, service, now)
     db.session.flush()  # now, not at the check's query under the host locks
     return booking, token
+
+
+def _activate(session, booking: Booking) -> None:
+    """Make a new booking's host links active (its hosts' locks are held, the check passed).
+
+    One Core UPDATE: the links are clean ORM rows, so no flush has to find them dirty first.
+    """
+    session.execute(update(BookingHost).where(BookingHost.booking_id == booking.id).values(active=booking.is_active),
+                    execution_options={"synchronize_session": False})
+    for link in booking.host_links:
+        set_committed_value(link, "active", booking.is_active)
 
 
 def _known_hosts(service: ServiceType, host_key: str | int | None) -> list[Host] | None:

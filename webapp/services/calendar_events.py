@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.mail.references import booking_reference
 from webapp.models import Booking, BookingHost, CalendarSource, ServiceType, WrittenEvent
 from webapp.models.calendar_source import WRITING_KINDS
+from webapp.services import config_cache
 from webapp.services.calendar_accounts import account_client
 from webapp.services.integrations import token_cipher
 
@@ -44,15 +45,12 @@ class Target:
 
 def sources_of(host_ids: list[int]) -> tuple[list[int], list[int]]:
     """Return the hosts' active sources that bookings are written into (a writing kind with a
-    calendar to write), by id, and the hosts that have any active source to read (one query)."""
-    if not host_ids:
-        return [], []
-    rows = db.session.execute(db.select(CalendarSource.id, CalendarSource.host_id, CalendarSource.kind,
-                                        CalendarSource.write_calendar)
-                              .where(CalendarSource.host_id.in_(host_ids), CalendarSource.is_active)
-                              .order_by(CalendarSource.id)).all()
-    writing = [source_id for source_id, _, kind, calendar in rows if kind in WRITING_KINDS and calendar is not None]
-    return writing, sorted({host_id for _, host_id, _, _ in rows})
+    calendar to write), by id, and the hosts that have any active source to read (no query:
+    the configuration cache)."""
+    by_host = config_cache.current().calendar_sources
+    rows = sorted(row for host_id in set(host_ids) for row in by_host.get(host_id, ()))
+    writing = [source_id for source_id, kind, calendar in rows if kind in WRITING_KINDS and calendar is not None]
+    return writing, sorted(host_id for host_id in set(host_ids) if host_id in by_host)
 
 
 def written_sources(booking_id: int) -> list[int]:

@@ -1,13 +1,15 @@
 """The stable configuration read once per process and reused until its version number moves.
 
-Service types, hosts and their service links, weekly rules, blocked dates and settings change
-only when an admin changes them, yet every availability request needs them. Each process keeps
+Service types, hosts and their service links, weekly rules, blocked dates, settings, webhook
+endpoints, the connected meeting providers and the calendar sources' writing set-up change
+only when an admin changes them, yet every availability request (or booking) needs them. Each process keeps
 one `Snapshot` per app and, once per unit of work (a request), reads one number,
 `config_version.version`; only when it differs from the snapshot's does it load again.
 
 The number moves in the same transaction as the change: session events (`init_app`) watch the
-models below, whatever code path flushes them, ORM bulk statements on them and raw SQL naming
-their tables, so no admin path can forget it. Core statements on a bare connection bypass the
+models below (of `PARTLY_WATCHED` ones, only the columns named: the rest is status the worker
+writes), whatever code path flushes them, ORM bulk statements on them and raw SQL naming their
+tables, so no admin path can forget it. Core statements on a bare connection bypass the
 session and must call `bump(session)` themselves.
 
 Cached ORM objects are detached; `attach` gives the session its own copy without a query
@@ -27,14 +29,31 @@ from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from webapp.bounded_memo import BoundedMemo
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
-from webapp.models import AvailabilitySlot, BlockedDate, ConfigVersion, Host, ServiceType, ServiceTypeHost, Setting
+from webapp.models import (
+    AvailabilitySlot,
+    BlockedDate,
+    CalendarSource,
+    ConfigVersion,
+    Host,
+    ProviderIntegration,
+    ServiceType,
+    ServiceTypeHost,
+    Setting,
+    WebhookEndpoint,
+)
 from webapp.scheduling import Block, WeeklyRule
 
 #: the models whose rows make up the stable configuration
-WATCHED = (ServiceType, Host, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting)
+WATCHED = (ServiceType, Host, ServiceTypeHost, AvailabilitySlot, BlockedDate, Setting, WebhookEndpoint)
+#: models of which only these columns are configuration (the worker writes the others: tokens, sync status)
+PARTLY_WATCHED = {ProviderIntegration: frozenset({"provider", "status"}),
+                  CalendarSource: frozenset({"host_id", "kind", "write_calendar", "is_active"})}
 _WATCHED_NAMES = frozenset(model.__tablename__ for model in WATCHED)
-_WATCHED_TABLES = re.compile(r"\b(" + "|".join(_WATCHED_NAMES) + r")\b", re.IGNORECASE)
+_PARTLY_WATCHED_NAMES = {model.__tablename__: columns for model, columns in PARTLY_WATCHED.items()}
+_WATCHED_TABLES = re.compile(r"\b(" + "|".join([*_WATCHED_NAMES, *_PARTLY_WATCHED_NAMES]) + r")\b", re.IGNORECASE)
+_ALL_WATCHED = (*WATCHED, *PARTLY_WATCHED)
 #: the most results derived from one snapshot kept with it (`Snapshot.computed`; an availability
 #: answer's key holds its rows: ~250 bytes each, so a 31-day range with 1,000 bookings ~0.25 MB)
 COMPUTED_LIMIT = 128
@@ -60,6 +79,12 @@ class Snapshot:
     rules: dict[tuple[int, str], list[WeeklyRule]]
     #: blocked dates by host id, sorted by day, with their days alongside for bisecting
     blocks: dict[int, tuple[list[date], list[Block]]]
+    #: the meeting providers with a connected account
+    connected_providers: frozenset[str]
+    #: the active webhook endpoints, in id order
+    webhook_endpoints: tuple[WebhookEndpoint, ...]
+    #: the active calendar sources of each host, in id order: (source id, kind, calendar written into)
+    calendar_sources: dict[int, tuple[tuple[int, str, str | None], ...]]
     #: results computed from this configuration and other inputs named in their keys (they go with it)
     computed: BoundedMemo = field(default_factory=lambda: BoundedMemo(COMPUTED_LIMIT), compare=False, repr=False)
 
@@ -69,13 +94,18 @@ class Snapshot:
         return blocks[bisect_left(days, first):bisect_right(days, last)]
 
 
+#: every request that writes reads it first: straight on the driver's cursor (`driver_sql`)
+_VERSION = DriverStatement(select(ConfigVersion.version).where(ConfigVersion.id == 1))
+
+
 def read_version(session: Session) -> int:
     """Return the current configuration version (one query; 0 before any change)."""
-    return session.scalar(select(ConfigVersion.version).where(ConfigVersion.id == 1)) or 0
+    rows = _VERSION.all(session.connection(), {})
+    return (rows[0][0] if rows else 0) or 0
 
 
 def _load(session: Session, version: int) -> Snapshot:
-    """Load every part of the configuration (six queries) into detached objects."""
+    """Load every part of the configuration (nine queries) into detached objects."""
     with Session(bind=session.connection(), expire_on_commit=False) as reader:  # same transaction
         services = tuple(reader.scalars(select(ServiceType).order_by(ServiceType.id)))
         hosts = {host.id: host for host in reader.scalars(select(Host).order_by(Host.id))}
@@ -97,9 +127,20 @@ def _load(session: Session, version: int) -> Snapshot:
             by_host[host_id if host_id is not None else default_id].append(
                 Block(day, None if all_day else start, None if all_day else end))
         stored = {row.key: row.value for row in reader.scalars(select(Setting))}
+        connected = frozenset(reader.scalars(select(ProviderIntegration.provider)
+                                             .where(ProviderIntegration.status == "connected")))
+        endpoints = tuple(reader.scalars(select(WebhookEndpoint).where(WebhookEndpoint.is_active)
+                                         .order_by(WebhookEndpoint.id)))
+        sources: dict[int, list[tuple[int, str, str | None]]] = defaultdict(list)
+        for source_id, host_id, kind, calendar in reader.execute(
+                select(CalendarSource.id, CalendarSource.host_id, CalendarSource.kind, CalendarSource.write_calendar)
+                .where(CalendarSource.is_active).order_by(CalendarSource.id)):
+            sources[host_id].append((source_id, kind, calendar))
     return Snapshot(version=version, stored_settings=stored, service_types=services, hosts=hosts,
                     default_host_id=default_id, listed_hosts=dict(listed), rules=dict(rules),
-                    blocks={host_id: ([block.day for block in blocks], blocks) for host_id, blocks in by_host.items()})
+                    blocks={host_id: ([block.day for block in blocks], blocks) for host_id, blocks in by_host.items()},
+                    connected_providers=connected, webhook_endpoints=endpoints,
+                    calendar_sources={host_id: tuple(rows) for host_id, rows in sources.items()})
 
 
 class _ProcessCache:
@@ -243,16 +284,47 @@ def bump(session: Session) -> None:
         session.execute(insert(ConfigVersion).values(id=1, version=1))
 
 
+def _changes_configuration(session: Session, obj) -> bool:
+    """Tell whether a changed object's flush changes the configuration."""
+    if isinstance(obj, WATCHED):
+        return session.is_modified(obj)
+    columns = PARTLY_WATCHED.get(type(obj))
+    if columns is None:
+        return False
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in columns)
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
     """Bump when the flush adds, changes or deletes a configuration row."""
     for obj in (*session.new, *session.deleted):
-        if isinstance(obj, WATCHED):
+        if isinstance(obj, _ALL_WATCHED):
             bump(session)
             return
     for obj in session.dirty:
-        if isinstance(obj, WATCHED) and session.is_modified(obj):
+        if _changes_configuration(session, obj):
             bump(session)
             return
+
+
+def _bulk_changes_configuration(state, table_name: str | None) -> bool:
+    """Tell whether an ORM bulk statement on `table_name` writes configuration columns.
+
+    An UPDATE of a partly watched table counts when it sets a watched column (or when what it
+    sets cannot be told); anything else on a watched table always counts.
+    """
+    if table_name in _WATCHED_NAMES:
+        return True
+    columns = _PARTLY_WATCHED_NAMES.get(table_name)
+    if columns is None:
+        return False
+    if not state.is_update:
+        return True
+    statement, parameters = state.statement, state.parameters
+    values = dict(getattr(statement, "_values", None) or {})
+    rows = parameters if isinstance(parameters, list) else [parameters or {}]
+    names = {getattr(key, "key", key) for key in values} | {key for row in rows for key in row}
+    return not names or bool(names & columns)
 
 
 def _on_execute(state) -> None:
@@ -262,7 +334,7 @@ def _on_execute(state) -> None:
     statement = state.statement
     table = getattr(statement, "table", None)
     if table is not None:
-        if getattr(table, "name", None) in _WATCHED_NAMES:
+        if _bulk_changes_configuration(state, getattr(table, "name", None)):
             bump(state.session)
     elif hasattr(statement, "text") and statement.text.lstrip()[:6].upper() != "SELECT" \
             and _WATCHED_TABLES.search(statement.text):

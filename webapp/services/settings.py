@@ -5,7 +5,7 @@ from flask import current_app, g, has_request_context, request
 
 from webapp.branding import DEFAULT_ACCENT
 from webapp.extensions import db
-from webapp.models import ProviderIntegration, Setting
+from webapp.models import Setting
 from webapp.services import config_cache
 
 
@@ -86,11 +86,8 @@ def save_settings(**changes) -> Settings:
 
 
 def enabled_providers() -> list[str]:
-    """Return the meeting providers a client may choose, the default first."""
-    connected = db.session.scalars(
-        db.select(ProviderIntegration.provider).where(ProviderIntegration.status == "connected")
-    ).all()
-    keys = ["jitsi", *connected]
+    """Return the meeting providers a client may choose, the default first (from the configuration cache)."""
+    keys = ["jitsi", *config_cache.current().connected_providers]
     if current_app.config.get("WHEREBY_API_KEY"):
         keys.append("whereby")
     default = get_settings().default_meeting_provider
