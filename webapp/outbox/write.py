@@ -95,6 +95,8 @@ def _insert_new(rows: list[OutboxMessage]) -> None:
 
     Every row comes from `_row`, so all set the same columns; the others take their defaults.
     """
+    if not rows:
+        return
     table = OutboxMessage.__table__
     names = [column.key for column in table.columns if column.key in vars(rows[0])]
     ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
