@@ -46,8 +46,12 @@ def discard(ids: list[int]) -> None:
 
 
 def _remember_new_rows(session, _flush_context):
-    """Note the outbox rows this transaction wrote, to enqueue them once it commits."""
-    rows = [(obj.id, obj.due_at) for obj in session.new if isinstance(obj, OutboxMessage)]
+    """Note the outbox rows this flush wrote, to enqueue them once the transaction commits."""
+    remember(session, [(obj.id, obj.due_at) for obj in session.new if isinstance(obj, OutboxMessage)])
+
+
+def remember(session, rows: list[tuple[int, object]]) -> None:
+    """Note outbox rows (id, due_at) the open transaction wrote, to enqueue them once it commits."""
     if rows:
         session.info.setdefault(NEW_ROWS, []).extend(rows)
 

@@ -15,6 +15,8 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
+
 from webapp.api.parsing import utc_iso
 from webapp.api.shapes import booking_json
 from webapp.extensions import db
@@ -28,6 +30,7 @@ from webapp.models import (
     WebhookEndpoint,
     WrittenEvent,
 )
+from webapp.outbox import dispatch
 from webapp.outbox.kinds import VERSIONED_KINDS, Kind, Status
 from webapp.services import calendar_events, config_cache
 from webapp.services.settings import get_settings
@@ -75,15 +78,30 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
 
     Every key names the booking's id, which no stored row can carry yet: the booking was just
     inserted, and a booking with outbox rows is never deleted (their foreign key), so its id is
-    never given again. So the rows are added without looking for stored keys (no query).
+    never given again. So the rows are inserted without looking for stored keys (`_insert_new`).
     """
     rows = [_row(Kind.MEETING_CREATE, outbox_key(booking, Kind.MEETING_CREATE), now, booking=booking,
                  auto_confirm=not service.requires_approval)]
     if service.requires_approval:
         rows.append(_row(Kind.PENDING_APPROVAL, outbox_key(booking, Kind.PENDING_APPROVAL), now, booking=booking))
-    db.session.add_all([*rows, *_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now), *_reminders(booking, now),
-                        *_webhooks(booking, events.BOOKING_CREATED, now),
-                        *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
+    _insert_new([*rows, *_admin_notice(booking, Kind.ADMIN_NEW_BOOKING, now), *_reminders(booking, now),
+                 *_webhooks(booking, events.BOOKING_CREATED, now),
+                 *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
+
+
+def _insert_new(rows: list[OutboxMessage]) -> None:
+    """Insert rows whose keys cannot be stored yet, now, in one statement and past the ORM's unit of
+    work (they stay out of the session); their ids are noted for the dispatch after commit.
+
+    Every row comes from `_row`, so all set the same columns; the others take their defaults.
+    """
+    if not rows:
+        return
+    table = OutboxMessage.__table__
+    names = [column.key for column in table.columns if column.key in vars(rows[0])]
+    ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                             [{name: getattr(row, name) for name in names} for row in rows]).scalars().all()
+    dispatch.remember(db.session, [(row_id, row.due_at) for row_id, row in zip(ids, rows, strict=True)])
 
 
 def _admin_notice(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:

@@ -225,8 +225,7 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
     token = _assign_manage_token(booking)
     db.session.add(booking)
     db.session.flush()  # the booking's id names its outbox rows
-    outbox.booking_created(booking, service, now)
-    db.session.flush()  # now, not at the check's query under the host locks
+    outbox.booking_created(booking, service, now)  # inserted at once, before the host locks
     return booking, token
 
 
