@@ -19,7 +19,7 @@ from webapp.bounded_memo import BoundedMemo
 from webapp.i18n import page_locale
 from webapp.services import config_cache
 
-#: the most parts kept per process (a month page's parts are ~1–8 KB each)
+#: the most parts and pages kept per process (a month page's parts are ~1–8 KB each, the page ~13 KB)
 LIMIT = 512
 
 
@@ -30,6 +30,14 @@ def _hashable(part):
     return tuple(part) if isinstance(part, list) else part
 
 
+def _kept(head: tuple, parts: tuple, render, *, config: bool = True):
+    """Return what `render` gives, stored under `head`, the configuration version (unless not
+    `config`), the page's locale and `parts`; rendered only when nothing is stored yet."""
+    version = config_cache.current().version if config else None
+    key = (*head, version, str(page_locale()), *map(_hashable, parts))
+    return current_app.extensions["fragment_cache"].get_or_compute(key, render)
+
+
 def cached(name: str, *parts, caller, config: bool = True) -> Markup:
     """Return the call block's HTML for `parts` in this configuration and locale (rendered once).
 
@@ -38,9 +46,7 @@ def cached(name: str, *parts, caller, config: bool = True) -> Markup:
     """
     if not current_app.config.get("FRAGMENT_CACHE", True):
         return Markup(caller())
-    version = config_cache.current().version if config else None
-    key = (name, version, str(page_locale()), *map(_hashable, parts))
-    return current_app.extensions["fragment_cache"].get_or_compute(key, lambda: Markup(caller()))
+    return _kept((name,), parts, lambda: Markup(caller()), config=config)
 
 
 def rendered_page(template: str, parts: tuple, context: dict) -> str:
@@ -51,8 +57,8 @@ def rendered_page(template: str, parts: tuple, context: dict) -> str:
     """
     if not current_app.config.get("FRAGMENT_CACHE", True) or request.cookies:
         return render_template(template, **context)
-    key = ("page", template, request.script_root, request.full_path, str(page_locale()), *map(_hashable, parts))
-    return config_cache.current().computed.get_or_compute(key, lambda: render_template(template, **context))
+    return _kept(("page", template, request.script_root, request.full_path), parts,
+                 lambda: render_template(template, **context))
 
 
 def init_app(app: Flask) -> None:

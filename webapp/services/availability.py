@@ -272,13 +272,18 @@ def _inputs(services: list[ServiceType], start: datetime, end: datetime, conside
                          blocks=_blocks(first, last, host_ids), busy=busy, in_range=in_range)
 
 
+def _read(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
+          only: list[Host] | None) -> tuple[_Considered, list[tuple]]:
+    """Return the hosts considered (cached) and the one query's rows for them near [start, end)."""
+    considered = _considered(services, exclude_booking_id, only)
+    return considered, _fresh_rows(start, end, considered.host_ids, considered.default_id, exclude_booking_id,
+                                   _reach(considered.config))
+
+
 def _load(services: list[ServiceType], start: datetime, end: datetime, exclude_booking_id: int | None,
           *, only: list[Host] | None = None) -> _EngineInputs:
     """Load hosts, rules, blocks (cached), bookings and outside busy times (one query) for [start, end)."""
-    considered = _considered(services, exclude_booking_id, only)
-    rows = _fresh_rows(start, end, considered.host_ids, considered.default_id, exclude_booking_id,
-                       _reach(considered.config))
-    return _inputs(services, start, end, considered, rows)
+    return _inputs(services, start, end, *_read(services, start, end, exclude_booking_id, only))
 
 
 def _held_by(booking_id: int | None) -> set[int] | None:
@@ -308,9 +313,7 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
     the booking windows at `now`: the same rows, configuration and windows give the stored answer
     (`Snapshot.computed`; `AVAILABILITY_MEMO = False` computes every time).
     """
-    considered = _considered(services, exclude_booking_id, [host] if host else None)
-    rows = _fresh_rows(start, end, considered.host_ids, considered.default_id, exclude_booking_id,
-                       _reach(considered.config))
+    considered, rows = _read(services, start, end, exclude_booking_id, [host] if host else None)
 
     def compute() -> Availability:
         """Run the engine on the rows read."""
@@ -326,21 +329,20 @@ def find_availability(services: list[ServiceType], start: datetime, end: datetim
     if not current_app.config.get("AVAILABILITY_MEMO", True):
         return compute()
     key = ("availability", tuple(service.key for service in services), start, end, duration,
-           exclude_booking_id, tuple(sorted(considered.host_ids)), _windows(services, duration, start, now),
-           tuple(rows))
+           exclude_booking_id, tuple(sorted(considered.host_ids)), _windows(services, start, now), tuple(rows))
     return considered.config.computed.get_or_compute(key, compute)
 
 
-def _windows(services: list[ServiceType], duration: int | None, start: datetime, now: datetime) -> tuple:
+def _windows(services: list[ServiceType], start: datetime, now: datetime) -> tuple:
     """Return what the engine reads of `now` for these types: each window's first second from `start`, last day.
 
     The engine compares whole seconds (`scheduling/slots.py`), so two instants giving the same
     key give the same free slots; for a range wholly after the minimum notice the key stays the
     same second after second.
     """
-    zone, first = business_zone(), int(start.timestamp())
+    zone, first = business_zone(), int(start.timestamp())  # the zone read once (a query outside a request)
     return tuple((max(first, int(window.earliest.timestamp())), window.last_day)
-                 for window in (booking_window(limits_for(service, duration), zone, now) for service in services))
+                 for window in (booking_window(limits_for(service), zone, now) for service in services))
 
 
 def refusals_for_hosts(service: ServiceType, start: datetime, duration: int, now: datetime, *,
