@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from webapp import template_gettext
 from webapp.mail import language
 from webapp.services.settings import get_settings
+from webapp.vary import add_vary
 
 #: the query parameter (and form field) that carries an explicit choice: ?lang=it
 PARAMETER = "lang"
@@ -46,8 +47,16 @@ def chosen_language() -> str | None:
     Read once per request: every link a page builds asks (`carry_choice`).
     """
     if CHOSEN_LANGUAGE not in request.environ:
-        request.environ[CHOSEN_LANGUAGE] = language.supported(request.args.get(PARAMETER) or _posted_choice())
+        request.environ[CHOSEN_LANGUAGE] = language.supported(_query_choice() or _posted_choice())
     return request.environ[CHOSEN_LANGUAGE]
+
+
+def _query_choice() -> str | None:
+    """Return the query's `lang`; the query is parsed only if it could name one (most do not)."""
+    query = request.environ.get("QUERY_STRING", "")
+    if PARAMETER not in query and "%" not in query:
+        return None
+    return request.args.get(PARAMETER)
 
 
 def _posted_choice() -> str | None:
@@ -147,7 +156,7 @@ def vary_on_language(response):
     endpoint = request.endpoint or ""
     if (endpoint.partition(".")[0] in _LANGUAGE_BLUEPRINTS and endpoint not in LANGUAGE_FREE_ENDPOINTS
             and not chosen_language()):
-        response.vary.add("Accept-Language")
+        add_vary(response, "Accept-Language")
     return response
 
 

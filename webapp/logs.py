@@ -11,9 +11,9 @@ import json
 import logging
 import os
 import re
+import secrets
 import sys
 import traceback
-import uuid
 from datetime import datetime, timezone
 from time import perf_counter
 
@@ -21,6 +21,8 @@ from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
 
 REQUEST_ID_HEADER = "X-Request-Id"
+#: where WSGI puts that request header (read there: no header lookup per request)
+REQUEST_ID_ENVIRON = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")
 #: what a proxy's request id may look like to be reused (anything else is replaced)
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 #: the name of the handler this module installs on the root logger (replaced, never doubled)
@@ -48,7 +50,7 @@ def request_id_from(header: str | None) -> str:
     """Return the proxy's request id when it is short and safe, else a fresh one."""
     if header and SAFE_REQUEST_ID.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 def install_json_handler(level: str) -> None:
@@ -72,7 +74,7 @@ def install_json_handler(level: str) -> None:
 
 def _assign_request_id() -> None:
     """Take or make the request's id and start its clock."""
-    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    g.request_id = request_id_from(request.environ.get(REQUEST_ID_ENVIRON))
     g.log_started = perf_counter()
 
 

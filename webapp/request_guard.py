@@ -66,9 +66,15 @@ def _json_body():
         return None
 
 
+def _query_may_hold_nul() -> bool:
+    """Tell whether the raw query string could decode to a NUL (`%00`, or one sent raw); most cannot."""
+    query = request.environ.get("QUERY_STRING", "")
+    return "%00" in query or NUL in query
+
+
 def refuse_nul() -> None:
     """Answer 400 when the path, the query, a form field or a JSON string carries a NUL."""
-    if (NUL in request.path or _in_pairs(request.args)
+    if (NUL in request.path or (_query_may_hold_nul() and _in_pairs(request.args))
             or (request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
                 and _in_pairs(request.form))
             or _in_json(_json_body())):
