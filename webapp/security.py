@@ -22,7 +22,7 @@ DEFAULT_HEADERS = (("Content-Security-Policy", CSP.format(ancestors="'none'")),
 def apply_security_headers(response: Response) -> Response:
     """Add the default security headers unless a view chose its own framing policy."""
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}  # one pass: `in headers` raises per miss
+    present = {name.lower() for name, _value in headers}  # one pass: `in headers` raises per miss
     for name, value in DEFAULT_HEADERS:
         if name.lower() not in present:
             headers.add(name, value)
