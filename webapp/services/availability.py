@@ -7,6 +7,7 @@ also returns the configuration version (so a view `@checked_after` needs no othe
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -59,13 +60,16 @@ class Availability:
 
 def limits_for(service: ServiceType, duration: int | None = None) -> Limits:
     """Return the engine limits of a service type for a chosen duration."""
-    return Limits(
-        duration=timedelta(minutes=duration or service.default_duration),
-        buffer_before=timedelta(minutes=service.buffer_before),
-        buffer_after=timedelta(minutes=service.buffer_after),
-        min_notice=timedelta(minutes=service.min_notice_minutes),
-        max_days_ahead=service.max_days_ahead,
-    )
+    return _limits(duration or service.default_duration, service.buffer_before, service.buffer_after,
+                   service.min_notice_minutes, service.max_days_ahead)
+
+
+@lru_cache(maxsize=256)
+def _limits(duration: int, buffer_before: int, buffer_after: int, min_notice: int, max_days_ahead: int) -> Limits:
+    """Return the (immutable) engine limits for these minutes and days, built once per combination."""
+    return Limits(duration=timedelta(minutes=duration), buffer_before=timedelta(minutes=buffer_before),
+                  buffer_after=timedelta(minutes=buffer_after), min_notice=timedelta(minutes=min_notice),
+                  max_days_ahead=max_days_ahead)
 
 
 def active_service_types() -> list[ServiceType]:

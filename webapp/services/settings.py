@@ -35,17 +35,18 @@ class Settings:
     default_language: str = "en"
 
 
+#: the settings configured in the environment: field name, configuration key
+CONFIGURED = {"business_name": "BUSINESS_NAME", "business_timezone": "BOOKING_TIMEZONE",
+              "admin_email": "ADMIN_EMAIL", "reminder_offsets_hours": "REMINDER_OFFSETS_HOURS",
+              "embed_allowed_origins": "EMBED_ALLOWED_ORIGINS",
+              "default_meeting_provider": "DEFAULT_MEETING_PROVIDER"}
+
+
 def defaults() -> Settings:
     """Return the settings as configured in the environment."""
     config = current_app.config
-    return Settings(
-        business_name=config["BUSINESS_NAME"],
-        business_timezone=config["BOOKING_TIMEZONE"],
-        admin_email=config["ADMIN_EMAIL"],
-        reminder_offsets_hours=list(config["REMINDER_OFFSETS_HOURS"]),
-        embed_allowed_origins=list(config["EMBED_ALLOWED_ORIGINS"]),
-        default_meeting_provider=config["DEFAULT_MEETING_PROVIDER"],
-    )
+    return Settings(**{name: list(config[key]) if isinstance(config[key], list | tuple) else config[key]
+                       for name, key in CONFIGURED.items()})
 
 
 #: the Settings fields, by name
@@ -69,8 +70,17 @@ def get_settings() -> Settings:
 
 
 def _settings(snapshot) -> Settings:
-    """Return a snapshot's stored settings over the configured defaults."""
-    return replace(defaults(), **{k: v for k, v in snapshot.stored_settings.items() if k in _NAMES})
+    """Return a snapshot's stored settings over the configured defaults (built once per snapshot
+    and configured defaults: the key holds every configuration value `defaults` reads)."""
+    config = current_app.config
+    key = ("settings", *(_frozen(config[name]) for name in CONFIGURED.values()))
+    return snapshot.computed.get_or_compute(key, lambda: replace(
+        defaults(), **{k: v for k, v in snapshot.stored_settings.items() if k in _NAMES}))
+
+
+def _frozen(value):
+    """Return a configuration value as a hashable key part (lists as tuples)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def save_settings(**changes) -> Settings:
