@@ -2,16 +2,17 @@
 
 No service records anything itself. `init_app` listens to every session flush and writes one
 `AuditEntry` per created, changed or deleted row of an audited model, in the same transaction.
-The actor comes from a context variable: each request sets it in `before_request` from who is
-calling (an admin, the client, an API token); the worker, the sweep and commands are "system".
+The actor is worked out when a flush has something to record: a block's `acting_as`, else the
+request's (its blueprint and login, or the API token it named with `set_actor`), else "system"
+(the worker, the sweep and commands). No request pays for it when nothing is recorded.
 Entries name fields, never their values, and a booking only by its id.
 """
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import Flask, g, has_app_context, request
+from flask import Flask, has_app_context, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 
@@ -31,7 +32,10 @@ ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
 #: bookkeeping columns that change with every write and say nothing
 IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
 
-_actor: ContextVar[str] = ContextVar("audit_actor", default=SYSTEM)
+#: the actor named by an enclosing `acting_as` block (None: none)
+_actor: ContextVar[str | None] = ContextVar("audit_actor", default=None)
+#: where a request keeps the actor it named (`set_actor`): the environ lives exactly as long as the request
+REQUEST_ACTOR = "webapp.audit_actor"
 
 
 def admin_actor(admin_id: int) -> str:
@@ -45,13 +49,21 @@ def api_token_actor(token_id: int) -> str:
 
 
 def current_actor() -> str:
-    """Return who the changes flushed now are made by."""
-    return _actor.get()
+    """Return who the changes flushed now are made by: the enclosing block's, the request's, or the system."""
+    actor = _actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context():
+        return request.environ.get(REQUEST_ACTOR) or request_actor()
+    return SYSTEM
 
 
 def set_actor(actor: str) -> None:
     """Name the actor for the rest of this request (the API does once it has checked a token)."""
-    _actor.set(actor)
+    if has_request_context():
+        request.environ[REQUEST_ACTOR] = actor
+    else:
+        _actor.set(actor)
 
 
 @contextmanager
@@ -82,9 +94,7 @@ AUDITED: dict[type, Audited] = {
 
 
 def init_app(app: Flask) -> None:
-    """Name each request's actor, and record audited changes at every flush (listener added once)."""
-    app.before_request(_start_request)
-    app.teardown_request(_end_request)
+    """Record audited changes at every flush (listener added once)."""
     if not event.contains(db.session, "after_flush", record_flush):
         event.listen(db.session, "after_flush", record_flush)
 
@@ -100,19 +110,6 @@ def request_actor() -> str:
     return SYSTEM
 
 
-def _start_request() -> None:
-    """Name the request's actor (restored when the request ends)."""
-    g.audit_actor_reset = _actor.set(request_actor())
-
-
-def _end_request(_exc: BaseException | None) -> None:
-    """Restore the actor the request found (a test client shares its context with the test)."""
-    token = g.pop("audit_actor_reset", None)
-    if token is not None:
-        with suppress(ValueError):  # set in another context: nothing of ours to restore there
-            _actor.reset(token)
-
-
 def record_flush(session, _flush_context) -> None:
     """Write the audit entries of the rows this flush created, changed or deleted."""
     entries = [*_entries(session.new, "created"), *_entries(session.dirty, "updated"),
@@ -122,8 +119,9 @@ def record_flush(session, _flush_context) -> None:
 
 
 def _entries(rows: Iterable, action: str) -> Iterator[dict]:
-    """Yield an entry per audited row (a changed row only if a column really changed)."""
-    at, actor = (clock.now() if has_app_context() else utcnow()), current_actor()
+    """Yield an entry per audited row (a changed row only if a column really changed); the time and
+    actor are worked out at the first one."""
+    at = actor = None
     for row in rows:
         audited = AUDITED.get(type(row))
         if audited is None:
@@ -132,6 +130,8 @@ def _entries(rows: Iterable, action: str) -> Iterator[dict]:
         if action == "updated" and not changed:
             continue
         entry_action, detail = _refine(row, action, changed)
+        if actor is None:
+            at, actor = (clock.now() if has_app_context() else utcnow()), current_actor()
         yield {"at": at, "actor": actor, "action": entry_action, "target_type": audited.label,
                "target_id": audited.reference(row)[:80],
                "booking_id": row.id if isinstance(row, Booking) else None,

@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale, localedata
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -200,15 +200,23 @@ def month_title(month) -> str:
     return f"{language.month_name(month.month, current_language())} {month.year}"
 
 
+def _choose_again() -> None:
+    """Forget a language Flask-Babel cached on the app context before this request began.
+
+    An outer context (a CLI command, a test) is shared with every request it serves; a request
+    in a context of its own (every request of a server) has nothing cached to forget.
+    """
+    if g.get("_flask_babel") is not None:
+        refresh()
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel over the repository's catalogues and the template helpers."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(language.TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", language.SOURCE_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
     template_gettext.init_app(app)  # the catalogue found once per request, not per `_()`
-    # Flask-Babel caches the language on the app context, which an outer context (a CLI command,
-    # a test) shares with every request it serves: choose again for each request
-    app.before_request(refresh)
+    app.before_request(_choose_again)
     app.url_defaults(carry_choice)
     app.after_request(vary_on_language)
     app.add_template_global(current_language, "current_language")

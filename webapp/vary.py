@@ -6,6 +6,9 @@ from flask import Response
 def add_vary(response: Response, *names: str) -> None:
     """Name `names` in the response's Vary header, once each, keeping what it already names."""
     current = response.headers.get("Vary")
+    if current is None:  # the common case: a plain append, no search for a header to replace
+        response.headers.add("Vary", ", ".join(names))
+        return
     if not current:
         response.headers["Vary"] = ", ".join(names)
         return

@@ -11,7 +11,7 @@ EXPOSED_HEADERS = "Location, Retry-After"
 def apply_cors(response: Response) -> Response:
     """Allow the request's Origin when it is listed in API_CORS_ORIGINS (or "*" is)."""
     add_vary(response, "Origin")
-    origin = request.headers.get("Origin")
+    origin = request.environ.get("HTTP_ORIGIN")
     allowed = current_app.config.get("API_CORS_ORIGINS") or []
     if not origin or (origin not in allowed and "*" not in allowed):
         return response
