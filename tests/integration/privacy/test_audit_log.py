@@ -54,6 +54,16 @@ def test_api_creations_name_the_token_or_say_anonymous(client):
     assert created == [("api-anonymous", "created"), (token_id, "created")]
 
 
+def test_a_token_names_only_the_request_it_came_with(client):
+    token = create_api_token("partner")
+    with_token = client.post("/api/v1/booking/bookings", headers={"Authorization": f"Bearer {token}"},
+                             json=API_BOOKING)
+    anonymous = client.post("/api/v1/booking/bookings", json={**API_BOOKING, "scheduled_at": "2026-11-30T11:00:00"})
+    assert (with_token.status_code, anonymous.status_code) == (201, 201)
+    created = [actor for actor, action, target, *_ in entries() if target.startswith("booking") and action == "created"]
+    assert created[0].startswith("api-token:") and created[1:] == ["api-anonymous"]
+
+
 def test_a_settings_change_is_logged_by_name_only_and_shown_in_the_admin(admin_client, admin_user):
     form = {"business_name": "Studio Rossi", "business_timezone": "Europe/Rome",
             "admin_email": "secret-owner@studio.example", "reminder_offsets_hours": "24",
