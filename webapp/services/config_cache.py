@@ -211,15 +211,20 @@ def current() -> Snapshot:
     unit = _unit.get()
     if unit is not None and unit.snapshot is not None:
         return unit.snapshot
-    session = db.session()
     cache = _cache(current_app)
-    if unit is not None and unit.optimistic and cache.snapshot is not None and not session.info.get(CHANGED):
+    if unit is not None and unit.optimistic and cache.snapshot is not None and not _changed_here():
         unit.snapshot = cache.snapshot
         return unit.snapshot
+    session = db.session()
     snapshot = cache.get(session, read_version(session))
     if unit is not None and not session.info.get(CHANGED):
         unit.snapshot, unit.confirmed = snapshot, True
     return snapshot
+
+
+def _changed_here() -> bool:
+    """Tell whether this context's session changed the configuration (no session yet: no, and none is made)."""
+    return db.session.registry.has() and bool(db.session().info.get(CHANGED))
 
 
 def seen_version(version: int | None) -> None:
