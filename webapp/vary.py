@@ -5,14 +5,16 @@ from flask import Response
 
 def add_vary(response: Response, *names: str) -> None:
     """Name `names` in the response's Vary header, once each, keeping what it already names."""
-    current = response.headers.get("Vary")
+    headers = response.headers
+    # one pass over the pairs: `headers.get` raises and catches an exception when there is none
+    current = next((value for key, value in headers if key.lower() == "vary"), None)
     if current is None:  # the common case: a plain append, no search for a header to replace
-        response.headers.add("Vary", ", ".join(names))
+        headers.add("Vary", ", ".join(names))
         return
     if not current:
-        response.headers["Vary"] = ", ".join(names)
+        headers["Vary"] = ", ".join(names)
         return
     present = {item.strip().lower() for item in current.split(",")}
     missing = [name for name in names if name.lower() not in present]
     if missing:
-        response.headers["Vary"] = ", ".join([current, *missing])
+        headers["Vary"] = ", ".join([current, *missing])
