@@ -23,6 +23,7 @@ from webapp.services.availability import (
     refusals_for_hosts,
     why_slot_not_free,
 )
+from webapp.services.booking_insert import insert_booking
 from webapp.services.consent import consent_record
 from webapp.services.errors import (
     NotAllowed,
@@ -223,8 +224,7 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
     for link in booking.host_links:
         link.active = False  # until the hosts' locks are held and the check passed
     token = _assign_manage_token(booking)
-    db.session.add(booking)
-    db.session.flush()  # the booking's id names its outbox rows
+    insert_booking(db.session, booking)  # now: the booking's id names its outbox rows
     outbox.booking_created(booking, service, now)  # inserted at once, before the host locks
     return booking, token
 
@@ -232,10 +232,11 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
 def _activate(session, booking: Booking) -> None:
     """Make a new booking's host links active (its hosts' locks are held, the check passed).
 
-    One Core UPDATE: the links are clean ORM rows, so no flush has to find them dirty first.
+    One Core UPDATE on the connection: the links are clean ORM rows, so no flush has to find them
+    dirty first, and the ORM's statement path (~0.3 ms of CPU) is skipped.
     """
-    session.execute(update(BookingHost).where(BookingHost.booking_id == booking.id).values(active=booking.is_active),
-                    execution_options={"synchronize_session": False})
+    links = BookingHost.__table__
+    session.connection().execute(update(links).where(links.c.booking_id == booking.id).values(active=booking.is_active))
     for link in booking.host_links:
         set_committed_value(link, "active", booking.is_active)
 
