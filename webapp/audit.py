@@ -135,7 +135,8 @@ def booking_created_from(new_bookings) -> Insert:
     are not known before); its parameters are `entry_params()`. The same entries as `record_inserted`."""
     columns = new_bookings.c
     entry = select(bindparam("audit_at", type_=AuditEntry.at.type),
-                   bindparam("audit_actor", type_=AuditEntry.actor.type), literal("created"), literal(AUDITED[Booking].label), cast(columns.id, AuditEntry.target_id.type),
+                   bindparam("audit_actor", type_=AuditEntry.actor.type),
+                   literal("created"), literal(AUDITED[Booking].label), cast(columns.id, AuditEntry.target_id.type),
                    columns.id, bindparam("audit_fields", type_=AuditEntry.fields.type), columns.status)
     return insert(AuditEntry.__table__).from_select(
         ["at", "actor", "action", "target_type", "target_id", "booking_id", "fields", "detail"], entry)

@@ -23,8 +23,9 @@ NOW = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
 NINE_ROME = datetime(2030, 1, 7, 8, tzinfo=timezone.utc)  # Monday 09:00 in Rome
 BOOKINGS = "/api/v1/booking/bookings"
 #: one request's database work: the configuration version, one statement inserting the booking,
-#: its host link and its audit entry, the outbox insert (all rows at once), then the lock, one statement for the bookings and the
-#: outside busy times near the start (with the config version), and the host link made active.
+#: its host link and its audit entry, the outbox insert (all rows at once), then the lock, one
+#: statement for the bookings and the outside busy times near the start (with the config
+#: version), and the host link made active.
 #: The meeting providers, webhook endpoints and calendar sources come from the configuration
 #: cache, a new booking's outbox keys cannot be stored yet, and the answer is built from what
 #: was written (`database.keep_loaded`): nothing is read after the commit
