@@ -5,16 +5,19 @@ from contextvars import ContextVar
 
 from flask import Flask
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Column, event, inspect, text
+from sqlalchemy import Column, bindparam, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 
 #: any fixed number: the first half of each host's advisory lock (the host id is the second)
 CALENDAR_LOCK_KEY = 7_346_201
 EXCLUSION_VIOLATION = "23P01"
+#: one host's advisory lock, on the driver's cursor (`driver_sql`): no SQLAlchemy statement path
+_LOCK_HOST = DriverStatement(select(func.pg_advisory_xact_lock(bindparam("space"), bindparam("host"))))
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
 #: session.info key: the objects whose values stay loaded when the write transaction commits
 KEEP_LOADED = "keep_loaded"
@@ -87,8 +90,7 @@ def lock_hosts(session, host_ids: Iterable[int]) -> bool:
         return False
     ids = sorted(set(host_ids))
     for host_id in ids:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :host)"),
-                           {"space": CALENDAR_LOCK_KEY, "host": host_id})
+        _LOCK_HOST.run(connection, {"space": CALENDAR_LOCK_KEY, "host": host_id})
     return bool(ids)
 
 

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import outbox
 from webapp.database import ExclusionViolation, booking_write_transaction, keep_loaded, lock_hosts
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.mail.language import language_or_default
 from webapp.models import Booking, BookingHost, Host, ServiceType
@@ -229,14 +230,19 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
     return booking, token
 
 
+_LINKS = BookingHost.__table__
+_ACTIVATE = DriverStatement(update(_LINKS).where(_LINKS.c.booking_id == bindparam("booking"))
+                            .values(active=bindparam("active", type_=_LINKS.c.active.type)))
+
+
 def _activate(session, booking: Booking) -> None:
     """Make a new booking's host links active (its hosts' locks are held, the check passed).
 
-    One Core UPDATE on the connection: the links are clean ORM rows, so no flush has to find them
-    dirty first, and the ORM's statement path (~0.3 ms of CPU) is skipped.
+    One UPDATE on the driver's cursor (`driver_sql`): the links are clean ORM rows, so no flush
+    has to find them dirty first, and SQLAlchemy's statement path (~0.3 ms of CPU) is skipped; an
+    overlap the exclusion constraint refuses is still SQLAlchemy's `IntegrityError`.
     """
-    links = BookingHost.__table__
-    session.connection().execute(update(links).where(links.c.booking_id == booking.id).values(active=booking.is_active))
+    _ACTIVATE.run(session.connection(), {"booking": booking.id, "active": booking.is_active})
     for link in booking.host_links:
         set_committed_value(link, "active", booking.is_active)
 

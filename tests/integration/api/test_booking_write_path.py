@@ -120,6 +120,17 @@ def test_one_statement_writes_the_booking_its_host_link_and_its_audit_entry(app,
     assert None not in (booking.created_at, booking.updated_at)
 
 
+def test_the_constraint_refusing_the_activation_answers_taken_and_stores_nothing(app, monkeypatch):
+    """The activation runs on the driver's cursor; the exclusion constraint's refusal still reads as taken."""
+    book(NINE_ROME, NOW)
+    monkeypatch.setattr("webapp.services.bookings.why_slot_not_free", lambda *_args, **_kwargs: None)  # no check
+    with pytest.raises(SlotTaken):
+        book(NINE_ROME + timedelta(minutes=15), NOW, client_email="luigi@example.com")
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 1
+    assert book(NINE_ROME + timedelta(hours=1), NOW).booking.status == "pending"  # the session works on
+
+
 def test_a_write_after_a_failed_statement_begins_a_fresh_transaction(app):
     """A read-only transaction goes on as the write transaction only while PostgreSQL has not aborted it."""
     with pytest.raises(DBAPIError):
