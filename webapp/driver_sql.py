@@ -99,12 +99,13 @@ class DriverStatement:
             cursor.close()
 
 
-    def run(self, connection: Connection, params: dict) -> None:
-        """Run a statement whose rows nobody reads (a write, a lock) in `connection`'s transaction.
+    def run(self, connection: Connection, params: dict) -> list[tuple]:
+        """Run a write or a lock in `connection`'s transaction; return the rows it returns, if any.
 
         A driver error is raised as SQLAlchemy raises it (an `IntegrityError` whose `orig` keeps
-        the sqlstate), and a lost connection is invalidated, as on SQLAlchemy's own path; it is
-        never run again there: after a failed statement PostgreSQL refuses any other.
+        the sqlstate), and a lost connection is invalidated, as on SQLAlchemy's own path; the
+        statement is never run again there (after a failed statement PostgreSQL refuses any
+        other, and a write must not happen twice).
         """
         sql, args = self._sql_and_args(connection.dialect, params)
         dbapi_connection = connection.connection.dbapi_connection
@@ -113,6 +114,7 @@ class DriverStatement:
             if connection._has_events or connection.engine._has_events:
                 connection.dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
             cursor.execute(sql, args)
+            return cursor.fetchall() if cursor.description else []
         except connection.dialect.loaded_dbapi.Error as exc:
             lost = connection.dialect.is_disconnect(exc, dbapi_connection, cursor)
             if lost:

@@ -89,18 +89,25 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
                  *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
 
 
+#: outbox rows inserted at once, their ids returned in the order of the rows given
+_INSERT_RETURNING_IDS = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id,
+                                                                 sort_by_parameter_order=True)
+
+
 def _insert_new(rows: list[OutboxMessage]) -> None:
     """Insert rows whose keys cannot be stored yet, now, in one statement and past the ORM's unit of
     work (they stay out of the session); their ids are noted for the dispatch after commit.
 
     Every row comes from `_row`, so all set the same columns; the others take their defaults.
+    Core on the session's connection: outbox rows are no configuration, so the ORM's statement
+    path (its `do_orm_execute` listeners) has nothing to see.
     """
     if not rows:
         return
     table = OutboxMessage.__table__
     names = [column.key for column in table.columns if column.key in vars(rows[0])]
-    ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                             [{name: getattr(row, name) for name in names} for row in rows]).scalars().all()
+    values = [{name: getattr(row, name) for name in names} for row in rows]
+    ids = db.session.connection().execute(_INSERT_RETURNING_IDS, values).scalars().all()
     dispatch.remember(db.session, [(row_id, row.due_at) for row_id, row in zip(ids, rows, strict=True)])
 
 
