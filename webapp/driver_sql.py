@@ -125,6 +125,20 @@ class DriverStatement:
             cursor.close()
 
 
+def with_defaults(table, values: dict) -> dict:
+    """Return `values` (by column key) with the Python defaults of `table`'s other columns (not the
+    primary key) computed now, as SQLAlchemy's INSERT would: a statement run here gets none filled in."""
+    full = dict(values)
+    for column in table.columns:
+        default = column.default
+        if column.key in full or default is None or column.primary_key:
+            continue
+        if not (default.is_scalar or default.is_callable):
+            raise ValueError(f"{table.name}.{column.key}: a SQL default cannot be computed here")
+        full[column.key] = default.arg(None) if default.is_callable else default.arg
+    return full
+
+
 def pooled_rows(engine: Engine, sql: str, args: tuple | dict = ()) -> list[tuple]:
     """Run one statement on a pooled DB-API connection, outside any transaction of the caller's.
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import audit, metrics
-from webapp.driver_sql import DriverStatement
+from webapp.driver_sql import DriverStatement, with_defaults
 from webapp.models import Booking, BookingHost
 
 _BOOKINGS = Booking.__table__
@@ -52,15 +52,10 @@ def insert_booking(session, booking: Booking) -> None:
 
 
 def _values(booking: Booking) -> dict:
-    """Return the booking's column values to insert: those set, and the columns' Python defaults for
-    the others, computed here as a flush would (SQLAlchemy fills none in for an INSERT in a CTE)."""
-    values = {}
-    for key, column in _BOOKING_COLUMNS:
-        if key in booking.__dict__:
-            values[column.key] = booking.__dict__[key]
-        elif column.default is not None:
-            values[column.key] = column.default.arg(None) if column.default.is_callable else column.default.arg
-    return values
+    """Return the booking's column values to insert: those set, and the columns' Python defaults
+    for the others, computed here as a flush would (none is filled in for an INSERT in a CTE)."""
+    return with_defaults(_BOOKINGS, {column.key: booking.__dict__[key] for key, column in _BOOKING_COLUMNS
+                                     if key in booking.__dict__})
 
 
 @cache

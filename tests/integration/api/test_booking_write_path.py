@@ -159,9 +159,13 @@ def test_the_host_lock_covers_the_check_and_the_commit_only(app, client):
     assert under_lock[1].startswith("UPDATE booking_hosts SET active")
     # written before the lock, in one statement for every outbox row
     assert sum(s.startswith("INSERT INTO outbox_messages") for s in sent) == 1
-    stored = db.session.scalars(db.select(OutboxMessage.kind).where(
+    stored = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.booking_id == db.session.scalar(db.select(Booking.id)))).all()
     assert len(stored) >= 3  # the meeting step, the business's notice, the reminders
+    # the driver's cursor wrote what SQLAlchemy would: JSON payloads, instants, the columns' defaults
+    assert all(row.payload["version"] == 0 and row.due_at.tzinfo and row.key.startswith("booking:")
+               and (row.status, row.attempts, row.lapsed_claims) == ("pending", 0, 0) for row in stored)
+    assert {row.kind: row.payload for row in stored}["meeting_create"] == {"version": 0, "auto_confirm": True}
     assert response.get_json()["scheduled_at_utc"] == "2030-01-07T08:00:00Z"
 
 
