@@ -21,6 +21,8 @@ _LOCK_HOST = DriverStatement(select(func.pg_advisory_xact_lock(bindparam("space"
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
 #: session.info key: the objects whose values stay loaded when the write transaction commits
 KEEP_LOADED = "keep_loaded"
+#: session.info key: objects inserted past the unit of work, expunged if the transaction rolls back
+INSERTED_PAST_FLUSH = "inserted_past_flush"
 
 
 def init_app(app: Flask) -> None:
@@ -124,17 +126,32 @@ def _write_transaction():
         yield session
         kept = _loaded_values(session)
         session.commit()
+        session.info.pop(INSERTED_PAST_FLUSH, None)
     except IntegrityError as exc:
-        session.rollback()
-        session.info.pop(KEEP_LOADED, None)
+        _roll_back(session)
         if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
             raise ExclusionViolation(str(exc.orig)) from exc
         raise
     except BaseException:
-        session.rollback()
-        session.info.pop(KEEP_LOADED, None)
+        _roll_back(session)
         raise
     _restore(session, kept)
+
+
+def _roll_back(session) -> None:
+    """Roll the write transaction back; forget what it meant to keep, and the rows it inserted
+    past the unit of work (as a rollback expunges the rows a flush inserted)."""
+    session.rollback()
+    session.info.pop(KEEP_LOADED, None)
+    for obj in session.info.pop(INSERTED_PAST_FLUSH, []):
+        if obj in session:
+            session.expunge(obj)
+
+
+def inserted_past_flush(session, objects: Iterable) -> None:
+    """Note objects this write transaction inserted past the unit of work and attached as persistent:
+    a rollback expunges them, as it does the rows a flush inserted (they never existed)."""
+    session.info.setdefault(INSERTED_PAST_FLUSH, []).extend(objects)
 
 
 def _continues(session) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import audit, metrics
+from webapp.database import inserted_past_flush
 from webapp.driver_sql import DriverStatement, with_defaults
 from webapp.models import Booking, BookingHost
 
@@ -89,3 +90,4 @@ def _attach(session, booking: Booking) -> None:
         make_transient_to_detached(link)
     make_transient_to_detached(booking)
     session.add(booking)  # detached with its key: persistent at once, its links too
+    inserted_past_flush(session, [booking, *booking.host_links])

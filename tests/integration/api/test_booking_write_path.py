@@ -16,6 +16,7 @@ from tests.factories import book, create_rule, create_service_type
 from webapp.api.shapes import created_json, for_caller
 from webapp.extensions import db
 from webapp.models import AuditEntry, Booking, BookingHost, OutboxMessage
+from webapp.services.booking_insert import insert_booking
 from webapp.services.errors import SlotTaken
 from webapp.services.tokens import manage_url
 
@@ -123,9 +124,15 @@ def test_one_statement_writes_the_booking_its_host_link_and_its_audit_entry(app,
 def test_the_constraint_refusing_the_activation_answers_taken_and_stores_nothing(app, monkeypatch):
     """The activation runs on the driver's cursor; the exclusion constraint's refusal still reads as taken."""
     book(NINE_ROME, NOW)
+    inserted = []
     monkeypatch.setattr("webapp.services.bookings.why_slot_not_free", lambda *_args, **_kwargs: None)  # no check
+    monkeypatch.setattr("webapp.services.bookings.insert_booking",
+                        lambda session, booking: (inserted.extend([booking, *booking.host_links]),
+                                                  insert_booking(session, booking)))
     with pytest.raises(SlotTaken):
         book(NINE_ROME + timedelta(minutes=15), NOW, client_email="luigi@example.com")
+    # the refused booking and its link left the session with the rollback, as a flush's inserts do
+    assert len(inserted) == 2 and not set(inserted) & set(db.session)
     db.session.remove()
     assert db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 1
     assert book(NINE_ROME + timedelta(hours=1), NOW).booking.status == "pending"  # the session works on
