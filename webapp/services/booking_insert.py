@@ -30,13 +30,15 @@ _BOOKING_COLUMNS = tuple((attr.key, attr.columns[0]) for attr in Booking.__mappe
 
 
 def insert_booking(session, booking: Booking) -> None:
-    """Insert a new `booking` and its host links (as they are set: `booking.hold_hosts`, all
-    equally active), then make them the session's persistent rows with every column loaded;
-    nothing is left to flush."""
+    """Insert a new `booking` and its host links (as they are set: `booking.hold_hosts`), then
+    make them the session's persistent rows with every column loaded; nothing is left to flush.
+
+    One statement on PostgreSQL when there are links, all equally active (a new booking's are)."""
     connection = session.connection()
     values = _values(booking)
     links = booking.host_links
-    if connection.dialect.name == "postgresql" and links:
+    together = connection.dialect.name == "postgresql" and len({link.active for link in links}) == 1
+    if together:
         params = {**values, **audit.entry_params(), "link_hosts": [link.host.id for link in links],
                   "link_active": links[0].active}
         booking_id = _together(tuple(values)).run(connection, params)[0][0]
@@ -44,8 +46,9 @@ def insert_booking(session, booking: Booking) -> None:
         booking_id = connection.execute(insert(_BOOKINGS).returning(_BOOKINGS.c.id), values).scalar_one()
     set_committed_value(booking, "id", booking_id)
     for key, column in _BOOKING_COLUMNS:
-        set_committed_value(booking, key, values.get(column.key))
-    if connection.dialect.name != "postgresql" or not links:
+        if column.key in values or column.server_default is None:  # else the database's: loaded when read
+            set_committed_value(booking, key, values.get(column.key))
+    if not together:
         _insert_links(connection, booking)
         audit.record_inserted(connection, [booking])
     _attach(session, booking)
