@@ -45,9 +45,9 @@ def insert_booking(session, booking: Booking) -> None:
     else:
         booking_id = connection.execute(insert(_BOOKINGS).returning(_BOOKINGS.c.id), values).scalar_one()
     set_committed_value(booking, "id", booking_id)
-    for key, column in _BOOKING_COLUMNS:
-        if column.key in values or column.server_default is None:  # else the database's: loaded when read
-            set_committed_value(booking, key, values.get(column.key))
+    for key, column in _BOOKING_COLUMNS:  # those set already count as loaded once attached (`_attach`)
+        if key not in booking.__dict__ and (column.key in values or column.server_default is None):
+            set_committed_value(booking, key, values.get(column.key))  # else the database's: loaded when read
     if not together:
         _insert_links(connection, booking)
         audit.record_inserted(connection, [booking])
