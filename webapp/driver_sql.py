@@ -98,7 +98,6 @@ class DriverStatement:
         finally:
             cursor.close()
 
-
     def run(self, connection: Connection, params: dict) -> list[tuple]:
         """Run a write or a lock in `connection`'s transaction; return the rows it returns, if any.
 

@@ -106,7 +106,7 @@ def _insert_new(rows: list[OutboxMessage]) -> None:
     values = [with_defaults(table, {name: getattr(row, name) for name in names}) for row in rows]
     columns = tuple(values[0])
     params = {f"{name}_{number}": row[name] for number, row in enumerate(values) for name in columns}
-    ids = dict((key, row_id) for row_id, key in _inserting(columns, len(rows)).run(db.session.connection(), params))
+    ids = {key: row_id for row_id, key in _inserting(columns, len(rows)).run(db.session.connection(), params)}
     dispatch.remember(db.session, [(ids[row.key], row.due_at) for row in rows])
 
 
