@@ -13,9 +13,11 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.factories import book, create_rule, create_service_type
+from tests.integration.services.test_hosts import add_host, service_with
 from webapp.api.shapes import created_json, for_caller
 from webapp.extensions import db
 from webapp.models import AuditEntry, Booking, BookingHost, OutboxMessage
+from webapp.models.host import COLLECTIVE
 from webapp.services.booking_insert import insert_booking
 from webapp.services.errors import SlotTaken
 from webapp.services.tokens import manage_url
@@ -119,6 +121,17 @@ def test_one_statement_writes_the_booking_its_host_link_and_its_audit_entry(app,
                                             [], "pending")
     assert (booking.version, booking.reminder_sent, booking.locale) == (0, False, "en")  # the columns' defaults
     assert None not in (booking.created_at, booking.updated_at)
+
+
+def test_a_collective_booking_holds_every_host_through_the_one_statement(app):
+    ada, bea = add_host("Ada"), add_host("Bea")
+    service_with([ada, bea], COLLECTIVE)
+    created = book(NINE_ROME, NOW, service_type="team").booking
+    db.session.remove()
+    links = db.session.scalars(db.select(BookingHost).where(BookingHost.booking_id == created.id)).all()
+    assert sorted((link.host_id, link.active) for link in links) == [(ada.id, True), (bea.id, True)]
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.booking_id == created.id)) == 1
 
 
 def test_the_constraint_refusing_the_activation_answers_taken_and_stores_nothing(app, monkeypatch):
