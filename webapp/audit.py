@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from flask import Flask, has_app_context, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import bindparam, cast, event, insert, inspect, literal, select
+from sqlalchemy.sql.dml import Insert
 
 from webapp import clock
 from webapp.extensions import db
@@ -115,7 +116,37 @@ def record_flush(session, _flush_context) -> None:
     entries = [*_entries(session.new, "created"), *_entries(session.dirty, "updated"),
                *_entries(session.deleted, "deleted")]
     if entries:
-        session.connection().execute(insert(AuditEntry.__table__), entries)
+        _insert(session.connection(), entries)
+
+
+def record_inserted(connection, rows: Iterable) -> None:
+    """Write the "created" entries of rows inserted past the unit of work (no flush saw them)."""
+    entries = list(_entries(rows, "created"))
+    if entries:
+        _insert(connection, entries)
+
+
+def booking_created_from(new_bookings) -> Insert:
+    """Return an INSERT of the "created" entries of the bookings a DML CTE (`new_bookings`, with
+    their `id` and `status`) returns, for one statement that inserts the bookings too (their ids
+    are not known before); its parameters are `entry_params()`. The same entries as `record_inserted`."""
+    columns = new_bookings.c
+    entry = select(bindparam("audit_at", type_=AuditEntry.at.type),
+                   bindparam("audit_actor", type_=AuditEntry.actor.type),
+                   literal("created"), literal(AUDITED[Booking].label), cast(columns.id, AuditEntry.target_id.type),
+                   columns.id, bindparam("audit_fields", type_=AuditEntry.fields.type), columns.status)
+    return insert(AuditEntry.__table__).from_select(
+        ["at", "actor", "action", "target_type", "target_id", "booking_id", "fields", "detail"], entry)
+
+
+def entry_params() -> dict:
+    """Return the parameters of `booking_created_from`'s statement now: the instant, the actor, no fields."""
+    return {"audit_at": _now(), "audit_actor": current_actor(), "audit_fields": []}
+
+
+def _insert(connection, entries: list[dict]) -> None:
+    """Insert audit entries in the connection's transaction."""
+    connection.execute(insert(AuditEntry.__table__), entries)
 
 
 def _entries(rows: Iterable, action: str) -> Iterator[dict]:
@@ -131,11 +162,16 @@ def _entries(rows: Iterable, action: str) -> Iterator[dict]:
             continue
         entry_action, detail = _refine(row, action, changed)
         if actor is None:
-            at, actor = (clock.now() if has_app_context() else utcnow()), current_actor()
+            at, actor = _now(), current_actor()
         yield {"at": at, "actor": actor, "action": entry_action, "target_type": audited.label,
                "target_id": audited.reference(row)[:80],
                "booking_id": row.id if isinstance(row, Booking) else None,
                "fields": [name for name in changed if name != "status"], "detail": detail}
+
+
+def _now():
+    """Return the instant entries are stamped with: the app's clock, or the system's outside an app."""
+    return clock.now() if has_app_context() else utcnow()
 
 
 def _changed_fields(row) -> list[str]:

@@ -5,19 +5,24 @@ from contextvars import ContextVar
 
 from flask import Flask
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Column, event, inspect, text
+from sqlalchemy import Column, bindparam, event, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 
 #: any fixed number: the first half of each host's advisory lock (the host id is the second)
 CALENDAR_LOCK_KEY = 7_346_201
 EXCLUSION_VIOLATION = "23P01"
+#: one host's advisory lock, on the driver's cursor (`driver_sql`): no SQLAlchemy statement path
+_LOCK_HOST = DriverStatement(select(func.pg_advisory_xact_lock(bindparam("space"), bindparam("host"))))
 _immediate = ContextVar("sqlite_begin_immediate", default=False)
 #: session.info key: the objects whose values stay loaded when the write transaction commits
 KEEP_LOADED = "keep_loaded"
+#: session.info key: objects inserted past the unit of work, expunged if the transaction rolls back
+INSERTED_PAST_FLUSH = "inserted_past_flush"
 
 
 def init_app(app: Flask) -> None:
@@ -87,8 +92,7 @@ def lock_hosts(session, host_ids: Iterable[int]) -> bool:
         return False
     ids = sorted(set(host_ids))
     for host_id in ids:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :host)"),
-                           {"space": CALENDAR_LOCK_KEY, "host": host_id})
+        _LOCK_HOST.run(connection, {"space": CALENDAR_LOCK_KEY, "host": host_id})
     return bool(ids)
 
 
@@ -122,17 +126,32 @@ def _write_transaction():
         yield session
         kept = _loaded_values(session)
         session.commit()
+        session.info.pop(INSERTED_PAST_FLUSH, None)
     except IntegrityError as exc:
-        session.rollback()
-        session.info.pop(KEEP_LOADED, None)
+        _roll_back(session)
         if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
             raise ExclusionViolation(str(exc.orig)) from exc
         raise
     except BaseException:
-        session.rollback()
-        session.info.pop(KEEP_LOADED, None)
+        _roll_back(session)
         raise
     _restore(session, kept)
+
+
+def _roll_back(session) -> None:
+    """Roll the write transaction back; forget what it meant to keep, and the rows it inserted
+    past the unit of work (as a rollback expunges the rows a flush inserted)."""
+    session.rollback()
+    session.info.pop(KEEP_LOADED, None)
+    for obj in session.info.pop(INSERTED_PAST_FLUSH, []):
+        if obj in session:
+            session.expunge(obj)
+
+
+def inserted_past_flush(session, objects: Iterable) -> None:
+    """Note objects this write transaction inserted past the unit of work and attached as persistent:
+    a rollback expunges them, as it does the rows a flush inserted (they never existed)."""
+    session.info.setdefault(INSERTED_PAST_FLUSH, []).extend(objects)
 
 
 def _continues(session) -> bool:

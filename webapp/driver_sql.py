@@ -9,6 +9,9 @@ again through SQLAlchemy's own path, so callers see SQLAlchemy's exceptions and 
 connection is invalidated as usual. Only for statements whose columns need no result
 conversion (integers, text): rows come back as the driver gives them.
 
+A write or a lock whose rows nobody reads runs the same way (`DriverStatement.run`), its driver
+errors raised as SQLAlchemy's.
+
 A read that needs no transaction of the request's (`DriverStatement.read`, the health check)
 goes further: a pooled DB-API connection of its own, no SQLAlchemy `Connection` or session
 transaction at all (their set-up and teardown cost ~0.1 ms, more than a small query).
@@ -16,6 +19,7 @@ transaction at all (their set-up and teardown cost ~0.1 ms, more than a small qu
 import re
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
 
 #: an expanded bind's name: the list's name and a 1-based position
@@ -32,9 +36,9 @@ class DriverStatement:
 
     def _prepare(self, dialect, params: dict) -> tuple:
         """Compile for `dialect` and these lists' lengths: the SQL, the parameter getters, positional."""
-        compiled = self.statement.params(**params).compile(dialect=dialect,
-                                                            compile_kwargs={"render_postcompile": True})
-        fixed = compiled.construct_params()
+        statement = self.statement.params(**params) if self.expanding else self.statement  # lists to expand
+        compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+        fixed = compiled.construct_params(None if self.expanding else params)
         processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
                       for name, bind in compiled.binds.items()}
         names = list(compiled.positiontup) if compiled.positional else list(fixed)
@@ -93,6 +97,45 @@ class DriverStatement:
             return list(connection.execute(self.statement, params).tuples())
         finally:
             cursor.close()
+
+    def run(self, connection: Connection, params: dict) -> list[tuple]:
+        """Run a write or a lock in `connection`'s transaction; return the rows it returns, if any.
+
+        A driver error is raised as SQLAlchemy raises it (an `IntegrityError` whose `orig` keeps
+        the sqlstate), and a lost connection is invalidated, as on SQLAlchemy's own path; the
+        statement is never run again there (after a failed statement PostgreSQL refuses any
+        other, and a write must not happen twice).
+        """
+        sql, args = self._sql_and_args(connection.dialect, params)
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
+        try:
+            if connection._has_events or connection.engine._has_events:
+                connection.dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
+            cursor.execute(sql, args)
+            return cursor.fetchall() if cursor.description else []
+        except connection.dialect.loaded_dbapi.Error as exc:
+            lost = connection.dialect.is_disconnect(exc, dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(sql, args, exc, connection.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost, dialect=connection.dialect) from exc
+        finally:
+            cursor.close()
+
+
+def with_defaults(table, values: dict) -> dict:
+    """Return `values` (by column key) with the Python defaults of `table`'s other columns (not the
+    primary key) computed now, as SQLAlchemy's INSERT would: a statement run here gets none filled in."""
+    full = dict(values)
+    for column in table.columns:
+        default = column.default
+        if column.key in full or default is None or column.primary_key:
+            continue
+        if not (default.is_scalar or default.is_callable):
+            raise ValueError(f"{table.name}.{column.key}: a SQL default cannot be computed here")
+        full[column.key] = default.arg(None) if default.is_callable else default.arg
+    return full
 
 
 def pooled_rows(engine: Engine, sql: str, args: tuple | dict = ()) -> list[tuple]:

@@ -148,7 +148,11 @@ def _booking_channel() -> str:
 
 def _note_new_bookings(session: Session, _context) -> None:
     """Remember the bookings this flush inserted, to count them if the transaction commits."""
-    added = sum(isinstance(item, Booking) for item in session.new)
+    note_new_bookings(session, sum(isinstance(item, Booking) for item in session.new))
+
+
+def note_new_bookings(session: Session, added: int) -> None:
+    """Remember `added` bookings inserted in this transaction, to count them if it commits."""
     if added:
         session.info.setdefault(_NEW_BOOKINGS, []).extend([_booking_channel()] * added)
 

@@ -25,6 +25,7 @@ ROME = ZoneInfo("Europe/Rome")
 NEW_YORK = ZoneInfo("America/New_York")
 UTC = timezone.utc
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
+ONE_DAY = timedelta(days=1)
 WEEKDAYS_9_TO_17 = [WeeklyRule(day, time(9), time(17), 30) for day in range(5)]
 HALF_HOUR = Limits(duration=timedelta(minutes=30), max_days_ahead=10_000)
 
@@ -191,6 +192,20 @@ def test_why_not_free_agrees_with_free_slots_on_every_start_of_a_day():
                                                  **inputs)}
     candidates = [utc(2026, 11, 30) + timedelta(minutes=15 * n) for n in range(5 * 96)]
     assert offered and {s for s in candidates if why_not_free(s, **inputs) is None} == offered
+
+
+@pytest.mark.parametrize(("zone", "first_day"), [(ROME, date(2026, 3, 28)), (ROME, date(2026, 10, 24)),
+                                                  (NEW_YORK, date(2026, 3, 7)), (NEW_YORK, date(2026, 10, 31))])
+def test_why_not_free_checks_one_start_as_the_days_starts_have_it_across_dst(zone, first_day):
+    """Every minute of three days around a DST change (a gap, a fold), two rules on different grids, a partial block."""
+    rules = [rule for day in range(7) for rule in (WeeklyRule(day, time(0), time(23, 59), 10),
+                                                   WeeklyRule(day, time(1, 5), time(3, 40), 7))]
+    blocks = [Block(first_day + ONE_DAY, time(12), time(12, 40))]
+    inputs = dict(rules=rules, blocks=blocks, busy=[], limits=HALF_HOUR, zone=zone, now=LONG_AGO)
+    start, end = day_range_utc(first_day, first_day + 2 * ONE_DAY, zone)
+    offered = {slot.start for slot in free_slots(start=start, end=end, **inputs)}
+    candidates = [start + timedelta(minutes=n) for n in range(int((end - start) / timedelta(minutes=1)))]
+    assert len(offered) > 400 and {s for s in candidates if why_not_free(s, **inputs) is None} == offered
 
 
 def test_window_refusals_name_past_notice_and_beyond():

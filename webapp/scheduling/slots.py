@@ -103,6 +103,26 @@ def _day_starts(day: date, rules: list[WeeklyRule], duration_minutes: int, zone:
                 continue
 
 
+def _offers(start: int, local: datetime, rules: list[WeeklyRule], duration_minutes: int, zone: ZoneInfo,
+            partial: list[tuple[int, int]] | None) -> bool:
+    """Tell whether `rules` offer the start at UTC second `start` (`local` in the business zone):
+    `start in _day_starts(...)` for that day, without making the day's starts. Only its wall
+    minute can give it: on a rule's grid, fitting, not blocked, and mapping back to `start`
+    (in a DST fold, the one instant `local_to_utc` gives)."""
+    minute = local.hour * 60 + local.minute
+    if local.second or not any(_minutes(rule.start) <= minute <= _minutes(rule.end) - duration_minutes
+                               and (minute - _minutes(rule.start)) % rule.step_minutes == 0 for rule in rules):
+        return False
+    if partial and any(b_start < minute + duration_minutes and b_end > minute for b_start, b_end in partial):
+        return False
+    day = local.date()
+    wall = datetime(day.year, day.month, day.day, minute // 60, minute % 60)
+    try:
+        return _seconds(local_to_utc(wall, zone)) == start
+    except NonexistentTimeError:
+        return False
+
+
 def _schedule_starts(day: date, by_day: dict[int, list[WeeklyRule]], whole_days: set[date],
                      partial: dict[date, list[tuple[int, int]]], duration_minutes: int,
                      zone: ZoneInfo) -> Iterable[int]:
@@ -188,9 +208,10 @@ def why_not_free(slot_start: datetime, *, rules: list[WeeklyRule], blocks: list[
     start = _seconds(slot_start)
     duration_minutes = limits.duration // timedelta(minutes=1)
     whole_days, partial = _blocked_parts(blocks)
-    offered = _schedule_starts(slot_start.astimezone(zone).date(), _rules_by_weekday(rules),
-                               whole_days, partial, duration_minutes, zone)
-    if slot_start.microsecond or start not in offered:
+    local = slot_start.astimezone(zone)
+    day_rules = _rules_by_weekday(rules).get(local.weekday())
+    if slot_start.microsecond or not day_rules or local.date() in whole_days \
+            or not _offers(start, local, day_rules, duration_minutes, zone, partial.get(local.date())):
         return Refusal.NOT_OFFERED
     if _BusyIndex(busy, limits).conflicts(start, start + duration_minutes * 60):
         return Refusal.TAKEN

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import outbox
 from webapp.database import ExclusionViolation, booking_write_transaction, keep_loaded, lock_hosts
+from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.mail.language import language_or_default
 from webapp.models import Booking, BookingHost, Host, ServiceType
@@ -23,6 +24,7 @@ from webapp.services.availability import (
     refusals_for_hosts,
     why_slot_not_free,
 )
+from webapp.services.booking_insert import insert_booking
 from webapp.services.consent import consent_record
 from webapp.services.errors import (
     NotAllowed,
@@ -223,19 +225,24 @@ def _store(service: ServiceType, req: BookingRequest, clean: dict, start: dateti
     for link in booking.host_links:
         link.active = False  # until the hosts' locks are held and the check passed
     token = _assign_manage_token(booking)
-    db.session.add(booking)
-    db.session.flush()  # the booking's id names its outbox rows
+    insert_booking(db.session, booking)  # now: the booking's id names its outbox rows
     outbox.booking_created(booking, service, now)  # inserted at once, before the host locks
     return booking, token
+
+
+_LINKS = BookingHost.__table__
+_ACTIVATE = DriverStatement(update(_LINKS).where(_LINKS.c.booking_id == bindparam("booking"))
+                            .values(active=bindparam("active", type_=_LINKS.c.active.type)))
 
 
 def _activate(session, booking: Booking) -> None:
     """Make a new booking's host links active (its hosts' locks are held, the check passed).
 
-    One Core UPDATE: the links are clean ORM rows, so no flush has to find them dirty first.
+    One UPDATE on the driver's cursor (`driver_sql`): the links are clean ORM rows, so no flush
+    has to find them dirty first, and SQLAlchemy's statement path (~0.3 ms of CPU) is skipped; an
+    overlap the exclusion constraint refuses is still SQLAlchemy's `IntegrityError`.
     """
-    session.execute(update(BookingHost).where(BookingHost.booking_id == booking.id).values(active=booking.is_active),
-                    execution_options={"synchronize_session": False})
+    _ACTIVATE.run(session.connection(), {"booking": booking.id, "active": booking.is_active})
     for link in booking.host_links:
         set_committed_value(link, "active", booking.is_active)
 

@@ -13,22 +13,26 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.factories import book, create_rule, create_service_type
+from tests.integration.services.test_hosts import add_host, service_with
 from webapp.api.shapes import created_json, for_caller
 from webapp.extensions import db
-from webapp.models import Booking, OutboxMessage
+from webapp.models import AuditEntry, Booking, BookingHost, OutboxMessage
+from webapp.models.host import COLLECTIVE
+from webapp.services.booking_insert import insert_booking
 from webapp.services.errors import SlotTaken
 from webapp.services.tokens import manage_url
 
 NOW = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
 NINE_ROME = datetime(2030, 1, 7, 8, tzinfo=timezone.utc)  # Monday 09:00 in Rome
 BOOKINGS = "/api/v1/booking/bookings"
-#: one request's database work: the configuration version, booking + host link + audit inserts,
-#: the outbox insert (all rows at once), then the lock, one statement for the bookings and the
-#: outside busy times near the start (with the config version), and the host link made active.
+#: one request's database work: the configuration version, one statement inserting the booking,
+#: its host link and its audit entry, the outbox insert (all rows at once), then the lock, one
+#: statement for the bookings and the outside busy times near the start (with the config
+#: version), and the host link made active.
 #: The meeting providers, webhook endpoints and calendar sources come from the configuration
 #: cache, a new booking's outbox keys cannot be stored yet, and the answer is built from what
 #: was written (`database.keep_loaded`): nothing is read after the commit
-ROUND_TRIPS = 8
+ROUND_TRIPS = 6
 
 
 @pytest.fixture
@@ -100,6 +104,53 @@ def test_a_booking_takes_the_same_round_trips_however_full_the_day(app, client):
     assert (sent[0], sent.count("BEGIN"), "ROLLBACK" in sent, sent[-1]) == ("BEGIN", 1, False, "COMMIT"), sent
 
 
+def test_one_statement_writes_the_booking_its_host_link_and_its_audit_entry(app, client):
+    with Recorder(db.engine) as sent:
+        response = post_booking(client, NINE_ROME)
+    assert response.status_code == 201
+    inserts = [s for s in sent if "INSERT INTO" in s]
+    assert [s.split()[0] for s in inserts] == ["WITH", "INSERT"], inserts  # bookings, links, audit; the outbox
+    db.session.remove()
+    booking = db.session.scalar(db.select(Booking))
+    link = db.session.scalar(db.select(BookingHost))
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.target_type == "booking"))
+    assert (link.booking_id, link.host.slug, link.scheduled_at, link.ends_at, link.active) == \
+        (booking.id, "studiocentos", booking.scheduled_at, booking.ends_at, True)
+    assert (entry.at, entry.actor, entry.action, entry.target_type, entry.target_id, entry.booking_id,
+            entry.fields, entry.detail) == (NOW, "api-anonymous", "created", "booking", str(booking.id), booking.id,
+                                            [], "pending")
+    assert (booking.version, booking.reminder_sent, booking.locale) == (0, False, "en")  # the columns' defaults
+    assert None not in (booking.created_at, booking.updated_at)
+
+
+def test_a_collective_booking_holds_every_host_through_the_one_statement(app):
+    ada, bea = add_host("Ada"), add_host("Bea")
+    service_with([ada, bea], COLLECTIVE)
+    created = book(NINE_ROME, NOW, service_type="team").booking
+    db.session.remove()
+    links = db.session.scalars(db.select(BookingHost).where(BookingHost.booking_id == created.id)).all()
+    assert sorted((link.host_id, link.active) for link in links) == [(ada.id, True), (bea.id, True)]
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.booking_id == created.id)) == 1
+
+
+def test_the_constraint_refusing_the_activation_answers_taken_and_stores_nothing(app, monkeypatch):
+    """The activation runs on the driver's cursor; the exclusion constraint's refusal still reads as taken."""
+    book(NINE_ROME, NOW)
+    inserted = []
+    monkeypatch.setattr("webapp.services.bookings.why_slot_not_free", lambda *_args, **_kwargs: None)  # no check
+    monkeypatch.setattr("webapp.services.bookings.insert_booking",
+                        lambda session, booking: (inserted.extend([booking, *booking.host_links]),
+                                                  insert_booking(session, booking)))
+    with pytest.raises(SlotTaken):
+        book(NINE_ROME + timedelta(minutes=15), NOW, client_email="luigi@example.com")
+    # the refused booking and its link left the session with the rollback, as a flush's inserts do
+    assert len(inserted) == 2 and not set(inserted) & set(db.session)
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Booking)) == 1
+    assert book(NINE_ROME + timedelta(hours=1), NOW).booking.status == "pending"  # the session works on
+
+
 def test_a_write_after_a_failed_statement_begins_a_fresh_transaction(app):
     """A read-only transaction goes on as the write transaction only while PostgreSQL has not aborted it."""
     with pytest.raises(DBAPIError):
@@ -128,9 +179,13 @@ def test_the_host_lock_covers_the_check_and_the_commit_only(app, client):
     assert under_lock[1].startswith("UPDATE booking_hosts SET active")
     # written before the lock, in one statement for every outbox row
     assert sum(s.startswith("INSERT INTO outbox_messages") for s in sent) == 1
-    stored = db.session.scalars(db.select(OutboxMessage.kind).where(
+    stored = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.booking_id == db.session.scalar(db.select(Booking.id)))).all()
     assert len(stored) >= 3  # the meeting step, the business's notice, the reminders
+    # the driver's cursor wrote what SQLAlchemy would: JSON payloads, instants, the columns' defaults
+    assert all(row.payload["version"] == 0 and row.due_at.tzinfo and row.key.startswith("booking:")
+               and (row.status, row.attempts, row.lapsed_claims) == ("pending", 0, 0) for row in stored)
+    assert {row.kind: row.payload for row in stored}["meeting_create"] == {"version": 0, "auto_confirm": True}
     assert response.get_json()["scheduled_at_utc"] == "2030-01-07T08:00:00Z"
 
 
