@@ -2,6 +2,7 @@
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import request
 from flask_babel import gettext as _
@@ -76,11 +77,18 @@ def _instant(errors: FieldErrors, name: str, value, zone_name: str | None,
     if bare_date == "end" and len(text) <= 10:
         parsed += timedelta(days=1)
     try:
-        return local_to_utc(parsed, get_zone(zone_name))
+        return _wall_to_utc(parsed, zone_name)
     except NonexistentTimeError:
         errors[name] = _("%(time)s does not exist in %(zone)s (the clocks skip it); choose another time.",
                          time=text, zone=zone_name)
         return None
+
+
+@lru_cache(maxsize=1024)
+def _wall_to_utc(wall: datetime, zone_name: str) -> datetime:
+    """Return a wall time in a zone as aware UTC (`local_to_utc`), remembered: clients ask for the
+    same days again and again. A time that does not exist raises, and is not remembered."""
+    return local_to_utc(wall, get_zone(zone_name))
 
 
 def _zone(errors: FieldErrors, value, default: str) -> str | None:
