@@ -74,11 +74,16 @@ def _query_may_hold_nul() -> bool:
 
 def refuse_nul() -> None:
     """Answer 400 when the path, the query, a form field or a JSON string carries a NUL."""
-    if (NUL in request.path or (_query_may_hold_nul() and _in_pairs(request.args))
-            or (request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-                and _in_pairs(request.form))
-            or _in_json(_json_body())):
+    if NUL in request.path or (_query_may_hold_nul() and _in_pairs(request.args)) or _body_holds_nul():
         abort(400, description=str(NUL_REFUSED))
+
+
+def _body_holds_nul() -> bool:
+    """Tell whether a form field or a JSON string of the body carries a NUL (no body type: no body to read)."""
+    if not request.environ.get("CONTENT_TYPE"):
+        return False
+    return ((request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+             and _in_pairs(request.form)) or _in_json(_json_body()))
 
 
 def init_app(app: Flask) -> None:
