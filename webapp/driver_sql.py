@@ -66,7 +66,9 @@ class DriverStatement:
         if prepared is None:
             prepared = self._prepared[key] = self._prepare(dialect, params)
         sql, names, getters, positional = prepared
-        values = [get(params) for get in getters]
+        converted: dict[str, object] = {}  # a bind used twice (positional SQL repeats it) is converted once
+        values = [converted[name] if name in converted else converted.setdefault(name, get(params))
+                  for name, get in zip(names, getters, strict=True)]
         return sql, tuple(values) if positional else dict(zip(names, values, strict=True))
 
     def read(self, session: scoped_session, engine: Engine, params: dict) -> list[tuple]:
