@@ -32,8 +32,8 @@ def _too_small(response: Response) -> bool:
 
 def compress(response: Response) -> Response:
     """gzip a text response when the client takes it and the body is worth it."""
-    if (response.status_code != 200 or "Content-Encoding" in response.headers
-            or _too_small(response) or not (response.mimetype or "").startswith(COMPRESSIBLE)
+    if (response.status_code != 200 or _too_small(response)  # before the header: a missing one raises inside
+            or "Content-Encoding" in response.headers or not (response.mimetype or "").startswith(COMPRESSIBLE)
             or (response.is_streamed and not response.direct_passthrough)):  # a generator: leave it
         return response
     add_vary(response, "Accept-Encoding")

@@ -44,27 +44,30 @@ babel = Babel()
 def chosen_language() -> str | None:
     """Return the language the visitor picked explicitly (`lang=it|en` in the URL or form), or None.
 
-    Read once per request: every link a page builds asks (`carry_choice`).
+    Read once per request: every link a page builds asks (`carry_choice`). The request is
+    looked up once here (each use of Flask's `request` proxy looks it up again).
     """
-    if CHOSEN_LANGUAGE not in request.environ:
-        request.environ[CHOSEN_LANGUAGE] = language.supported(_query_choice() or _posted_choice())
-    return request.environ[CHOSEN_LANGUAGE]
+    this_request = request._get_current_object()
+    environ = this_request.environ
+    if CHOSEN_LANGUAGE not in environ:
+        environ[CHOSEN_LANGUAGE] = language.supported(_query_choice(this_request) or _posted_choice(this_request))
+    return environ[CHOSEN_LANGUAGE]
 
 
-def _query_choice() -> str | None:
+def _query_choice(this_request) -> str | None:
     """Return the query's `lang`; the query is parsed only if it could name one (most do not)."""
-    query = request.environ.get("QUERY_STRING", "")
+    query = this_request.environ.get("QUERY_STRING", "")
     if PARAMETER not in query and "%" not in query:
         return None
-    return request.args.get(PARAMETER)
+    return this_request.args.get(PARAMETER)
 
 
-def _posted_choice() -> str | None:
+def _posted_choice(this_request) -> str | None:
     """Return a `lang` field of a posted form; None for any other body, or one too large to read."""
-    if request.method != "POST" or request.mimetype not in FORM_TYPES:
+    if this_request.method != "POST" or this_request.mimetype not in FORM_TYPES:
         return None
     try:
-        return request.form.get(PARAMETER)
+        return this_request.form.get(PARAMETER)
     except HTTPException:  # e.g. 413: the view answers that; the language is not worth a second error
         return None
 

@@ -112,7 +112,8 @@ def live_registry() -> CollectorRegistry:
 
 def route_label() -> str:
     """Return the request's route template; unmatched paths share one label (never the path)."""
-    return request.url_rule.rule if request.url_rule is not None else "unmatched"
+    rule = request.url_rule
+    return rule.rule if rule is not None else "unmatched"
 
 
 def _start_timer() -> None:
@@ -127,17 +128,19 @@ _timers: dict[tuple[str, str], object] = {}
 
 def _count_request(response: Response) -> Response:
     """Count the answered request and time it."""
-    route, method = route_label(), request.method if request.method in METHODS else "other"
+    method = request.method
+    route, method = route_label(), method if method in METHODS else "other"
     key = (route, method, response.status_code)
     counter = _counters.get(key)
     if counter is None:
         counter = _counters[key] = HTTP_REQUESTS.labels(route, method, str(response.status_code))
     counter.inc()
-    if "metrics_started" in g:
+    started = g.get("metrics_started")
+    if started is not None:
         timer = _timers.get(key[:2])
         if timer is None:
             timer = _timers[key[:2]] = HTTP_LATENCY.labels(route, method)
-        timer.observe(perf_counter() - g.metrics_started)
+        timer.observe(perf_counter() - started)
     return response
 
 

@@ -48,16 +48,16 @@ def _in_json(value) -> bool:
 _JSON_NUL_SPELLINGS = (b"\\u0000", b"\x00")
 
 
-def _json_body():
+def _json_body(this_request):
     """Return the parsed JSON body when it may hold a NUL; None when it cannot, when there is none
     or when it is malformed (the view says so).
 
     Most bodies spell no NUL at all, which a byte search tells without parsing them; one that
     does (or `\\u0000` written out in a string) is parsed to look.
     """
-    if not request.is_json:
+    if not this_request.is_json:
         return None
-    body = request.get_data(cache=True)
+    body = this_request.get_data(cache=True)
     if not any(spelling in body for spelling in _JSON_NUL_SPELLINGS):
         return None
     try:
@@ -66,24 +66,26 @@ def _json_body():
         return None
 
 
-def _query_may_hold_nul() -> bool:
+def _query_may_hold_nul(environ: dict) -> bool:
     """Tell whether the raw query string could decode to a NUL (`%00`, or one sent raw); most cannot."""
-    query = request.environ.get("QUERY_STRING", "")
+    query = environ.get("QUERY_STRING", "")
     return "%00" in query or NUL in query
 
 
 def refuse_nul() -> None:
     """Answer 400 when the path, the query, a form field or a JSON string carries a NUL."""
-    if NUL in request.path or (_query_may_hold_nul() and _in_pairs(request.args)) or _body_holds_nul():
+    this_request = request._get_current_object()  # looked up once: each use of the proxy looks again
+    if (NUL in this_request.path or (_query_may_hold_nul(this_request.environ) and _in_pairs(this_request.args))
+            or _body_holds_nul(this_request)):
         abort(400, description=str(NUL_REFUSED))
 
 
-def _body_holds_nul() -> bool:
+def _body_holds_nul(this_request) -> bool:
     """Tell whether a form field or a JSON string of the body carries a NUL (no body type: no body to read)."""
-    if not request.environ.get("CONTENT_TYPE"):
+    if not this_request.environ.get("CONTENT_TYPE"):
         return False
-    return ((request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-             and _in_pairs(request.form)) or _in_json(_json_body()))
+    return ((this_request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+             and _in_pairs(this_request.form)) or _in_json(_json_body(this_request)))
 
 
 def init_app(app: Flask) -> None:
