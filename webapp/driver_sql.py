@@ -90,10 +90,7 @@ class DriverStatement:
         sql, args = self._sql_and_args(connection.dialect, params)
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            if connection._has_events or connection.engine._has_events:
-                connection.dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
-            cursor.execute(sql, args)
-            return cursor.fetchall()
+            return _execute(connection, cursor, sql, args)
         except connection.dialect.loaded_dbapi.Error:
             # SQLAlchemy's path raises its own exception for this and invalidates a dead connection
             return list(connection.execute(self.statement, params).tuples())
@@ -112,10 +109,7 @@ class DriverStatement:
         dbapi_connection = connection.connection.dbapi_connection
         cursor = dbapi_connection.cursor()
         try:
-            if connection._has_events or connection.engine._has_events:
-                connection.dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
-            cursor.execute(sql, args)
-            return cursor.fetchall() if cursor.description else []
+            return _execute(connection, cursor, sql, args)
         except connection.dialect.loaded_dbapi.Error as exc:
             lost = connection.dialect.is_disconnect(exc, dbapi_connection, cursor)
             if lost:
@@ -124,6 +118,15 @@ class DriverStatement:
                                       connection_invalidated=lost, dialect=connection.dialect) from exc
         finally:
             cursor.close()
+
+
+def _execute(connection: Connection, cursor, sql: str, args) -> list[tuple]:
+    """Run `sql` on `cursor` of `connection`, handing it to the statement listeners first (tests'
+    query counters, tracers); return its rows (none for a statement that returns none)."""
+    if connection._has_events or connection.engine._has_events:
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
+    cursor.execute(sql, args)
+    return cursor.fetchall() if cursor.description else []
 
 
 def with_defaults(table, values: dict) -> dict:

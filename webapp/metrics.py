@@ -129,7 +129,9 @@ _timers: dict[tuple[str, str], object] = {}
 def _count_request(response: Response) -> Response:
     """Count the answered request and time it."""
     method = request.method
-    route, method = route_label(), method if method in METHODS else "other"
+    if method not in METHODS:
+        method = "other"
+    route = route_label()
     key = (route, method, response.status_code)
     counter = _counters.get(key)
     if counter is None:
