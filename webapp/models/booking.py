@@ -1,8 +1,8 @@
 """Bookings and their follow-up messages (seed: bookings, booking_follow_ups)."""
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, inspect
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
@@ -15,6 +15,15 @@ BOOKING_STATUSES = ("pending", "confirmed", "cancelled", "completed", "no_show")
 ACTIVE_STATUSES = ("pending", "confirmed")
 #: the registry's providers (webapp.meetings.registry is the one list)
 MEETING_PROVIDERS = PROVIDER_KEYS
+#: the longest a booking may last (the longest service type lasts MAX_DURATION, far less); the
+#: database refuses a longer one, so the availability query can read just the days around its range
+MAX_BOOKING_SPAN = timedelta(days=1)
+SPAN_CHECK = "span_within_a_day"  # named ck_bookings_span_within_a_day by the naming convention
+#: the check in each dialect's terms (SQLite keeps the UTC instants as ISO text)
+SPAN_CHECK_SQL = {
+    "postgresql": "ends_at > scheduled_at AND ends_at <= scheduled_at + interval '1 day'",
+    "sqlite": "ends_at > scheduled_at AND julianday(ends_at) - julianday(scheduled_at) <= 1",
+}
 
 
 def new_uid() -> str:
@@ -27,9 +36,12 @@ class Booking(db.Model):
 
     __tablename__ = "bookings"
     # No double booking is guarded per host: see BookingHost's `bookings_no_overlap`.
-    #: the availability query's: active bookings ending after a time, read from the index alone
-    #: (past bookings, however many, are not read)
-    __table_args__ = (Index("ix_bookings_active_span", "status", "ends_at", "scheduled_at", "service_type"),)
+    #: the availability query's: active bookings ending within a range, read from the index alone
+    #: (past bookings, and those ending more than MAX_BOOKING_SPAN after the range, are not read)
+    __table_args__ = (
+        Index("ix_bookings_active_span", "status", "ends_at", "scheduled_at", "service_type"),
+        *(CheckConstraint(sql, name=SPAN_CHECK).ddl_if(dialect=dialect) for dialect, sql in SPAN_CHECK_SQL.items()),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: public identifier used in URLs and the API

@@ -17,7 +17,7 @@ from webapp.bounded_memo import BoundedMemo
 from webapp.driver_sql import DriverStatement
 from webapp.extensions import db
 from webapp.models import Booking, BookingHost, ConfigVersion, Host, ServiceType
-from webapp.models.booking import ACTIVE_STATUSES
+from webapp.models.booking import ACTIVE_STATUSES, MAX_BOOKING_SPAN
 from webapp.models.calendar_source import ExternalBusy
 from webapp.models.host import COLLECTIVE
 from webapp.models.types import epoch_seconds, seconds_of
@@ -131,8 +131,10 @@ def _fresh_statement(excluding: bool):
     """Build, once, the one query of an availability request: bookings, outside busy times, version.
 
     Core over the tables (no ORM compile per request), with bound parameters: `since`/`until`
-    (the range widened by the longest buffer, `_reach`), `hosts` (expanding), `default_host` (the owner of a
-    booking without host links) and, when `excluding`, `exclude` (the booking being moved).
+    (the range widened by the longest buffer, `_reach`), `ends_before` (`until` plus the longest a
+    booking lasts: the index is read from `since` to there, not to the last booking ahead),
+    `hosts` (expanding), `default_host` (the owner of a booking without host links) and, when
+    `excluding`, `exclude` (the booking being moved).
     The configuration version comes back in the same statement, so a request that used the
     cached configuration knows in one round trip whether it was current.
     """
@@ -145,7 +147,8 @@ def _fresh_statement(excluding: bool):
                epoch_seconds(bookings.c.scheduled_at), epoch_seconds(bookings.c.ends_at), bookings.c.service_type)
         .select_from(bookings.outerjoin(links, links.c.booking_id == bookings.c.id))
         .where(bookings.c.status.in_(ACTIVE_STATUSES), owner.in_(hosts),
-               bookings.c.scheduled_at < until, bookings.c.ends_at > since)
+               bookings.c.scheduled_at < until, bookings.c.ends_at > since,
+               bookings.c.ends_at < bindparam("ends_before"))
     )
     if excluding:
         booked = booked.where(bookings.c.id != bindparam("exclude"))
@@ -172,7 +175,7 @@ def _fresh_rows(start: datetime, end: datetime, host_ids: set[int], default_id: 
     configuration version, handed to `config_cache.seen_version`.
     """
     params = {"hosts": sorted(host_ids), "default_host": default_id,
-              "since": start - reach, "until": end + reach}
+              "since": start - reach, "until": end + reach, "ends_before": end + reach + MAX_BOOKING_SPAN}
     if exclude_booking_id is not None:
         params["exclude"] = exclude_booking_id
     rows = _FRESH[exclude_booking_id is not None].read(db.session, db.engine, params)  # one fetch, raw cursor
