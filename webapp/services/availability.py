@@ -165,6 +165,12 @@ BOOKED, OUTSIDE, VERSION = 0, 1, 2
 _FRESH = {excluding: DriverStatement(_fresh_statement(excluding), expanding=("hosts",)) for excluding in (False, True)}
 
 
+def fresh_params(since: datetime, until: datetime, host_ids, default_id: int | None) -> dict:
+    """Return the fresh query's parameters for the hosts' rows overlapping [since, until)."""
+    return {"hosts": sorted(host_ids), "default_host": default_id, "since": since, "until": until,
+            "ends_before": until + MAX_BOOKING_SPAN}
+
+
 def _fresh_rows(start: datetime, end: datetime, host_ids: set[int], default_id: int | None,
                 exclude_booking_id: int | None, reach: timedelta) -> list[tuple]:
     """Return the one query's rows for the hosts near [start, end), as the driver gives them.
@@ -174,8 +180,7 @@ def _fresh_rows(start: datetime, end: datetime, host_ids: set[int], default_id: 
     worker, `services/calendar_sync`; no buffers of their own: the service's apply) and the
     configuration version, handed to `config_cache.seen_version`.
     """
-    params = {"hosts": sorted(host_ids), "default_host": default_id,
-              "since": start - reach, "until": end + reach, "ends_before": end + reach + MAX_BOOKING_SPAN}
+    params = fresh_params(start - reach, end + reach, host_ids, default_id)
     if exclude_booking_id is not None:
         params["exclude"] = exclude_booking_id
     rows = _FRESH[exclude_booking_id is not None].read(db.session, db.engine, params)  # one fetch, raw cursor

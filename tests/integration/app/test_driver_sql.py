@@ -12,7 +12,7 @@ from tests.factories import book
 from tests.sql import recorded_statements
 from webapp.extensions import db
 from webapp.models.types import seconds_of
-from webapp.services.availability import _FRESH
+from webapp.services.availability import _FRESH, fresh_params
 
 #: Monday 1 December 2025, 08:00 UTC: the defaults offer weekday hours from the 2nd
 NOW = datetime(2025, 12, 1, 8, tzinfo=timezone.utc)
@@ -45,7 +45,7 @@ def test_the_raw_cursor_returns_what_sqlalchemy_returns(app, hosts):
     """Bookings inside and outside the range, with and without an excluded booking, 0–3 hosts."""
     created = [book(datetime(2025, 12, day, 9, tzinfo=timezone.utc), NOW) for day in (3, 10, 17)]
     since, until = datetime(2025, 12, 9, tzinfo=timezone.utc), datetime(2025, 12, 18, tzinfo=timezone.utc)
-    params = {"hosts": hosts, "default_host": 1, "since": since, "until": until}
+    params = fresh_params(since, until, hosts, 1)
     raw, expected = both_ways(False, params)
     assert sorted(raw, key=repr) == sorted(expected, key=repr)
     assert len(raw) == (3 if hosts else 1)  # two bookings in range (for host 1) and the version row
@@ -57,7 +57,7 @@ def test_the_raw_cursor_returns_what_sqlalchemy_returns(app, hosts):
 
 def test_the_raw_query_is_seen_by_statement_listeners(app):
     """Query counts and logs still see the statement the raw cursor runs."""
-    params = {"hosts": [1], "default_host": 1, "since": NOW, "until": NOW + timedelta(days=1)}
+    params = fresh_params(NOW, NOW + timedelta(days=1), [1], 1)
     with recorded_statements() as statements:
         _FRESH[False].all(db.session.connection(), params)
     assert len(statements) == 1 and "external_busy" in statements[0]
@@ -66,7 +66,7 @@ def test_the_raw_query_is_seen_by_statement_listeners(app):
 def test_a_read_outside_a_transaction_takes_a_pooled_connection_and_returns_the_same_rows(app):
     """No listener and no transaction: the pooled DB-API path; in a transaction: the session's."""
     book(datetime(2025, 12, 10, 9, tzinfo=timezone.utc), NOW)
-    params = {"hosts": [1], "default_host": 1, "since": NOW, "until": NOW + timedelta(days=14)}
+    params = fresh_params(NOW, NOW + timedelta(days=14), [1], 1)
     expected = [tuple(row) for row in db.session.connection().execute(_FRESH[False].statement, params)]
     db.session.remove()
     pooled = _FRESH[False].read(db.session, db.engine, params)

@@ -57,9 +57,8 @@ def test_availability_reads_the_index_only_up_to_a_day_past_its_range(app):
     """SQLite's plan: the bookings' index is searched between two ends, not to the last booking ahead."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the plan checked is SQLite's")
-    sql, args = availability._FRESH[False]._sql_and_args(db.engine.dialect, {
-        "hosts": [1], "default_host": 1, "since": NOON_ROME, "until": NOON_ROME + timedelta(days=1),
-        "ends_before": NOON_ROME + timedelta(days=2)})
+    params = availability.fresh_params(NOON_ROME, NOON_ROME + timedelta(days=1), [1], 1)
+    sql, args = availability._FRESH[False]._sql_and_args(db.engine.dialect, params)
     with sqlite3.connect(db.engine.url.database) as connection:
         plan = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", args))
     assert "ix_bookings_active_span (status=? AND ends_at>? AND ends_at<?)" in plan
