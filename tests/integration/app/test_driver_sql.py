@@ -5,13 +5,15 @@ the parameters itself (the datetimes converted as `UTCDateTime` does); a mistake
 or the conversion would return other rows, so each case is compared with SQLAlchemy's answer.
 """
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.factories import book
 from tests.sql import recorded_statements
+from webapp.driver_sql import _remembered_if_instant
 from webapp.extensions import db
-from webapp.models.types import seconds_of
+from webapp.models.types import UTCDateTime, seconds_of
 from webapp.services.availability import _FRESH, fresh_params
 
 #: Monday 1 December 2025, 08:00 UTC: the defaults offer weekday hours from the 2nd
@@ -76,3 +78,15 @@ def test_a_read_outside_a_transaction_takes_a_pooled_connection_and_returns_the_
     with recorded_statements() as statements:
         assert sorted(_FRESH[False].read(db.session, db.engine, params), key=repr) == sorted(expected, key=repr)
     assert len(statements) == 1
+
+
+def test_a_bound_instant_is_converted_by_the_instant_it_names(app):
+    """Remembered conversions are keyed by UTC instants: a repeated hour's two folds stay an hour apart."""
+    dialect = db.engine.dialect
+    convert = _remembered_if_instant(UTCDateTime(), UTCDateTime().dialect_impl(dialect).bind_processor(dialect))
+    earlier, later = (datetime(2025, 10, 26, 1, 30, fold=fold, tzinfo=ZoneInfo("Europe/London")) for fold in (0, 1))
+    assert earlier == later  # one zone's datetimes compare by wall time
+    later_text = convert(later)
+    assert convert(earlier) != later_text
+    assert convert(earlier.astimezone(timezone.utc)) == convert(earlier) != convert(later.astimezone(timezone.utc))
+    assert convert(later.astimezone(timezone.utc)) == later_text
