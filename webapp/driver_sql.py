@@ -17,12 +17,13 @@ goes further: a pooled DB-API connection of its own, no SQLAlchemy `Connection` 
 transaction at all (their set-up and teardown cost ~0.1 ms, more than a small query).
 """
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 from functools import lru_cache
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import scoped_session
+from sqlalchemy.types import DateTime, TypeDecorator
 
 #: an expanded bind's name: the list's name and a 1-based position
 _EXPANDED = re.compile(r"^(?P<name>.+)_(?P<index>\d+)$")
@@ -35,11 +36,7 @@ def _remembered_if_instant(type_, convert):
     Only values in `timezone.utc` are remembered: two equal datetimes of one other zone may be
     an hour apart (a repeated hour's two folds compare equal), and their text must differ.
     """
-    try:
-        instant = type_.python_type is datetime
-    except NotImplementedError:
-        instant = False
-    if not (convert and instant):
+    if not (convert and isinstance(type_.impl_instance if isinstance(type_, TypeDecorator) else type_, DateTime)):
         return convert
     remembered = lru_cache(maxsize=256)(convert)
     return lambda value: remembered(value) if getattr(value, "tzinfo", None) is timezone.utc else convert(value)
