@@ -1,11 +1,13 @@
 """The project and a bare Flask hello under the same gunicorn (2 sync workers), side by side.
 
-    .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings]
+    .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings] [--client python|wrk]
 
 Loads 300 bookings in next month (SQLite file), then measures req/s and p99 for: bare hello,
 /health, one-day availability, the month page, 31-day availability; prints ratios vs the hello,
 then the 31-day availability through the API in process with 500 bookings (`bench.request_profile`).
 Rate limits stay on (in memory, set too high to refuse anything), so their cost is measured.
+`--client wrk` loads the read rows with wrk, 1 thread (`bench/wrk.py`), as issue 14 measured: it
+takes far less of the 2 cores than the Python client, so every ratio comes out lower with it.
 `--bookings` also runs `bench.bookings` (booking creation on PostgreSQL with 4 workers:
 sustained, then collisions). Loopback only; timings are never asserted by tests.
 """
@@ -22,6 +24,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import wrk
 from bench.load import Result, load_parser, request_bytes, run
 from config import RATE_LIMITS
 from webapp import create_app
@@ -120,13 +123,22 @@ def server_env(database_url: str, **extra: str) -> dict:
     return env
 
 
-def table(rows: list[tuple[str, Result, Result]]) -> None:
+def table(rows: list[tuple[str, Result | wrk.WrkResult, Result | wrk.WrkResult]]) -> None:
     """Print req/s, p50, p99 and the ratio to the bare hello measured just before each row."""
     print("| endpoint | req/s | × bare hello | p50 | p99 | errors |")
     print("|---|---|---|---|---|---|")
     for name, result, hello in rows:
         print(f"| {name} | {result.rate:,.0f} | {result.rate / hello.rate:.2f} | {result.percentile(50):.1f} ms | "
               f"{result.percentile(99):.1f} ms | {result.errors} |")
+
+
+def loader(args):
+    """Return (port, payloads, seconds) -> result for the chosen client: wrk (one payload) or the Python one."""
+    if args.client == "wrk":
+        if not wrk.available():
+            raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk); or use --client python")
+        return lambda port, payloads, seconds: wrk.run(port, payloads[0], connections=args.connections, seconds=seconds)
+    return lambda port, payloads, seconds: run(port, payloads, connections=args.connections, seconds=seconds)
 
 
 def read_endpoints(args) -> None:
@@ -148,18 +160,18 @@ def read_endpoints(args) -> None:
         try:
             ports = {"hello": hello_port, "app": app_port}
             rows = []
+            load = loader(args)
             for name, server, payloads in cases:  # each row right after its own hello run: the box drifts
-                run(ports[server], payloads, connections=args.connections, seconds=1)  # warm up
-                hello_run = run(hello_port, cases[0][2], connections=args.connections, seconds=args.seconds)
-                measured = hello_run if server == "hello" else run(
-                    ports[server], payloads, connections=args.connections, seconds=args.seconds)
+                load(ports[server], payloads, 1)  # warm up
+                hello_run = load(hello_port, cases[0][2], args.seconds)
+                measured = hello_run if server == "hello" else load(ports[server], payloads, args.seconds)
                 rows.append((name, measured, hello_run))
         finally:
             for process in (hello, app):
                 process.terminate()
                 process.wait(15)
-    print(f"{args.connections} connections, {args.seconds:.0f} s per row, 300 bookings in {month:%B %Y}; "
-          "each ratio is to a hello run just before the row\n")
+    print(f"{args.client} client, {args.connections} connections, {args.seconds:.0f} s per row, 300 bookings in "
+          f"{month:%B %Y}; each ratio is to a hello run just before the row\n")
     table(rows)
     from bench.request_profile import month_through_api  # it reuses this module's data set-up
 
@@ -173,6 +185,8 @@ def main() -> None:
     parser = load_parser(seconds=5.0)
     parser.add_argument("--bookings", action="store_true", help="also booking creation on PostgreSQL")
     parser.add_argument("--only-bookings", action="store_true", help="booking creation only")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="the read rows' load generator: the threaded Python client, or wrk (issue 14's)")
     args = parser.parse_args()
     if not args.only_bookings:
         read_endpoints(args)
