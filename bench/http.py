@@ -1,11 +1,12 @@
 """The project and a bare Flask hello under the same gunicorn (2 sync workers), side by side.
 
-    .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings] [--client python|wrk]
+    .venv/bin/python -m bench.http [--seconds 5] [--connections 16] [--bookings] [--client python|wrk] [--repeat N]
 
 Loads 300 bookings in next month (SQLite file), then measures req/s and p99 for: bare hello,
 /health, one-day availability, the month page, 31-day availability; prints ratios vs the hello,
 then the 31-day availability through the API in process with 500 bookings (`bench.request_profile`).
 Rate limits stay on (in memory, set too high to refuse anything), so their cost is measured.
+`--repeat N` measures the table N times (servers kept up) and prints each row's median ratio.
 `--client wrk` loads the read rows with wrk, 1 thread (`bench/wrk.py`), as issue 14 measured: it
 takes far less of the 2 cores than the Python client, so every ratio comes out lower with it.
 `--bookings` also runs `bench.bookings` (booking creation on PostgreSQL with 4 workers:
@@ -14,6 +15,7 @@ sustained, then collisions). Loopback only; timings are never asserted by tests.
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -141,6 +143,28 @@ def loader(args):
     return lambda port, payloads, seconds: run(port, payloads, connections=args.connections, seconds=seconds)
 
 
+def measure_rows(args, ports: dict[str, int], cases: list) -> list[tuple]:
+    """Measure each case right after a hello run of its own (the box drifts): (name, result, hello)."""
+    rows = []
+    load = loader(args)
+    for name, server, payloads in cases:
+        load(ports[server], payloads, 1)  # warm up
+        hello_run = load(ports["hello"], cases[0][2], args.seconds)
+        measured = hello_run if server == "hello" else load(ports[server], payloads, args.seconds)
+        rows.append((name, measured, hello_run))
+    return rows
+
+
+def median_ratios(tables: list[list[tuple]]) -> str:
+    """Return each measured row's median ratio to its hello run over several tables."""
+    ratios: dict[str, list[float]] = {}
+    for rows in tables:
+        for name, result, hello in rows:
+            if result is not hello:
+                ratios.setdefault(name, []).append(result.rate / hello.rate)
+    return "; ".join(f"{name} {statistics.median(values):.2f}" for name, values in ratios.items())
+
+
 def read_endpoints(args) -> None:
     """Measure the read endpoints against the bare hello."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,20 +183,18 @@ def read_endpoints(args) -> None:
         app, app_port = gunicorn("wsgi:app", server_env(url, MAIL_DIR=f"{tmp}/mail"), 2)
         try:
             ports = {"hello": hello_port, "app": app_port}
-            rows = []
-            load = loader(args)
-            for name, server, payloads in cases:  # each row right after its own hello run: the box drifts
-                load(ports[server], payloads, 1)  # warm up
-                hello_run = load(hello_port, cases[0][2], args.seconds)
-                measured = hello_run if server == "hello" else load(ports[server], payloads, args.seconds)
-                rows.append((name, measured, hello_run))
+            tables = [measure_rows(args, ports, cases) for _ in range(args.repeat)]
         finally:
             for process in (hello, app):
                 process.terminate()
                 process.wait(15)
     print(f"{args.client} client, {args.connections} connections, {args.seconds:.0f} s per row, 300 bookings in "
           f"{month:%B %Y}; each ratio is to a hello run just before the row\n")
-    table(rows)
+    for rows in tables:
+        table(rows)
+        print()
+    if len(tables) > 1:
+        print(f"median × bare hello over the {len(tables)} tables: {median_ratios(tables)}")
     from bench.request_profile import month_through_api  # it reuses this module's data set-up
 
     median, least = month_through_api()
@@ -185,6 +207,7 @@ def main() -> None:
     parser = load_parser(seconds=5.0)
     parser.add_argument("--bookings", action="store_true", help="also booking creation on PostgreSQL")
     parser.add_argument("--only-bookings", action="store_true", help="booking creation only")
+    parser.add_argument("--repeat", type=int, default=1, help="measure the read table this many times")
     parser.add_argument("--client", choices=("python", "wrk"), default="python",
                         help="the read rows' load generator: the threaded Python client, or wrk (issue 14's)")
     args = parser.parse_args()
