@@ -22,7 +22,7 @@ NAME = "ck_bookings_span_within_a_day"
 #: as webapp.models.booking.SPAN_CHECK_SQL (a migration keeps its own copy: the model may move on)
 CHECK = {
     "postgresql": "ends_at > scheduled_at AND ends_at <= scheduled_at + interval '1 day'",
-    "sqlite": "ends_at > scheduled_at AND julianday(ends_at) - julianday(scheduled_at) <= 1",
+    "sqlite": "julianday(ends_at) > julianday(scheduled_at) AND julianday(ends_at) - julianday(scheduled_at) <= 1",
 }
 
 

@@ -19,10 +19,10 @@ MEETING_PROVIDERS = PROVIDER_KEYS
 #: database refuses a longer one, so the availability query can read just the days around its range
 MAX_BOOKING_SPAN = timedelta(days=1)
 SPAN_CHECK = "span_within_a_day"  # named ck_bookings_span_within_a_day by the naming convention
-#: the check in each dialect's terms (SQLite keeps the UTC instants as ISO text)
+#: the check in each dialect's terms (SQLite keeps the UTC instants as ISO text, read by julianday)
 SPAN_CHECK_SQL = {
     "postgresql": "ends_at > scheduled_at AND ends_at <= scheduled_at + interval '1 day'",
-    "sqlite": "ends_at > scheduled_at AND julianday(ends_at) - julianday(scheduled_at) <= 1",
+    "sqlite": "julianday(ends_at) > julianday(scheduled_at) AND julianday(ends_at) - julianday(scheduled_at) <= 1",
 }
 
 
