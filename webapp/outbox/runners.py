@@ -48,7 +48,10 @@ class RqRunner:
             from rq import Queue
 
             # Short timeouts: an unreachable Redis must not hang the request that committed.
-            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
+            from webapp.redis_packing import packer
+
+            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5,
+                                        command_packer=packer())
             self._queue = Queue(self.queue_name, connection=connection)
         return self._queue
 
