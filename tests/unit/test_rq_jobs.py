@@ -34,9 +34,7 @@ def _stored(queue: Queue, job_id: str) -> dict[bytes, bytes]:
 
 def test_a_written_job_is_what_rq_enqueues(queue):
     queue.enqueue(JOB, 7, job_id="by-rq", result_ttl=0, failure_ttl=86400, job_timeout=120)
-    with queue.connection.pipeline() as pipe:
-        JobWriter(queue, JOB, **JOB_OPTIONS).write(pipe, {"written": 7, "next": 8})
-        pipe.execute()
+    JobWriter(queue, JOB, **JOB_OPTIONS).write({"written": 7, "next": 8})
     assert _stored(queue, "written") == _stored(queue, "by-rq")
     assert queue.job_ids == ["by-rq", "written", "next"]
     assert queue.connection.sismember(queue.redis_queues_keys, queue.key)

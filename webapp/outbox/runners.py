@@ -68,7 +68,7 @@ class RqRunner:
                 generation: str | None = None) -> None:
         """Put each id on the queue; with `skip_waiting`, not those already waiting there.
 
-        One Redis round trip for all of them (a pipeline, written as RQ's `Queue.enqueue` would:
+        One Redis round trip for all of them (one script writing what RQ's `Queue.enqueue` would:
         `rq_jobs`), plus one to look for waiting jobs.
         """
         from rq.job import Job
@@ -80,9 +80,7 @@ class RqRunner:
             names = {message_id: name for message_id, name in names.items() if name not in waiting}
         if not names:
             return
-        with self.queue.connection.pipeline() as pipe:
-            self.jobs.write(pipe, {name: message_id for message_id, name in names.items()})
-            pipe.execute()
+        self.jobs.write({name: message_id for message_id, name in names.items()})
 
     def discard(self, ids: list[int]) -> None:
         """Take the ids' jobs off the queue, and delete those taken (a job already running is left alone)."""
