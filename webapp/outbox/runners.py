@@ -47,9 +47,9 @@ class RqRunner:
             from redis import Redis
             from rq import Queue
 
-            # Short timeouts: an unreachable Redis must not hang the request that committed.
             from webapp.redis_packing import packer
 
+            # Short timeouts: an unreachable Redis must not hang the request that committed.
             connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5,
                                         command_packer=packer())
             self._queue = Queue(self.queue_name, connection=connection)
