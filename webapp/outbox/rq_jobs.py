@@ -7,7 +7,7 @@ a booking's enqueue. An outbox job differs from the next only by its id, its one
 once per queue and options, and writes jobs by one script (atomic, as RQ's transaction is): the
 queue into RQ's set of queues (SADD), then per job its hash (HSET, its status included) and its
 id at the queue's end (RPUSH). Workers, `Job.fetch` and RQ's tools read exactly what RQ
-writes (`tests/unit/test_rq_jobs.py` compares the two field by field).
+writes (`tests/integration/notifications/test_rq_jobs.py` compares the two field by field).
 """
 import zlib
 
