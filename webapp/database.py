@@ -2,6 +2,7 @@
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from flask import Flask
 from psycopg.pq import TransactionStatus
@@ -184,8 +185,8 @@ def keep_loaded(session, inserted: Iterable, loaded: Iterable = ()) -> None:
     kept += [(obj, True) for obj in inserted] + [(obj, False) for obj in loaded]
 
 
-def _loaded_values(session) -> list[tuple[object, dict]]:
-    """Flush, then return the objects `keep_loaded` named with their attribute values."""
+def _loaded_values(session) -> list[tuple[object, dict, dict]]:
+    """Flush, then return the objects `keep_loaded` named with their column and relationship values."""
     objects = session.info.pop(KEEP_LOADED, None)
     if not objects:
         return []
@@ -193,12 +194,24 @@ def _loaded_values(session) -> list[tuple[object, dict]]:
     kept = []
     for obj, inserted in objects:
         state = inspect(obj)
-        values = {attr.key: state.dict[attr.key] for attr in state.mapper.attrs if attr.key in state.dict}
+        columns, relationships, null_when_unset = _attribute_keys(state.mapper)
+        loaded = state.dict
+        values = {key: list(value) if isinstance(value, list) else value
+                  for key, value in loaded.items() if key in columns}
         if inserted:
-            values.update({attr.key: None for attr in state.mapper.column_attrs
-                           if attr.key not in values and _written_as_null(attr)})
-        kept.append((obj, values))
+            values.update(dict.fromkeys(null_when_unset.difference(values)))
+        related = {key: loaded[key] for key in relationships if key in loaded}
+        kept.append((obj, values, related))
     return kept
+
+
+@cache
+def _attribute_keys(mapper) -> tuple[frozenset, tuple, frozenset]:
+    """Return a mapper's column attribute keys, its relationship keys, and the columns an ORM insert
+    that left them unset wrote as NULL (no default of any kind)."""
+    columns = frozenset(attr.key for attr in mapper.column_attrs)
+    relationships = tuple(attr.key for attr in mapper.attrs if attr.key not in columns)
+    return columns, relationships, frozenset(attr.key for attr in mapper.column_attrs if _written_as_null(attr))
 
 
 def _written_as_null(attr) -> bool:
@@ -207,16 +220,21 @@ def _written_as_null(attr) -> bool:
                and not column.primary_key for column in attr.columns)
 
 
-def _restore(session, kept: list[tuple[object, dict]]) -> None:
+def _restore(session, kept: list[tuple[object, dict, dict]]) -> None:
     """Put the kept values back as committed (the commit expired them), without a query.
 
-    Then open the session's next transaction (no connection yet): its end, a rollback as much
-    as a commit, expires the kept objects like every other, so a later read is fresh again.
+    Column values at once per object (what `set_committed_value` does for each: set, then mark
+    committed), relationships by `set_committed_value`. Then open the session's next
+    transaction (no connection yet): its end, a rollback as much as a commit, expires the kept
+    objects like every other, so a later read is fresh again.
     """
     if not kept:
         return
-    for obj, values in kept:
-        for key, value in values.items():
+    for obj, values, related in kept:
+        state = inspect(obj)
+        state.dict.update(values)
+        state._commit(state.dict, values)
+        for key, value in related.items():
             set_committed_value(obj, key, list(value) if isinstance(value, list) else value)
     if not session.in_transaction():
         session.begin()

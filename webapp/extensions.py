@@ -14,7 +14,11 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from webapp import ratelimit_storage  # noqa: F401  (memory:// without a timer thread per 10 ms)
+from webapp import (
+    ratelimit_batch,
+    ratelimit_storage,  # noqa: F401  (memory:// without a timer thread per 10 ms)
+    redis_packing,
+)
 from webapp.ratelimit_manager import RememberingLimitManager
 
 NAMING_CONVENTION = {
@@ -35,6 +39,8 @@ class Limiter(flask_limiter.Limiter):
     in-memory fallback limits then count every route). Otherwise it is skipped: ~60-100 µs.
     Its limit manager remembers what each route's exemptions and limit strings resolve to, and
     its per-request context is found with one lookup of the request instead of two per use.
+    On a plain Redis storage with fixed windows, a request's counts (before the view, then its
+    deductions after it) each go to Redis in one round trip (`ratelimit_batch`).
     """
 
     def __init__(self, *args, app: Flask | None = None, **kwargs) -> None:
@@ -52,6 +58,9 @@ class Limiter(flask_limiter.Limiter):
         """Bind to `app` and the storage it names, which nothing has found down yet (another app's may be)."""
         self._storage_dead = False
         super().init_app(app)
+        if ratelimit_batch.batches(self._limiter, self._storage):
+            self._limiter = ratelimit_batch.BatchedFixedWindow(self._storage)
+            self._storage.storage.connection_pool.connection_kwargs["command_packer"] = redis_packing.packer()
 
     @property
     def context(self) -> LimiterContext:
@@ -64,10 +73,49 @@ class Limiter(flask_limiter.Limiter):
         return contexts[self]
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
-        """Check the request's limits, unless this is the before-request pass with nothing to check."""
+        """Check the request's limits, unless this is the before-request pass with nothing to check.
+
+        A decorated view's limits on Redis: Flask-Limiter's pass runs once recording its counts,
+        one script runs them; only if one is exceeded (or Redis failed) its pass runs again,
+        answered from the script, so its breach handling and its fallback are its own.
+        """
         if in_middleware and not self._storage_dead and not self._route_independent_limits():
             return
-        super()._check_request_limit(callable_name, in_middleware)
+        if in_middleware or not self._batching():
+            return super()._check_request_limit(callable_name, in_middleware)
+        seen = list(self.context.seen_limits)
+        check = super()._check_request_limit
+        calls = ratelimit_batch.recorded(lambda: check(callable_name, in_middleware))
+        if not calls or not self._batching():  # nothing to count, or the storage failed meanwhile
+            return None
+        try:
+            answers = self._limiter.counts(calls, stop_at_exceeded=True)  # the replay counts what follows
+        except Exception as error:  # Flask-Limiter's pass meets it at its first count: its fallback follows
+            answers = [error]
+        if answers != [True] * len(calls):
+            self.context.seen_limits.clear()
+            self.context.seen_limits.update(seen)
+            ratelimit_batch.replayed(answers, lambda: check(callable_name, in_middleware))
+        return None
+
+    def _Limiter__check_conditional_deductions(self, response) -> None:
+        """Deduct the limits the response asks for (`deduct_when`), in one round trip when batching."""
+        deduct = super()._Limiter__check_conditional_deductions
+        if not self._batching():
+            return deduct(response)
+        calls = ratelimit_batch.recorded(lambda: deduct(response))
+        if calls:
+            try:
+                self._limiter.counts(calls, stop_at_exceeded=False)
+            except Exception:
+                if not self._swallow_errors:
+                    raise
+                self.logger.exception("Failed to deduct rate limit. Swallowing error")
+        return None
+
+    def _batching(self) -> bool:
+        """Tell whether this request's counts go to Redis in one script (the storage is not down)."""
+        return not self._storage_dead and isinstance(self._limiter, ratelimit_batch.BatchedFixedWindow)
 
     def _route_independent_limits(self) -> bool:
         """Tell whether any limit applies beyond the decorated views."""

@@ -27,8 +27,11 @@ def token_lookup_limit():
 
 
 def posted_field(name: str):
-    """Return field `name` of the posted form or JSON object (None when absent)."""
-    if request.form:
+    """Return field `name` of the posted form or JSON object (None when absent).
+
+    A JSON body is never form data: its request's form is not worked out (a parser per request).
+    """
+    if not request.is_json:
         return request.form.get(name)
     body = request.get_json(silent=True)
     return body.get(name) if isinstance(body, dict) else None

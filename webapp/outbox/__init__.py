@@ -8,6 +8,7 @@ Where each part lives:
 - `actions`  what each kind does (build the email, call the meeting provider, POST a webhook)
 - `sweep`    the periodic job: complete ended bookings, queue due and stuck rows
 - `runners`  RQ (worker.py) or a thread of this process, and the sweep timer
+- `rq_jobs`  RQ jobs written as RQ writes them, by one script (cheaper than RQ's own enqueue)
 - `periodic` run a periodic job (the sweep) once per period across every process
 - `admin`    the admin's page of waiting, sent and failed rows, the backlog, retrying one, webhook deliveries
 - `outage`   backing off the mail transport while it is unreachable, draining when it returns

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 #: the RQ job's import path (the worker imports it by name)
 JOB = f"{run_outbox_message.__module__}.{run_outbox_message.__name__}"
+#: the RQ options of every outbox job (no result kept, a failure kept a day, two minutes to run)
+JOB_OPTIONS = {"result_ttl": 0, "failure_ttl": 86400, "timeout": 120}
 #: RQ job states in which an id needs no second enqueue
 WAITING = ("queued", "started", "scheduled", "deferred")
 
@@ -36,6 +38,7 @@ class RqRunner:
         self.redis_url = app.config["REDIS_URL"]
         self.queue_name = app.config["RQ_QUEUE"]
         self._queue = None
+        self._jobs = None
 
     @property
     def queue(self):
@@ -44,16 +47,29 @@ class RqRunner:
             from redis import Redis
             from rq import Queue
 
+            from webapp.redis_packing import packer
+
             # Short timeouts: an unreachable Redis must not hang the request that committed.
-            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
+            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5,
+                                        command_packer=packer())
             self._queue = Queue(self.queue_name, connection=connection)
         return self._queue
+
+    @property
+    def jobs(self):
+        """Return the writer of this queue's outbox jobs (RQ makes their common fields once)."""
+        if self._jobs is None:
+            from webapp.outbox.rq_jobs import JobWriter
+
+            self._jobs = JobWriter(self.queue, JOB, **JOB_OPTIONS)
+        return self._jobs
 
     def enqueue(self, ids: list[int], *, skip_waiting: bool = False,
                 generation: str | None = None) -> None:
         """Put each id on the queue; with `skip_waiting`, not those already waiting there.
 
-        One Redis round trip for all of them (a pipeline), plus one to look for waiting jobs.
+        One Redis round trip for all of them (one script writing what RQ's `Queue.enqueue` would:
+        `rq_jobs`), plus one to look for waiting jobs.
         """
         from rq.job import Job
 
@@ -64,11 +80,7 @@ class RqRunner:
             names = {message_id: name for message_id, name in names.items() if name not in waiting}
         if not names:
             return
-        with self.queue.connection.pipeline() as pipe:
-            for message_id, name in names.items():
-                self.queue.enqueue(JOB, message_id, job_id=name, result_ttl=0, failure_ttl=86400,
-                                   job_timeout=120, pipeline=pipe)
-            pipe.execute()
+        self.jobs.write({name: message_id for message_id, name in names.items()})
 
     def discard(self, ids: list[int]) -> None:
         """Take the ids' jobs off the queue, and delete those taken (a job already running is left alone)."""

@@ -15,6 +15,7 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert
 
@@ -45,28 +46,41 @@ def outbox_key(booking: Booking, kind: Kind, detail: object = None) -> str:
     return f"{key}:{detail}" if detail is not None else key
 
 
+class NewRow(NamedTuple):
+    """The columns of an outbox row to write: an OutboxMessage once added (`_add_rows`), or
+    inserted as it is (`_insert_new`: no ORM object, whose construction costs more than its insert)."""
+
+    kind: Kind
+    key: str
+    due_at: datetime
+    status: Status
+    attempts: int
+    booking_id: int | None
+    recipient: str | None
+    payload: dict
+
+
 def _row(kind: Kind, key: str, due_at: datetime, *, booking: Booking | None = None,
-         recipient: str | None = None, **payload) -> OutboxMessage:
+         recipient: str | None = None, **payload) -> NewRow:
     """Return one new outbox row (not yet in the session)."""
     if booking is not None:
         payload.setdefault("version", booking.version)
-    return OutboxMessage(kind=kind, key=key, due_at=due_at, status=Status.PENDING, attempts=0,
-                         booking_id=booking.id if booking else None,
-                         recipient=recipient or (booking.client_email if booking else None),
-                         payload=payload)
+    return NewRow(kind=kind, key=key, due_at=due_at, status=Status.PENDING, attempts=0,
+                  booking_id=booking.id if booking else None,
+                  recipient=recipient or (booking.client_email if booking else None), payload=payload)
 
 
-def _add_rows(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+def _add_rows(rows: list[NewRow]) -> list[OutboxMessage]:
     """Add the rows whose keys are not stored yet (one query for all; no flush: the commit's
-    writes them in one go); return, per row, the stored row of its key or the row itself."""
+    writes them in one go); return, per row, the stored row of its key or the row added."""
     if not rows:
         return []
     kept = {row.key: row for row in db.session.scalars(
         db.select(OutboxMessage).where(OutboxMessage.key.in_([row.key for row in rows])))}
     for row in rows:
         if row.key not in kept:
-            kept[row.key] = row
-            db.session.add(row)
+            kept[row.key] = OutboxMessage(**row._asdict())
+            db.session.add(kept[row.key])
     return [kept[row.key] for row in rows]
 
 
@@ -91,7 +105,7 @@ def booking_created(booking: Booking, service: ServiceType, now: datetime) -> No
                  *_calendar_rows(booking, Kind.CALENDAR_EVENT_PUT, now)])
 
 
-def _insert_new(rows: list[OutboxMessage]) -> None:
+def _insert_new(rows: list[NewRow]) -> None:
     """Insert rows whose keys cannot be stored yet, now, in one statement and past the ORM's unit of
     work (they stay out of the session); their ids are noted for the dispatch after commit.
 
@@ -102,7 +116,7 @@ def _insert_new(rows: list[OutboxMessage]) -> None:
     if not rows:
         return
     table = OutboxMessage.__table__
-    names = [column.key for column in table.columns if column.key in vars(rows[0])]
+    names = [column.key for column in table.columns if column.key in NewRow._fields]
     values = [with_defaults(table, {name: getattr(row, name) for name in names}) for row in rows]
     columns = tuple(values[0])
     params = {f"{name}_{number}": row[name] for number, row in enumerate(values) for name in columns}
@@ -119,7 +133,7 @@ def _inserting(columns: tuple[str, ...], count: int) -> DriverStatement:
     return DriverStatement(insert(table).values(rows).returning(table.c.id, table.c.key))
 
 
-def _admin_notice(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+def _admin_notice(booking: Booking, kind: Kind, now: datetime) -> list[NewRow]:
     """Return the notice to the business's address and the booking's hosts, when there is one."""
     recipients = notice_recipients(booking, get_settings().admin_email)
     return [_row(kind, outbox_key(booking, kind), now, booking=booking, recipient=recipients[0])] if recipients else []
@@ -156,7 +170,7 @@ def confirmation_resent(booking: Booking, now: datetime) -> None:
          booking=booking)
 
 
-def _meeting_step(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+def _meeting_step(booking: Booking, kind: Kind, now: datetime) -> list[NewRow]:
     """Return the meeting update or delete, ahead of the email (a Jitsi room needs neither)."""
     return [_row(kind, outbox_key(booking, kind), now, booking=booking)] if booking.meeting_provider != "jitsi" else []
 
@@ -240,7 +254,7 @@ def calendar_chosen(source: CalendarSource, now: datetime) -> None:
              now, booking=booking, recipient="outside calendars", source_id=source.id)
 
 
-def _calendar_rows(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMessage]:
+def _calendar_rows(booking: Booking, kind: Kind, now: datetime) -> list[NewRow]:
     """Return the write (or removal) of the booking's event in each host calendar that takes
     bookings, and a fresh read of the hosts' outside calendars, if any has one (one query)."""
     host_ids = sorted(link.host_id for link in booking.host_links)
@@ -253,7 +267,7 @@ def _calendar_rows(booking: Booking, kind: Kind, now: datetime) -> list[OutboxMe
     return rows
 
 
-def _reminders(booking: Booking, now: datetime) -> list[OutboxMessage]:
+def _reminders(booking: Booking, now: datetime) -> list[NewRow]:
     """Return one reminder per configured offset whose due time is still ahead."""
     offsets = sorted({int(h) for h in get_settings().reminder_offsets_hours if int(h) > 0},
                      reverse=True)
@@ -264,7 +278,7 @@ def _reminders(booking: Booking, now: datetime) -> list[OutboxMessage]:
             for index, (hours, at) in enumerate(due)]
 
 
-def _webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> list[OutboxMessage]:
+def _webhooks(booking: Booking, event_type: str, now: datetime, **extra) -> list[NewRow]:
     """Return one delivery of the event per endpoint receiving it; all carry the same event id.
 
     The body is the booking as an admin's API call shows it at this moment (never its manage
@@ -288,7 +302,7 @@ def webhook_test_requested(endpoint: WebhookEndpoint, now: datetime) -> OutboxMe
 
 
 def _delivery(endpoint: WebhookEndpoint, body: dict, detail: str, now: datetime, *,
-              booking: Booking | None = None) -> OutboxMessage:
+              booking: Booking | None = None) -> NewRow:
     """Return the row that POSTs `body` to `endpoint` once."""
     key = f"{webhook_key_prefix(endpoint.id)}{body['type']}:{detail}"
     return _row(Kind.WEBHOOK, key, now, booking=booking, recipient=endpoint.url[:254],
