@@ -17,7 +17,6 @@ from sqlalchemy.orm import DeclarativeBase
 from webapp import (
     ratelimit_batch,
     ratelimit_storage,  # noqa: F401  (memory:// without a timer thread per 10 ms)
-    redis_packing,
 )
 from webapp.ratelimit_manager import RememberingLimitManager
 
@@ -60,7 +59,6 @@ class Limiter(flask_limiter.Limiter):
         super().init_app(app)
         if ratelimit_batch.batches(self._limiter, self._storage):
             self._limiter = ratelimit_batch.BatchedFixedWindow(self._storage)
-            self._storage.storage.connection_pool.connection_kwargs["command_packer"] = redis_packing.packer()
 
     @property
     def context(self) -> LimiterContext:

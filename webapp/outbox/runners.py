@@ -47,11 +47,8 @@ class RqRunner:
             from redis import Redis
             from rq import Queue
 
-            from webapp.redis_packing import packer
-
             # Short timeouts: an unreachable Redis must not hang the request that committed.
-            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5,
-                                        command_packer=packer())
+            connection = Redis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=5)
             self._queue = Queue(self.queue_name, connection=connection)
         return self._queue
 
