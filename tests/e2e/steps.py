@@ -1,7 +1,9 @@
 """Steps the browser stories share: a client choosing a time and giving their details."""
 import re
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 #: a month title in Italian, like "dicembre 2026"
 ITALIAN_MONTH_TITLE = re.compile(r"^(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre"
@@ -15,10 +17,25 @@ def go_to_next_month(page: Page) -> None:
     expect(page.locator(".month-title")).not_to_have_text(this_month)  # the swap landed
 
 
-def open_first_free_day(page: Page) -> None:
-    """Choose the first day with free times and wait for its times."""
-    page.locator("td.open a").first.click()
-    expect(page.get_by_role("heading", level=3)).to_contain_text("times in")
+#: how far ahead the first day a story books lies: past the 24-hour cutoff for changes by the
+#: client, whatever today is (on a month's last day, next month's first day is tomorrow)
+DAYS_AHEAD = 2
+
+
+def first_free_day_ahead(page: Page) -> Locator:
+    """Return the link of the shown month's first free day at least DAYS_AHEAD days from today."""
+    earliest = date.today() + timedelta(days=DAYS_AHEAD)
+    for link in page.locator("td.open a").all():
+        [day] = parse_qs(urlsplit(link.get_attribute("href")).query)["day"]
+        if date.fromisoformat(day) >= earliest:
+            return link
+    raise AssertionError(f"no free day from {earliest} on in the month shown")
+
+
+def open_first_free_day(page: Page, times_in: str = "times in") -> None:
+    """Choose the first day with free times (DAYS_AHEAD days away or more) and wait for its times."""
+    first_free_day_ahead(page).click()
+    expect(page.get_by_role("heading", level=3)).to_contain_text(times_in)
 
 
 def choose_first_time_next_month(page: Page) -> None:

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import browser_in_rome, check_page
 from tests.e2e.mail import app_config, stored_booking, wait_for_email  # noqa: F401 (app_config: mail the sink)
-from tests.e2e.steps import ITALIAN_MONTH_TITLE
+from tests.e2e.steps import ITALIAN_MONTH_TITLE, open_first_free_day
 from webapp.mail.language import long_date
 from webapp.scheduling import get_zone
 
@@ -21,12 +21,11 @@ def browser_context_args(browser_context_args):
 
 
 def choose_a_time_next_month(page: Page, next_month: str, times_in: str) -> list[str]:
-    """Show next month, open its first free day and choose its first time; return the times offered."""
+    """Show next month, open its first free day ahead and choose its first time; return the times offered."""
     title = page.locator(".month-title").inner_text()
     page.get_by_role("link", name=next_month).click()
     expect(page.locator(".month-title")).not_to_have_text(title)
-    page.locator("td.open a").first.click()
-    expect(page.get_by_role("heading", level=3)).to_contain_text(times_in)
+    open_first_free_day(page, times_in)
     offered = page.locator("a.time").all_inner_texts()
     page.locator("a.time").first.click()
     return offered
