@@ -24,13 +24,13 @@ OWN_FIELDS = ("created_at", "enqueued_at", "data", "description")
 SCRIPT = """
 redis.call("sadd", KEYS[1], ARGV[1])
 local common = tonumber(ARGV[2])
+local names = {OWN_FIELDS}
 local at = 3 + common
 for job = 3, #KEYS do
     local fields = {}
     for i = 1, common do
         fields[i] = ARGV[2 + i]
     end
-    local names = {"created_at", "enqueued_at", "data", "description"}
     for i, name in ipairs(names) do
         fields[common + 2 * i - 1] = name
         fields[common + 2 * i] = ARGV[at + i]
@@ -40,7 +40,7 @@ for job = 3, #KEYS do
     at = at + 1 + #names
 end
 return #KEYS - 2
-"""
+""".replace("OWN_FIELDS", ", ".join(f'"{name}"' for name in OWN_FIELDS))
 
 
 class JobWriter:
