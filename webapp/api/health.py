@@ -2,17 +2,17 @@
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.driver_sql import pooled_rows
+from webapp.db_ping import ping
 from webapp.extensions import db, limiter
 from webapp.schema_version import migration_state
 from webapp.version import VERSION
 
 
 def _database_state() -> str:
-    """Return "ok" when a trivial query succeeds on a pooled connection, else "unreachable"."""
+    """Return "ok" when the database answers a trivial query (`db_ping`), else "unreachable"."""
     engine = db.engine
     try:
-        pooled_rows(engine, "SELECT 1")  # no session, no SQLAlchemy statement path
+        ping(engine)
         return "ok"
     except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
         return "unreachable"
