@@ -34,9 +34,9 @@ PAGE_LOCALE = "webapp.page_locale"
 ADMIN_BLUEPRINTS = frozenset({"admin", "integrations"})
 #: blueprints of the client's pages, whose links carry an explicit `lang` on (the widget has no cookie)
 CLIENT_BLUEPRINTS = frozenset({"public", "embed", "manage", "zones"})
-#: their endpoints that are no page (files, stylesheets, the zone list): the same for every language
+#: endpoints that are no page (files, stylesheets, the zone list, the health checks): the same in every language
 LANGUAGE_FREE_ENDPOINTS = frozenset({"public.favicon", "public.brand_css", "embed.script", "embed.theme",
-                                     "zones.options", "manage.ics"})
+                                     "zones.options", "manage.ics", "api.health", "api.ready"})
 
 babel = Babel()
 

@@ -1,4 +1,5 @@
-"""The health check pings the database on a connection of its own: not the pool's, never in a transaction."""
+"""The health check pings the database on a connection of its own (not the pool's, never in a
+transaction), and answers the same in every language."""
 import psycopg
 import pytest
 
@@ -29,6 +30,12 @@ def test_a_process_whose_pool_is_exhausted_is_still_healthy(tmp_path, database_u
         finally:
             held.close()
         db.engine.dispose()
+
+
+def test_the_health_checks_answer_the_same_in_every_language(client):
+    for path in ("/health", "/ready"):
+        response = client.get(f"{API}{path}", headers={"Accept-Language": "it"})
+        assert "Accept-Language" not in response.headers.get("Vary", "")  # /ready: 503 here, no migrations
 
 
 def test_an_unreachable_postgresql_is_reported(tmp_path):
