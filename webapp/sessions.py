@@ -1,4 +1,5 @@
-"""Flask's signed-cookie session, without its set-up work for a request that sends no cookie.
+"""Flask's signed-cookie session, without its set-up work for a request that sends no cookie,
+and none at all for the JSON API.
 
 Most requests (the API, a first visit) carry no cookie at all; Flask's interface still builds
 an itsdangerous serializer (HMAC set-up, ~20-40 µs) before finding nothing to read, and at the
@@ -11,10 +12,21 @@ from webapp.vary import add_vary
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):
-    """Signed-cookie sessions as Flask has them; nothing to read or write is done at once."""
+    """Signed-cookie sessions as Flask has them; nothing to read or write is done at once.
+
+    Requests under `sessionless_prefixes` (the JSON API: callers identify with a token) get
+    Flask's null session: no cookie is read or written, and their answers carry no `Vary: Cookie`,
+    so a browser's admin cookie can never act on the API's behalf.
+    """
+
+    def __init__(self, sessionless_prefixes: tuple[str, ...] = ()):
+        self.sessionless_prefixes = sessionless_prefixes
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        """Return an empty session when no session cookie came (with a secret key), else Flask's answer."""
+        """Return no session for a sessionless path (Flask makes a null one), an empty session when
+        no session cookie came (with a secret key), else Flask's answer."""
+        if request.path.startswith(self.sessionless_prefixes):
+            return None
         if app.secret_key and (not request.environ.get("HTTP_COOKIE")
                                or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
