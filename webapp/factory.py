@@ -117,9 +117,9 @@ def init_transport(app: Flask) -> None:
 
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app, with the engine listeners and the admin loader."""
-    from webapp.api.routes import bp as api_bp
+    from webapp.api.routes import SESSIONLESS_PREFIX
 
-    app.session_interface = CookieSessionInterface(sessionless_prefixes=(f"{api_bp.url_prefix}/",))
+    app.session_interface = CookieSessionInterface(sessionless_prefixes=(SESSIONLESS_PREFIX,))
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

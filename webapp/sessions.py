@@ -1,5 +1,5 @@
 """Flask's signed-cookie session, without its set-up work for a request that sends no cookie,
-and none at all for the JSON API.
+and none at all for the booking API.
 
 Most requests (the API, a first visit) carry no cookie at all; Flask's interface still builds
 an itsdangerous serializer (HMAC set-up, ~20-40 µs) before finding nothing to read, and at the
@@ -14,7 +14,7 @@ from webapp.vary import add_vary
 class CookieSessionInterface(SecureCookieSessionInterface):
     """Signed-cookie sessions as Flask has them; nothing to read or write is done at once.
 
-    Requests under `sessionless_prefixes` (the JSON API: callers identify with a token) get
+    Requests under `sessionless_prefixes` (the booking API: callers identify with a token) get
     Flask's null session: no cookie is read or written, and their answers carry no `Vary: Cookie`,
     so a browser's admin cookie can never act on the API's behalf.
     """

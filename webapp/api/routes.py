@@ -43,6 +43,10 @@ from webapp.services.settings import get_settings
 from webapp.services.tokens import manage_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: the booking endpoints' paths: their callers identify with a token, so they run without the
+#: cookie session (`sessions.CookieSessionInterface`); the OAuth callbacks under /api/v1 need it
+SESSIONLESS_PREFIX = f"{bp.url_prefix}/booking/"
+
 # Programs call the API with JSON bodies only (415 otherwise), which a cross-site form cannot send.
 csrf.exempt(bp)
 bp.after_request(apply_cors)
